@@ -1,0 +1,2 @@
+#include <glpk.h>
+int main(void) { return 0; }

@@ -1,0 +1,51 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "capplan",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "capplan", targets: ["capplan"]),
+    .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+    .library(name: "CapacityModel", targets: ["CapacityModel"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+  ],
+  targets: [
+    // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
+    .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
+    // GLPK calls abort() on a fatal error; these wrappers turn that into a return code.
+    .target(
+      name: "CGLPKGuard", dependencies: ["CGLPK"], path: "Sources/CGLPKGuard",
+      linkerSettings: [.linkedLibrary("glpk")]),
+    // Layer 2: the solver-independent model and its GLPK backend.
+    .target(
+      name: "LinearProgramming",
+      dependencies: ["CGLPK", "CGLPKGuard", .product(name: "Logging", package: "swift-log")]),
+    // Layer 3: scenarios, validation, formulation, plans.
+    .target(
+      name: "CapacityModel",
+      dependencies: ["LinearProgramming", .product(name: "Yams", package: "Yams")]),
+    // Layer 5: the command-line tool.
+    .executableTarget(
+      name: "capplan",
+      dependencies: [
+        "LinearProgramming", "CapacityModel",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    // Benchmarks: the Swift layer and a plain C program over the same generated LP.
+    .executableTarget(
+      name: "lp-load-bench", dependencies: ["LinearProgramming"], path: "Benchmarks/lp-load-bench"),
+    .executableTarget(name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c"),
+    .testTarget(
+      name: "LinearProgrammingTests", dependencies: ["LinearProgramming"],
+      resources: [.copy("Fixtures")]),
+    .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
+    .testTarget(name: "CapplanCLITests", dependencies: ["capplan"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,48 @@
+#include "glpk_guard.h"
+
+#include <setjmp.h>
+#include <stddef.h>
+
+static void cg_on_error(void *info) { longjmp(*(jmp_buf *)info, 1); }
+
+/* GUARDED(body): run body with the error hook pointing at a jump buffer local
+ * to this wrapper; a fatal error lands in the setjmp branch. */
+#define GUARDED(body)                         \
+  do {                                        \
+    jmp_buf env;                              \
+    if (setjmp(env)) {                        \
+      glp_error_hook(NULL, NULL);             \
+      return CG_FATAL;                        \
+    }                                         \
+    glp_error_hook(cg_on_error, &env);        \
+    body;                                     \
+    glp_error_hook(NULL, NULL);               \
+    return CG_OK;                             \
+  } while (0)
+
+int cg_simplex(glp_prob *P, const glp_smcp *parm, int *ret) { GUARDED(*ret = glp_simplex(P, parm)); }
+int cg_interior(glp_prob *P, const glp_iptcp *parm, int *ret) { GUARDED(*ret = glp_interior(P, parm)); }
+int cg_intopt(glp_prob *P, const glp_iocp *parm, int *ret) { GUARDED(*ret = glp_intopt(P, parm)); }
+int cg_factorize(glp_prob *P, int *ret) { GUARDED(*ret = glp_factorize(P)); }
+
+int cg_analyze_bound(glp_prob *P, int k, double *value1, int *var1, double *value2, int *var2) {
+  GUARDED(glp_analyze_bound(P, k, value1, var1, value2, var2));
+}
+
+int cg_analyze_coef(glp_prob *P, int k, double *coef1, int *var1, double *value1,
+                    double *coef2, int *var2, double *value2) {
+  GUARDED(glp_analyze_coef(P, k, coef1, var1, value1, coef2, var2, value2));
+}
+
+int cg_read_mps(glp_prob *P, int fmt, const char *fname, int *ret) { GUARDED(*ret = glp_read_mps(P, fmt, NULL, fname)); }
+int cg_write_mps(glp_prob *P, int fmt, const char *fname, int *ret) { GUARDED(*ret = glp_write_mps(P, fmt, NULL, fname)); }
+int cg_read_lp(glp_prob *P, const char *fname, int *ret) { GUARDED(*ret = glp_read_lp(P, NULL, fname)); }
+int cg_write_lp(glp_prob *P, const char *fname, int *ret) { GUARDED(*ret = glp_write_lp(P, NULL, fname)); }
+
+int cg_mpl_read_model(glp_tran *tran, const char *fname, int skip, int *ret) {
+  GUARDED(*ret = glp_mpl_read_model(tran, fname, skip));
+}
+int cg_mpl_read_data(glp_tran *tran, const char *fname, int *ret) { GUARDED(*ret = glp_mpl_read_data(tran, fname)); }
+int cg_mpl_generate(glp_tran *tran, const char *fname, int *ret) { GUARDED(*ret = glp_mpl_generate(tran, fname)); }
+int cg_mpl_build_prob(glp_tran *tran, glp_prob *P) { GUARDED(glp_mpl_build_prob(tran, P)); }
+int cg_mpl_postsolve(glp_tran *tran, glp_prob *P, int sol, int *ret) { GUARDED(*ret = glp_mpl_postsolve(tran, P, sol)); }

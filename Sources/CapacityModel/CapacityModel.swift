@@ -1,0 +1,1 @@
+// The capacity model: scenarios, validation, formulation and plans.

@@ -1,0 +1,1 @@
+// The LP/MIP layer: a solver-independent model and its GLPK backend.
