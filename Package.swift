@@ -42,8 +42,8 @@ let package = Package(
       name: "lp-load-bench", dependencies: ["LinearProgramming"], path: "Benchmarks/lp-load-bench"),
     .executableTarget(name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c"),
     .testTarget(
-      name: "LinearProgrammingTests", dependencies: ["LinearProgramming"],
-      resources: [.copy("Fixtures")]),
+      name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
     .testTarget(name: "CapplanCLITests", dependencies: ["capplan"]),
   ],

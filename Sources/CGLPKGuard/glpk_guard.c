@@ -46,3 +46,9 @@ int cg_mpl_read_data(glp_tran *tran, const char *fname, int *ret) { GUARDED(*ret
 int cg_mpl_generate(glp_tran *tran, const char *fname, int *ret) { GUARDED(*ret = glp_mpl_generate(tran, fname)); }
 int cg_mpl_build_prob(glp_tran *tran, glp_prob *P) { GUARDED(glp_mpl_build_prob(tran, P)); }
 int cg_mpl_postsolve(glp_tran *tran, glp_prob *P, int sol, int *ret) { GUARDED(*ret = glp_mpl_postsolve(tran, P, sol)); }
+
+int cg_session_depth(int delta) {
+  static _Thread_local int depth = 0;
+  depth += delta;
+  return depth;
+}

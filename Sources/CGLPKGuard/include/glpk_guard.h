@@ -31,4 +31,9 @@ int cg_mpl_generate(glp_tran *tran, const char *fname, int *ret);
 int cg_mpl_build_prob(glp_tran *tran, glp_prob *P);
 int cg_mpl_postsolve(glp_tran *tran, glp_prob *P, int sol, int *ret);
 
+
+
+/* Depth of nested GLPK sessions on the calling thread, after adding delta.
+ * Only the outermost session frees the thread's GLPK environment. */
+int cg_session_depth(int delta);
 #endif

@@ -1,0 +1,101 @@
+import CGLPK
+import CGLPKGuard
+import Logging
+
+/// Collects GLPK's terminal output for one session on one thread.
+final class GLPKOutput {
+  var text = ""
+  var pending = ""
+  let capture: Bool
+  let logger: Logger?
+
+  init(capture: Bool, logger: Logger?) {
+    self.capture = capture
+    self.logger = logger
+  }
+
+  func append(_ s: String) {
+    // Always keep the tail so a fatal error's message can be reported.
+    if capture || text.utf8.count < 64 * 1024 { text += s } else { text = String(text.suffix(16 * 1024)) + s }
+    guard let logger else { return }
+    pending += s
+    while let nl = pending.firstIndex(of: "\n") {
+      let line = pending[..<nl]
+      if !line.isEmpty { logger.info("\(line)") }
+      pending = String(pending[pending.index(after: nl)...])
+    }
+  }
+
+  /// The last few non-empty lines, for an error message.
+  var tail: String {
+    text.split(separator: "\n").suffix(4).joined(separator: " / ")
+  }
+}
+
+/// One use of GLPK on the current thread. Every GLPK object made in the
+/// session lives and dies on this thread, inside `withGLPKSession`: the solver
+/// API is synchronous, so a Swift task never carries a GLPK pointer across an
+/// await. When the outermost session ends, the thread's GLPK environment is
+/// freed, so idle threads hold no GLPK memory.
+struct GLPKSession: ~Copyable {
+  let output: GLPKOutput
+  /// Set after a guarded call reported a fatal error: GLPK's state on this
+  /// thread is then undefined, and only `glp_free_env` may follow.
+  private(set) var poisoned = false
+
+  static let logger = Logger(label: "capplan.glpk")
+
+  init(captureLog: Bool, logLevel: SolverLogLevel) {
+    output = GLPKOutput(capture: captureLog, logger: logLevel == .off ? nil : Self.logger)
+  }
+
+  /// Runs a guarded GLPK call; on GLPK's fatal error throws with its message.
+  mutating func guarded(_ what: String, _ call: () -> Int32) throws(LPError) {
+    if poisoned { throw .solverFailure("GLPK is unusable after an earlier fatal error") }
+    if call() != CG_OK {
+      poisoned = true
+      throw .solverFailure("\(what): \(output.tail)")
+    }
+  }
+
+  func deleteProblem(_ p: OpaquePointer) {
+    if !poisoned { glp_delete_prob(p) }
+  }
+}
+
+/// Runs `body` in a GLPK session on the current thread.
+func withGLPKSession<T>(
+  captureLog: Bool = false, logLevel: SolverLogLevel = .off,
+  _ body: (inout GLPKSession) throws(LPError) -> T
+) throws(LPError) -> T {
+  var session = GLPKSession(captureLog: captureLog, logLevel: logLevel)
+  let depth = cg_session_depth(1)
+  let sink = Unmanaged.passRetained(session.output)
+  glp_term_hook(
+    { info, s in
+      guard let info, let s else { return 1 }
+      Unmanaged<GLPKOutput>.fromOpaque(info).takeUnretainedValue().append(String(cString: s))
+      return 1  // handled: nothing reaches stdout
+    }, sink.toOpaque())
+  defer {
+    if depth == 1 {
+      glp_term_hook(nil, nil)
+      glp_free_env()
+    }
+    _ = cg_session_depth(-1)
+    sink.release()
+  }
+  return try body(&session)
+}
+
+/// Maps GLPK message levels.
+extension SolverLogLevel {
+  var glpk: Int32 {
+    switch self {
+    case .off: return GLP_MSG_OFF
+    case .errors: return GLP_MSG_ERR
+    case .normal: return GLP_MSG_ON
+    case .all: return GLP_MSG_ALL
+    }
+  }
+}

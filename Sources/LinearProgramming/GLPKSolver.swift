@@ -1,0 +1,208 @@
+import CGLPK
+import CGLPKGuard
+
+/// Solves `Model`s with GLPK. Stateless and `Sendable`: any thread may call
+/// `solve`, and several threads may solve at once. Each call makes its GLPK
+/// objects on the calling thread and frees them before returning.
+public struct GLPKSolver: Sendable {
+  public init() {}
+
+  public func solve(_ model: Model, options: SolveOptions = SolveOptions()) throws(LPError) -> Solution {
+    try model.validate()
+    try options.validate()
+    if let basis = options.warmStartBasis,
+      basis.rows.count != model.constraintCount || basis.columns.count != model.variableCount
+    {
+      throw .invalidOption(
+        "warm-start basis has \(basis.rows.count) rows and \(basis.columns.count) columns; "
+          + "the model has \(model.constraintCount) and \(model.variableCount)")
+    }
+    if let x = options.initialSolution {
+      guard x.count == model.variableCount else {
+        throw .invalidOption("initial solution has \(x.count) values for \(model.variableCount) variables")
+      }
+      if let bad = x.firstIndex(where: { !$0.isFinite }) {
+        throw .invalidNumber(location: "initial value of \(model.name(of: Variable(index: bad)))", value: x[bad])
+      }
+    }
+    return try withGLPKSession(captureLog: options.captureLog, logLevel: options.logLevel) {
+      (s: inout GLPKSession) throws(LPError) -> Solution in
+      let p = GLPKProblem.load(model)
+      let solution = try Self.solveLoaded(p, session: &s, options: options)
+      s.deleteProblem(p)
+      return solution
+    }
+  }
+
+  // MARK: the core, shared with MathProg
+
+  static func solveLoaded(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions) throws(LPError)
+    -> Solution
+  {
+    let clock = ContinuousClock()
+    let start = clock.now
+    var solution: Solution
+    if glp_get_num_int(p) > 0 {
+      solution = try solveMIP(p, session: &s, options: options, clock: clock, start: start)
+    } else if options.method == .interiorPoint && glp_get_num_rows(p) > 0 && glp_get_num_cols(p) > 0 {
+      solution = try solveInterior(p, session: &s, options: options)
+    } else {
+      let ret = try runSimplex(p, session: &s, options: options, basis: options.warmStartBasis)
+      solution = lpOutcome(p, ret: ret, isMIP: false)
+      if options.ranging, solution.termination == .optimal { solution.ranging = try ranging(p, session: &s) }
+    }
+    solution.statistics.rows = Int(glp_get_num_rows(p))
+    solution.statistics.columns = Int(glp_get_num_cols(p))
+    solution.statistics.nonzeros = Int(glp_get_num_nz(p))
+    solution.statistics.integerColumns = Int(glp_get_num_int(p))
+    solution.statistics.iterations = Int(glp_get_it_cnt(p))
+    solution.statistics.seconds = seconds(clock.now - start)
+    solution.log = options.captureLog ? s.output.text : ""
+    return solution
+  }
+
+  static func seconds(_ d: Duration) -> Double {
+    Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
+
+  /// Runs the simplex; with a basis, starts from it (falling back to a fresh
+  /// basis if GLPK finds it unusable). Presolve is only used without a basis,
+  /// and an inconclusive presolve is repeated without it, so the result always
+  /// carries a basis and a definite status.
+  static func runSimplex(
+    _ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions, basis: Basis?,
+    timeLimit: Double? = nil
+  ) throws(LPError) -> Int32 {
+    var parm = glp_smcp()
+    glp_init_smcp(&parm)
+    parm.msg_lev = options.logLevel.glpk
+    switch options.method {
+    case .primalSimplex: parm.meth = GLP_PRIMAL
+    case .dualSimplex: parm.meth = GLP_DUAL
+    case .dualPrimalSimplex, .interiorPoint: parm.meth = GLP_DUALP
+    }
+    if let t = timeLimit ?? options.timeLimitSeconds { parm.tm_lim = milliseconds(t) }
+    if let n = options.iterationLimit { parm.it_lim = Int32(clamping: n) }
+    if let basis {
+      for (i, st) in basis.rows.enumerated() { glp_set_row_stat(p, Int32(i + 1), st.glpk) }
+      for (j, st) in basis.columns.enumerated() { glp_set_col_stat(p, Int32(j + 1), st.glpk) }
+      parm.presolve = GLP_OFF
+    } else {
+      parm.presolve = options.presolve ? GLP_ON : GLP_OFF
+    }
+    var ret: Int32 = 0
+    try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+    if basis != nil, ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND {
+      glp_std_basis(p)
+      try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+    }
+    if parm.presolve == GLP_ON, ret == GLP_ENOPFS || ret == GLP_ENODFS {
+      parm.presolve = GLP_OFF
+      try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+    }
+    return ret
+  }
+
+  static func milliseconds(_ t: Double) -> Int32 { Int32(clamping: Int64(min(max(t * 1000, 1), 2e9))) }
+
+  /// Reads the basic solution and maps GLPK's return code and status.
+  static func lpOutcome(_ p: OpaquePointer, ret: Int32, isMIP: Bool) -> Solution {
+    let termination: TerminationReason
+    var message: String?
+    switch ret {
+    case 0:
+      switch glp_get_status(p) {
+      case GLP_OPT: termination = .optimal
+      case GLP_NOFEAS: termination = .infeasible
+      case GLP_UNBND: termination = .unbounded
+      default:
+        termination = .error
+        message = "the simplex ended without a definite status"
+      }
+    case GLP_ENOPFS: termination = .infeasible
+    case GLP_ENODFS: termination = .infeasibleOrUnbounded
+    case GLP_ETMLIM: termination = .timeLimit
+    case GLP_EITLIM: termination = .iterationLimit
+    case GLP_EBADB, GLP_ESING, GLP_ECOND, GLP_EFAIL:
+      termination = .numericalError
+      message = "the simplex met a singular or ill-conditioned basis (GLPK code \(ret))"
+    default:
+      termination = .error
+      message = "the simplex failed (GLPK code \(ret))"
+    }
+    let m = Int(glp_get_num_rows(p))
+    let n = Int(glp_get_num_cols(p))
+    let feasible = glp_get_prim_stat(p) == GLP_FEAS && !isMIP
+    let optimal = termination == .optimal
+    var rowStats: [BasisStatus] = []
+    var colStats: [BasisStatus] = []
+    rowStats.reserveCapacity(m)
+    colStats.reserveCapacity(n)
+    for i in 0..<m { rowStats.append(BasisStatus(glpk: glp_get_row_stat(p, Int32(i + 1)))) }
+    for j in 0..<n { colStats.append(BasisStatus(glpk: glp_get_col_stat(p, Int32(j + 1)))) }
+    return Solution(
+      termination: termination, hasFeasibleSolution: feasible, isMIP: isMIP,
+      objectiveValue: feasible ? glp_get_obj_val(p) : nil, bestBound: nil, relativeGap: nil,
+      values: (0..<n).map { glp_get_col_prim(p, Int32($0 + 1)) },
+      rowActivities: (0..<m).map { glp_get_row_prim(p, Int32($0 + 1)) },
+      duals: optimal ? (0..<m).map { glp_get_row_dual(p, Int32($0 + 1)) } : nil,
+      reducedCosts: optimal ? (0..<n).map { glp_get_col_dual(p, Int32($0 + 1)) } : nil,
+      basis: Basis(rows: rowStats, columns: colStats), ranging: nil,
+      statistics: SolveStatistics(), log: "", message: message)
+  }
+
+  static func solveInterior(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions) throws(LPError)
+    -> Solution
+  {
+    var parm = glp_iptcp()
+    glp_init_iptcp(&parm)
+    parm.msg_lev = options.logLevel.glpk
+    var ret: Int32 = 0
+    try s.guarded("interior point") { cg_interior(p, &parm, &ret) }
+    let termination: TerminationReason
+    switch ret {
+    case 0:
+      switch glp_ipt_status(p) {
+      case GLP_OPT: termination = .optimal
+      case GLP_NOFEAS: termination = .infeasible
+      default: termination = .infeasibleOrUnbounded
+      }
+    case GLP_EITLIM: termination = .iterationLimit
+    case GLP_ENOCVG, GLP_EINSTAB: termination = .numericalError
+    default: termination = .error
+    }
+    let m = Int(glp_get_num_rows(p))
+    let n = Int(glp_get_num_cols(p))
+    let optimal = termination == .optimal
+    return Solution(
+      termination: termination, hasFeasibleSolution: optimal, isMIP: false,
+      objectiveValue: optimal ? glp_ipt_obj_val(p) : nil, bestBound: nil, relativeGap: nil,
+      values: (0..<n).map { glp_ipt_col_prim(p, Int32($0 + 1)) },
+      rowActivities: (0..<m).map { glp_ipt_row_prim(p, Int32($0 + 1)) },
+      duals: optimal ? (0..<m).map { glp_ipt_row_dual(p, Int32($0 + 1)) } : nil,
+      reducedCosts: optimal ? (0..<n).map { glp_ipt_col_dual(p, Int32($0 + 1)) } : nil,
+      basis: nil, ranging: nil, statistics: SolveStatistics(), log: "",
+      message: termination == .optimal ? nil : "interior point stopped (GLPK code \(ret))")
+  }
+}
+
+extension BasisStatus {
+  init(glpk: Int32) {
+    switch glpk {
+    case GLP_BS: self = .basic
+    case GLP_NL: self = .atLower
+    case GLP_NU: self = .atUpper
+    case GLP_NF: self = .free
+    default: self = .fixed
+    }
+  }
+  var glpk: Int32 {
+    switch self {
+    case .basic: return GLP_BS
+    case .atLower: return GLP_NL
+    case .atUpper: return GLP_NU
+    case .free: return GLP_NF
+    case .fixed: return GLP_NS
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// The LP/MIP layer: a solver-independent model and its GLPK backend.

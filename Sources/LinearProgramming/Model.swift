@@ -1,0 +1,167 @@
+/// A linear or mixed-integer program, independent of any solver: it can be
+/// built, inspected, validated and written to a file without GLPK, and then
+/// handed to a solver backend.
+///
+/// Rows are stored compressed (row starts, column indices, coefficients), so a
+/// model with a million non-zeros costs about 12 bytes per non-zero.
+public struct Model: Sendable {
+  public var name: String
+
+  // Columns.
+  public internal(set) var variableNames: [String] = []
+  public internal(set) var variableLower: [Double] = []
+  public internal(set) var variableUpper: [Double] = []
+  public internal(set) var variableKinds: [VariableKind] = []
+
+  // Rows.
+  public internal(set) var constraintNames: [String] = []
+  public internal(set) var constraintLower: [Double] = []
+  public internal(set) var constraintUpper: [Double] = []
+  /// Row `i`'s entries are `rowStart[i] ..< rowStart[i + 1]` of the next two arrays.
+  public internal(set) var rowStart: [Int] = [0]
+  public internal(set) var entryColumn: [Int32] = []
+  public internal(set) var entryValue: [Double] = []
+
+  // Objective.
+  public var sense: ObjectiveSense = .minimize
+  public internal(set) var objectiveCoefficients: [Double] = []
+  public var objectiveConstant: Double = 0
+  public var objectiveName: String = "obj"
+
+  public init(name: String = "model") { self.name = name }
+
+  public var variableCount: Int { variableKinds.count }
+  public var constraintCount: Int { constraintLower.count }
+  public var nonzeroCount: Int { entryValue.count }
+  public var integerCount: Int { variableKinds.lazy.filter { $0 != .continuous }.count }
+  public var isMIP: Bool { variableKinds.contains { $0 != .continuous } }
+  public var variables: [Variable] { (0..<variableCount).map(Variable.init(index:)) }
+  public var constraints: [Constraint] { (0..<constraintCount).map(Constraint.init(index:)) }
+
+  // MARK: variables
+
+  /// Adds a column. Defaults give `0 <= x < +inf`; pass `-.infinity` for a free
+  /// lower bound. A binary variable gets bounds [0, 1] whatever is passed.
+  @discardableResult
+  public mutating func addVariable(
+    _ name: String = "", kind: VariableKind = .continuous,
+    lower: Double = 0, upper: Double = .infinity
+  ) -> Variable {
+    let v = Variable(index: variableCount)
+    variableNames.append(name)
+    variableKinds.append(kind)
+    if kind == .binary {
+      variableLower.append(0)
+      variableUpper.append(1)
+    } else {
+      variableLower.append(lower)
+      variableUpper.append(upper)
+    }
+    objectiveCoefficients.append(0)
+    return v
+  }
+
+  public mutating func setBounds(_ v: Variable, lower: Double, upper: Double) {
+    variableLower[v.index] = lower
+    variableUpper[v.index] = upper
+  }
+
+  public mutating func setKind(_ v: Variable, _ kind: VariableKind) {
+    variableKinds[v.index] = kind
+    if kind == .binary {
+      variableLower[v.index] = max(variableLower[v.index], 0)
+      variableUpper[v.index] = min(variableUpper[v.index], 1)
+    }
+  }
+
+  public func name(of v: Variable) -> String {
+    variableNames[v.index].isEmpty ? "x\(v.index + 1)" : variableNames[v.index]
+  }
+
+  // MARK: constraints
+
+  /// Adds `c` as a row. Repeated variables are merged, exact zeros dropped and
+  /// the expression's constant moved into the bounds.
+  @discardableResult
+  public mutating func addConstraint(_ c: LinearConstraint, name: String = "") -> Constraint {
+    addConstraint(c.expression, lower: c.lower, upper: c.upper, name: name)
+  }
+
+  /// Adds the ranged row `lower <= expression <= upper`.
+  @discardableResult
+  public mutating func addConstraint(
+    _ expression: LinearExpression, lower: Double, upper: Double, name: String = ""
+  ) -> Constraint {
+    let row = Constraint(index: constraintCount)
+    for t in LinearExpression.merge(expression.terms) {
+      entryColumn.append(Int32(truncatingIfNeeded: t.variable.index))
+      entryValue.append(t.coefficient)
+    }
+    rowStart.append(entryValue.count)
+    constraintNames.append(name)
+    constraintLower.append(lower - expression.constant)
+    constraintUpper.append(upper - expression.constant)
+    return row
+  }
+
+  public mutating func setBounds(_ c: Constraint, lower: Double, upper: Double) {
+    constraintLower[c.index] = lower
+    constraintUpper[c.index] = upper
+  }
+
+  public func name(of c: Constraint) -> String {
+    constraintNames[c.index].isEmpty ? "r\(c.index + 1)" : constraintNames[c.index]
+  }
+
+  /// The merged terms of row `c`.
+  public func terms(of c: Constraint) -> [Term] {
+    (rowStart[c.index]..<rowStart[c.index + 1]).map {
+      Term(Variable(index: Int(entryColumn[$0])), entryValue[$0])
+    }
+  }
+
+  /// Replaces the coefficient of `v` in row `c` (0 removes it).
+  public mutating func setCoefficient(_ c: Constraint, _ v: Variable, _ value: Double) {
+    var terms = self.terms(of: c).filter { $0.variable != v }
+    if value != 0 { terms.append(Term(v, value)) }
+    let merged = LinearExpression.merge(terms)
+    let start = rowStart[c.index]
+    let end = rowStart[c.index + 1]
+    entryColumn.replaceSubrange(start..<end, with: merged.map { Int32(truncatingIfNeeded: $0.variable.index) })
+    entryValue.replaceSubrange(start..<end, with: merged.map(\.coefficient))
+    let delta = merged.count - (end - start)
+    if delta != 0 {
+      for i in (c.index + 1)..<rowStart.count { rowStart[i] += delta }
+    }
+  }
+
+  // MARK: objective
+
+  /// Sets the objective; repeated variables in `expression` are summed.
+  public mutating func setObjective(_ sense: ObjectiveSense, _ expression: LinearExpression) {
+    self.sense = sense
+    objectiveCoefficients = Array(repeating: 0, count: variableCount)
+    for t in expression.terms { objectiveCoefficients[t.variable.index] += t.coefficient }
+    objectiveConstant = expression.constant
+  }
+
+  public mutating func setObjectiveCoefficient(_ v: Variable, _ value: Double) {
+    objectiveCoefficients[v.index] = value
+  }
+
+  /// The objective's value at `values` (indexed by variable).
+  public func objectiveValue(at values: [Double]) -> Double {
+    var z = objectiveConstant
+    for (j, c) in objectiveCoefficients.enumerated() where c != 0 { z += c * values[j] }
+    return z
+  }
+
+  /// Each row's activity `sum a_ij x_j` at `values`.
+  public func rowActivities(at values: [Double]) -> [Double] {
+    (0..<constraintCount).map { i in
+      var s = 0.0
+      for k in rowStart[i]..<rowStart[i + 1] { s += entryValue[k] * values[Int(entryColumn[k])] }
+      return s
+    }
+  }
+}

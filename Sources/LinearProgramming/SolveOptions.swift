@@ -1,0 +1,62 @@
+/// How to solve an LP: GLPK's primal or dual simplex, or its interior point.
+public enum LPMethod: String, Sendable, Codable, CaseIterable {
+  case primalSimplex = "primal"
+  case dualSimplex = "dual"
+  /// Falls back to the dual simplex if primal fails. GLPK's own default.
+  case dualPrimalSimplex = "dualp"
+  /// Has no basis: no warm start, ranging or basis-based duals in integer fixing.
+  case interiorPoint = "interior"
+}
+
+public enum SolverLogLevel: String, Sendable, Codable {
+  case off, errors, normal, all
+}
+
+/// Progress of a running MIP search, given to `SolveOptions.progress`.
+public struct MIPProgress: Sendable {
+  public var incumbent: Double?
+  public var bestBound: Double?
+  public var relativeGap: Double?
+  public var nodes: Int
+  public var elapsedSeconds: Double
+}
+
+/// Options for one solve. Every limit is off unless set.
+public struct SolveOptions: Sendable {
+  public var method: LPMethod = .dualPrimalSimplex
+  public var timeLimitSeconds: Double?
+  public var iterationLimit: Int?
+  /// Relative MIP gap at which branch-and-cut stops.
+  public var relativeGap: Double?
+  public var presolve: Bool = true
+  /// GLPK's MIR, Gomory, cover and clique cuts, for MIPs.
+  public var cuts: Bool = true
+  public var logLevel: SolverLogLevel = .off
+  /// Compute objective-coefficient and right-hand-side ranging (LP only, or the
+  /// fixed LP of a MIP). Costs extra work per row and column.
+  public var ranging: Bool = false
+  /// Start the simplex from this basis (from an earlier `Solution.basis`).
+  public var warmStartBasis: Basis?
+  /// A feasible MIP solution (indexed by variable) to start branch-and-cut from.
+  public var initialSolution: [Double]?
+  /// Called from the solving thread as a MIP search moves; return false to stop it.
+  public var progress: (@Sendable (MIPProgress) -> Bool)?
+  /// Keep GLPK's terminal output in `Solution.log`.
+  public var captureLog: Bool = false
+  /// After a MIP, solve the LP with integers fixed to get duals. On by default.
+  public var mipDuals: Bool = true
+
+  public init() {}
+
+  func validate() throws(LPError) {
+    if let t = timeLimitSeconds, !(t.isFinite && t > 0) {
+      throw .invalidOption("time limit must be a positive number of seconds, got \(t)")
+    }
+    if let g = relativeGap, !(g.isFinite && g >= 0) {
+      throw .invalidOption("relative gap must be a non-negative number, got \(g)")
+    }
+    if let n = iterationLimit, n <= 0 {
+      throw .invalidOption("iteration limit must be positive, got \(n)")
+    }
+  }
+}
