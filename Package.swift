@@ -17,6 +17,8 @@ let package = Package(
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
     .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
+    // zlib, for .gz model files whose text capplan adjusts (GLPK's own .gz support is read-as-is).
+    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
     // GLPK calls abort() on a fatal error; these wrappers turn that into a return code.
     .target(
       name: "CGLPKGuard", dependencies: ["CGLPK"], path: "Sources/CGLPKGuard",
@@ -24,7 +26,7 @@ let package = Package(
     // Layer 2: the solver-independent model and its GLPK backend.
     .target(
       name: "LinearProgramming",
-      dependencies: ["CGLPK", "CGLPKGuard", .product(name: "Logging", package: "swift-log")]),
+      dependencies: ["CGLPK", "CGLPKGuard", "CZlib", .product(name: "Logging", package: "swift-log")]),
     // Layer 3: scenarios, validation, formulation, plans.
     .target(
       name: "CapacityModel",

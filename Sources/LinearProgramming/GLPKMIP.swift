@@ -5,9 +5,6 @@ import Foundation
 /// State shared with GLPK's branch-and-cut callback, on the solving thread only.
 final class MIPSearch {
   let progress: (@Sendable (MIPProgress) -> Bool)?
-  /// 1-based starting solution for glp_ios_heur_sol (slot 0 unused).
-  let initial: [Double]?
-  var initialOffered = false
   var bestBound: Double?
   var nodes = 0
   var stopped = false
@@ -15,19 +12,14 @@ final class MIPSearch {
   let start: ContinuousClock.Instant
   var lastReport: ContinuousClock.Instant
 
-  init(progress: (@Sendable (MIPProgress) -> Bool)?, initial: [Double]?) {
+  init(progress: (@Sendable (MIPProgress) -> Bool)?) {
     self.progress = progress
-    self.initial = initial.map { [0] + $0 }
     start = clock.now
     lastReport = start
   }
 
   func observe(_ tree: OpaquePointer) {
     let reason = glp_ios_reason(tree)
-    if reason == GLP_IHEUR, let initial, !initialOffered {
-      initialOffered = true
-      _ = initial.withUnsafeBufferPointer { glp_ios_heur_sol(tree, $0.baseAddress) }
-    }
     guard reason == GLP_ISELECT || reason == GLP_IBINGO || reason == GLP_IPREPRO else { return }
     let best = glp_ios_best_node(tree)
     if best != 0 { bestBound = glp_ios_node_bound(tree, best) }
@@ -58,8 +50,9 @@ extension GLPKSolver {
     _ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions,
     clock: ContinuousClock, start: ContinuousClock.Instant
   ) throws(LPError) -> Solution {
-    // glp_ios_heur_sol needs the tree to work on the original columns, so a
-    // starting solution turns GLPK's MIP presolver off; the root LP is then ours to solve.
+    // A starting solution is handed over as GLPK's stored MIP solution (use_sol),
+    // which works on the original columns: GLPK's MIP presolver goes off, and
+    // the root LP is then ours to solve.
     let presolve = options.presolve && options.initialSolution == nil
     if !presolve {
       let ret = try runSimplex(p, session: &s, options: options, basis: options.warmStartBasis)
@@ -84,7 +77,10 @@ extension GLPKSolver {
       parm.cov_cuts = GLP_ON
       parm.clq_cuts = GLP_ON
     }
-    let search = MIPSearch(progress: options.progress, initial: options.initialSolution)
+    if let start = options.initialSolution {
+      parm.use_sol = try storeStart(start, in: p) ? GLP_ON : GLP_OFF
+    }
+    let search = MIPSearch(progress: options.progress)
     let info = Unmanaged.passRetained(search)
     defer { info.release() }
     parm.cb_info = info.toOpaque()
@@ -133,10 +129,37 @@ extension GLPKSolver {
       duals: nil, reducedCosts: nil, basis: nil, ranging: nil,
       statistics: SolveStatistics(), log: "", message: message)
     solution.statistics.nodes = search.nodes
+    if options.initialSolution != nil { solution.initialSolutionAccepted = parm.use_sol == GLP_ON }
     if feasible && options.mipDuals {
       try fixedLPDuals(p, into: &solution, session: &s, options: options)
     }
     return solution
+  }
+
+  /// Loads `start` as the problem's MIP solution through a GLPK solution file
+  /// (glp_read_mip is the only way in). The caller has checked feasibility.
+  static func storeStart(_ start: [Double], in p: OpaquePointer) throws(LPError) -> Bool {
+    let m = Int(glp_get_num_rows(p))
+    let n = Int(glp_get_num_cols(p))
+    var rows = [Double](repeating: 0, count: m)
+    var ind = [Int32](repeating: 0, count: n + 1)
+    var val = [Double](repeating: 0, count: n + 1)
+    for i in 0..<m {
+      let len = Int(glp_get_mat_row(p, Int32(i + 1), &ind, &val))
+      for k in 0..<len { rows[i] += val[k + 1] * start[Int(ind[k + 1]) - 1] }
+    }
+    var objective = glp_get_obj_coef(p, 0)
+    for j in 0..<n { objective += glp_get_obj_coef(p, Int32(j + 1)) * start[j] }
+    var text = "s mip \(m) \(n) f \(objective.description)\n"
+    for i in 0..<m { text += "i \(i + 1) \(rows[i].description)\n" }
+    for j in 0..<n { text += "j \(j + 1) \(start[j].description)\n" }
+    text += "e o f\n"
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-start-\(UUID().uuidString).sol").path
+    guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
+      throw .fileNotWritable(path: path, reason: "cannot stage the starting solution")
+    }
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    return glp_read_mip(p, path) == 0
   }
 
   /// Duals and reduced costs of the LP with every integer column fixed at its

@@ -25,11 +25,18 @@ public struct GLPKSolver: Sendable {
         throw .invalidNumber(location: "initial value of \(model.name(of: Variable(index: bad)))", value: x[bad])
       }
     }
+    var options = options
+    var startRefused = false
+    if let x = options.initialSolution, model.isMIP, !model.isFeasible(x) {
+      options.initialSolution = nil
+      startRefused = true
+    }
     return try withGLPKSession(captureLog: options.captureLog, logLevel: options.logLevel) {
       (s: inout GLPKSession) throws(LPError) -> Solution in
       let p = GLPKProblem.load(model)
-      let solution = try Self.solveLoaded(p, session: &s, options: options)
+      var solution = try Self.solveLoaded(p, session: &s, options: options)
       s.deleteProblem(p)
+      if startRefused { solution.initialSolutionAccepted = false }
       return solution
     }
   }
@@ -97,6 +104,14 @@ public struct GLPKSolver: Sendable {
       try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
     }
     if parm.presolve == GLP_ON, ret == GLP_ENOPFS || ret == GLP_ENODFS {
+      parm.presolve = GLP_OFF
+      try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+    }
+    // The dual simplex can prove dual infeasibility without settling whether the
+    // primal is infeasible or unbounded; the primal simplex, from here, settles it.
+    let status = glp_get_status(p)
+    if ret == 0, status != GLP_OPT, status != GLP_NOFEAS, status != GLP_UNBND, parm.meth != GLP_PRIMAL {
+      parm.meth = GLP_PRIMAL
       parm.presolve = GLP_OFF
       try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
     }

@@ -156,6 +156,24 @@ public struct Model: Sendable {
     return z
   }
 
+  /// Whether `values` meets every bound, row and integrality within `tolerance`
+  /// (absolute, scaled by the size of the bound).
+  public func isFeasible(_ values: [Double], tolerance: Double = 1e-6) -> Bool {
+    guard values.count == variableCount else { return false }
+    func within(_ v: Double, _ lo: Double, _ up: Double) -> Bool {
+      v >= lo - tolerance * max(1, abs(lo)) && v <= up + tolerance * max(1, abs(up))
+    }
+    for j in 0..<variableCount {
+      let v = values[j]
+      if !v.isFinite || !within(v, variableLower[j], variableUpper[j]) { return false }
+      if variableKinds[j] != .continuous, abs(v - v.rounded()) > tolerance { return false }
+    }
+    for (i, a) in rowActivities(at: values).enumerated() where !within(a, constraintLower[i], constraintUpper[i]) {
+      return false
+    }
+    return true
+  }
+
   /// Each row's activity `sum a_ij x_j` at `values`.
   public func rowActivities(at values: [Double]) -> [Double] {
     (0..<constraintCount).map { i in

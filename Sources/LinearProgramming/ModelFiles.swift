@@ -25,48 +25,80 @@ public enum ModelFileFormat: String, CaseIterable, Sendable, Codable {
 }
 
 extension Model {
-  /// Reads a model from an MPS or CPLEX LP file. For `.mps`, a file that is
-  /// not fixed MPS is tried again as free MPS.
+  /// Reads a model from an MPS or CPLEX LP file, `.gz` included. For `.mps`, a
+  /// file that is not fixed MPS is tried again as free MPS. An MPS `OBJSENSE`
+  /// section and the LP objective-constant comment that `write` adds are honoured.
   public static func read(contentsOf path: String, format: ModelFileFormat) throws(LPError) -> Model {
+    guard format != .mathProg else { throw .invalidOption("MathProg models are read with MathProg.translate") }
     guard FileManager.default.isReadableFile(atPath: path) else {
       throw .fileNotReadable(
         path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
     }
-    return try withGLPKSession { (s: inout GLPKSession) throws(LPError) -> Model in
+    let raw = Gzip.isCompressed(path) ? Gzip.read(path) : FileManager.default.contents(atPath: path)
+    guard let raw else { throw .fileNotReadable(path: path, reason: "the file could not be read or decompressed") }
+    let prepared = ModelFileText.preparing(String(decoding: raw, as: UTF8.self), format: format)
+    var glpkPath = path
+    if prepared.sense != nil || prepared.constant != nil {
+      glpkPath = FileManager.default.temporaryDirectory
+        .appendingPathComponent("capplan-read-\(UUID().uuidString).\(format.rawValue)").path
+      guard FileManager.default.createFile(atPath: glpkPath, contents: Data(prepared.text.utf8)) else {
+        throw .fileNotWritable(path: glpkPath, reason: "cannot stage the model for GLPK")
+      }
+    }
+    defer { if glpkPath != path { try? FileManager.default.removeItem(atPath: glpkPath) } }
+    var model = try withGLPKSession { (s: inout GLPKSession) throws(LPError) -> Model in
       func attempt(_ format: ModelFileFormat) throws(LPError) -> Model? {
         let p = glp_create_prob()!
+        defer { s.deleteProblem(p) }
         var ret: Int32 = 0
         switch format {
-          case .mps: try s.guarded("read MPS") { cg_read_mps(p, GLP_MPS_DECK, path, &ret) }
-          case .freeMPS: try s.guarded("read MPS") { cg_read_mps(p, GLP_MPS_FILE, path, &ret) }
-          case .lp: try s.guarded("read LP") { cg_read_lp(p, path, &ret) }
-          case .mathProg: throw LPError.invalidOption("MathProg models are read with MathProg.translate")
+        case .mps: try s.guarded("read MPS") { cg_read_mps(p, GLP_MPS_DECK, glpkPath, &ret) }
+        case .freeMPS: try s.guarded("read MPS") { cg_read_mps(p, GLP_MPS_FILE, glpkPath, &ret) }
+        case .lp: try s.guarded("read LP") { cg_read_lp(p, glpkPath, &ret) }
+        case .mathProg: return nil
         }
-        defer { s.deleteProblem(p) }
         return ret == 0 ? GLPKProblem.extract(p) : nil
       }
       if let m = try attempt(format) { return m }
-      let firstError = s.output.tail
+      let firstError = s.output.tail.replacingOccurrences(of: glpkPath, with: path)
       if format == .mps, let m = try attempt(.freeMPS) { return m }
       throw .parseError(path: path, format: format.rawValue, detail: firstError)
     }
+    if let sense = prepared.sense { model.sense = sense }
+    if let constant = prepared.constant { model.objectiveConstant = constant }
+    return model
   }
 
-  /// Writes the model as MPS or CPLEX LP. Names that the format cannot hold
-  /// are replaced by GLPK with generic ones (R1, C1, ...).
+  /// Writes the model as MPS or CPLEX LP (`.gz` compresses). Names the format
+  /// cannot hold are replaced by GLPK with generic ones (R1, C1, ...); in LP
+  /// files GLPK writes a ranged row as an equality with a bounded `~r_` column.
   public func write(to path: String, format: ModelFileFormat) throws(LPError) {
+    guard format != .mathProg else { throw .invalidOption("GLPK cannot write MathProg") }
     try validate()
+    let staged = FileManager.default.temporaryDirectory
+      .appendingPathComponent("capplan-write-\(UUID().uuidString).\(format.rawValue)").path
+    defer { try? FileManager.default.removeItem(atPath: staged) }
     try withGLPKSession { (s: inout GLPKSession) throws(LPError) in
       let p = GLPKProblem.load(self)
       defer { s.deleteProblem(p) }
       var ret: Int32 = 0
       switch format {
-        case .mps: try s.guarded("write MPS") { cg_write_mps(p, GLP_MPS_DECK, path, &ret) }
-        case .freeMPS: try s.guarded("write MPS") { cg_write_mps(p, GLP_MPS_FILE, path, &ret) }
-        case .lp: try s.guarded("write LP") { cg_write_lp(p, path, &ret) }
-        case .mathProg: throw LPError.invalidOption("GLPK cannot write MathProg")
+      case .mps: try s.guarded("write MPS") { cg_write_mps(p, GLP_MPS_DECK, staged, &ret) }
+      case .freeMPS: try s.guarded("write MPS") { cg_write_mps(p, GLP_MPS_FILE, staged, &ret) }
+      case .lp: try s.guarded("write LP") { cg_write_lp(p, staged, &ret) }
+      case .mathProg: break
       }
       if ret != 0 { throw .fileNotWritable(path: path, reason: s.output.tail) }
     }
+    guard let written = FileManager.default.contents(atPath: staged) else {
+      throw .fileNotWritable(path: path, reason: "GLPK produced no file")
+    }
+    var text = String(decoding: written, as: UTF8.self)
+    if format != .lp { text = ModelFileText.addingSense(text, sense) }
+    let ok =
+      Gzip.isCompressed(path)
+      ? Gzip.write(Data(text.utf8), to: path)
+      : FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    if !ok { throw .fileNotWritable(path: path, reason: "cannot create the file (missing folder or no permission?)") }
   }
 }

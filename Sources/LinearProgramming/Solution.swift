@@ -35,6 +35,10 @@ public struct Basis: Sendable, Codable, Equatable {
 public struct SensitivityRange: Sendable, Codable, Equatable {
   public var lower: Double
   public var upper: Double
+  public init(lower: Double, upper: Double) {
+    self.lower = lower
+    self.upper = upper
+  }
 }
 
 /// Objective-coefficient ranges per column and right-hand-side ranges per row.
@@ -80,6 +84,9 @@ public struct Solution: Sendable {
   public var log: String
   /// A sentence for a person when `termination` is an error.
   public var message: String?
+  /// MIP with `SolveOptions.initialSolution`: whether GLPK took it as an
+  /// incumbent (false when it was infeasible or the search never asked).
+  public var initialSolutionAccepted: Bool?
 
   public subscript(_ v: Variable) -> Double { values[v.index] }
   public func value(_ e: LinearExpression) -> Double {

@@ -31,14 +31,14 @@ enum Fixtures {
 
 func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(1, abs(b)) }
 
-/// max 3x + 2y  s.t.  c1: x + y <= 4,  c2: x + 3y <= 6,  c3: x <= 3,  x, y >= 0.
-/// Optimum x = 3, y = 1, objective 11; duals c1 = 2, c2 = 0, c3 = 1.
+/// max 3x + 2y  s.t.  c1: x + y <= 4,  c2: x + 3y <= 7,  c3: x <= 3,  x, y >= 0.
+/// Optimum x = 3, y = 1, objective 11 (c2 has slack 1); duals c1 = 2, c2 = 0, c3 = 1.
 func smallLP() -> (Model, Variable, Variable, [Constraint]) {
   var m = Model(name: "small")
   let x = m.addVariable("x")
   let y = m.addVariable("y")
   let c1 = m.addConstraint(x + y <= 4, name: "c1")
-  let c2 = m.addConstraint(x + 3 * y <= 6, name: "c2")
+  let c2 = m.addConstraint(x + 3 * y <= 7, name: "c2")
   let c3 = m.addConstraint(LinearExpression(x) <= 3, name: "c3")
   m.setObjective(.maximize, 3 * x + 2 * y)
   return (m, x, y, [c1, c2, c3])
