@@ -1,0 +1,32 @@
+# capplan: common tasks. `make setup run` on a fresh machine, `make test` for the tests.
+SWIFT ?= swift
+EXAMPLE ?= Models/aws-2026.yaml
+
+.PHONY: setup build release run test bench fmt lint clean
+
+setup:            ## install the system packages the build needs (Debian, as root)
+	scripts/install-deps
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product capplan
+
+run: release      ## solve the example scenario and print the plan
+	.build/release/capplan solve $(EXAMPLE)
+
+test:             ## the whole test suite
+	$(SWIFT) test --parallel
+
+bench:            ## benchmarks (release builds); figures go into BENCHMARKS.md
+	Benchmarks/run-all
+
+fmt:
+	$(SWIFT) format --in-place --recursive Sources Tests Benchmarks Package.swift
+
+lint:
+	$(SWIFT) format lint --strict --recursive Sources Tests Benchmarks Package.swift
+
+clean:
+	rm -rf .build

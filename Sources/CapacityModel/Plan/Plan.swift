@@ -1,0 +1,250 @@
+import Foundation
+
+/// How a solve ended, in a planner's terms.
+public enum PlanStatus: String, Codable, Sendable {
+  case optimal
+  /// A MIP stopped at the requested relative gap: an incumbent with a proven bound.
+  case feasibleWithGap = "feasible_with_gap"
+  case infeasible
+  case unbounded
+  case timeLimitWithSolution = "time_limit_with_solution"
+  case timeLimitWithoutSolution = "time_limit_without_solution"
+  case error
+
+  public var hasSolution: Bool {
+    self == .optimal || self == .feasibleWithGap || self == .timeLimitWithSolution
+  }
+}
+
+/// The complete result of a solve: what `capplan solve --format json` prints,
+/// what `--previous` reads and what the store keeps. Money in $M; per-period
+/// figures are annual rates ($M per year), totals are weighted by `years`.
+public struct Plan: Codable, Sendable, Equatable {
+  public var scenario: String
+  public var status: PlanStatus
+  public var message: String?
+  /// The solver's objective: EBIT less the move cost, over the horizon.
+  public var objective: Double?
+  public var totals: Totals?
+  public var periods: [PeriodFinancials]
+  public var allocations: [Allocation]
+  public var installs: [Install]
+  public var expansions: [ExpansionBuilt]
+  public var lab: [LabSide]
+  public var marginals: Marginals
+  public var stability: StabilityReport?
+  public var infeasibility: Infeasibility?
+  public var solver: SolverRecord
+
+  public struct Totals: Codable, Sendable, Equatable {
+    public var revenue, opex, depreciation, fixed, ebit: Double
+    public var ebitMargin: Double?
+    public var revenueByUse: [String: Double]
+    public var revenueByOffering: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+      case revenue, opex, depreciation, fixed, ebit
+      case ebitMargin = "ebit_margin", revenueByUse = "revenue_by_use", revenueByOffering = "revenue_by_offering"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(revenue, forKey: .revenue)
+      try c.encode(opex, forKey: .opex)
+      try c.encode(depreciation, forKey: .depreciation)
+      try c.encode(fixed, forKey: .fixed)
+      try c.encode(ebit, forKey: .ebit)
+      try c.encode(ebitMargin, forKey: .ebitMargin)  // null on zero revenue
+      try c.encode(revenueByUse, forKey: .revenueByUse)
+      try c.encode(revenueByOffering, forKey: .revenueByOffering)
+    }
+  }
+
+  public struct PeriodFinancials: Codable, Sendable, Equatable {
+    public var id: String
+    public var years: Double
+    public var revenue, opex, depreciation, fixed, ebit: Double
+    public var ebitMargin: Double?
+    public var revenueByUse: [String: Double]
+    public var revenueByOffering: [String: Double]
+
+    enum CodingKeys: String, CodingKey {
+      case id, years, revenue, opex, depreciation, fixed, ebit
+      case ebitMargin = "ebit_margin", revenueByUse = "revenue_by_use", revenueByOffering = "revenue_by_offering"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(id, forKey: .id)
+      try c.encode(years, forKey: .years)
+      try c.encode(revenue, forKey: .revenue)
+      try c.encode(opex, forKey: .opex)
+      try c.encode(depreciation, forKey: .depreciation)
+      try c.encode(fixed, forKey: .fixed)
+      try c.encode(ebit, forKey: .ebit)
+      try c.encode(ebitMargin, forKey: .ebitMargin)
+      try c.encode(revenueByUse, forKey: .revenueByUse)
+      try c.encode(revenueByOffering, forKey: .revenueByOffering)
+    }
+  }
+
+  public struct Allocation: Codable, Sendable, Equatable {
+    public var offering, hardware, site, period: String
+    public var mw: Double
+    public init(offering: String, hardware: String, site: String, period: String, mw: Double) {
+      (self.offering, self.hardware, self.site, self.period, self.mw) = (offering, hardware, site, period, mw)
+    }
+  }
+
+  public struct Install: Codable, Sendable, Equatable {
+    public var site, hardware, period: String
+    public var mw: Double
+  }
+
+  /// An expansion built, from the first period it stands in.
+  public struct ExpansionBuilt: Codable, Sendable, Equatable {
+    public var id, site, period: String
+    public var powerMw, costPerYear: Double
+    enum CodingKeys: String, CodingKey {
+      case id, site, period, powerMw = "power_mw", costPerYear = "cost_per_year"
+    }
+  }
+
+  /// The lab's side of a revenue-share offering in one period (annual rates).
+  public struct LabSide: Codable, Sendable, Equatable {
+    public var offering, period: String
+    public var grossRevenue, platformRevenue: Double
+    public var grossMargin: Double?
+
+    enum CodingKeys: String, CodingKey {
+      case offering, period, grossRevenue = "gross_revenue", platformRevenue = "platform_revenue"
+      case grossMargin = "gross_margin"
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+      var c = encoder.container(keyedBy: CodingKeys.self)
+      try c.encode(offering, forKey: .offering)
+      try c.encode(period, forKey: .period)
+      try c.encode(grossRevenue, forKey: .grossRevenue)
+      try c.encode(platformRevenue, forKey: .platformRevenue)
+      try c.encode(grossMargin, forKey: .grossMargin)
+    }
+  }
+
+  public struct Marginals: Codable, Sendable, Equatable {
+    /// $M of EBIT per extra facility MW-year at the site in that period.
+    public var power: [SitePower] = []
+    /// $M per extra MW of supply in that period.
+    public var supply: [Marginal] = []
+    /// Gross-revenue demand: $ of EBIT per $ of gross revenue rate; MW demand: $M per MW-year.
+    public var demand: [Marginal] = []
+    public init() {}
+  }
+
+  public struct SitePower: Codable, Sendable, Equatable {
+    public var site, period: String
+    /// Facility MW in use (PUE x installed IT MW) and available (with expansions built).
+    public var usedMw, limitMw: Double
+    public var value: Double?
+    enum CodingKeys: String, CodingKey { case site, period, usedMw = "used_mw", limitMw = "limit_mw", value }
+  }
+
+  public struct Marginal: Codable, Sendable, Equatable {
+    /// The hardware (supply) or offering (demand).
+    public var subject: String
+    public var period: String
+    /// supply, demand_gross_revenue or demand_mw.
+    public var kind: String
+    public var value: Double?
+    public var binding: Bool
+  }
+
+  public struct StabilityReport: Codable, Sendable, Equatable {
+    public var previousPeriods: [String]
+    public var mwMoved: Double
+    public var moveCost: Double
+    public var unmatchedMw: Double
+    enum CodingKeys: String, CodingKey {
+      case previousPeriods = "previous_periods", mwMoved = "mw_moved", moveCost = "move_cost"
+      case unmatchedMw = "unmatched_mw"
+    }
+  }
+
+  /// Why a scenario cannot be met, in its own terms.
+  public struct Infeasibility: Codable, Sendable, Equatable {
+    public var summary: String
+    public var conflicts: [String]
+  }
+
+  public struct SolverRecord: Codable, Sendable, Equatable {
+    public var status: String
+    public var objective: Double?
+    public var bestBound: Double?
+    public var gap: Double?
+    public var rows, columns, nonzeros, integerColumns, iterations, nodes: Int
+    public var seconds: Double
+    public var method: String
+    enum CodingKeys: String, CodingKey {
+      case status, objective, bestBound = "best_bound", gap, rows, columns, nonzeros
+      case integerColumns = "integer_columns", iterations, nodes, seconds, method
+    }
+  }
+}
+
+extension Plan {
+  public static func encoder() -> JSONEncoder {
+    let e = JSONEncoder()
+    e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return e
+  }
+
+  public static func decoder() -> JSONDecoder {
+    let d = JSONDecoder()
+    return d
+  }
+
+  public func jsonData() throws -> Data { try Plan.encoder().encode(self) }
+
+  public static func read(contentsOf path: String) throws -> Plan {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw PlanFileError(path: path, message: "cannot read the file")
+    }
+    do {
+      return try decoder().decode(Plan.self, from: data)
+    } catch let error as DecodingError {
+      throw PlanFileError(path: path, message: PlanFileError.describe(error))
+    }
+  }
+
+  /// The allocations as the stability move cost sees them.
+  public var previousAllocations: PreviousAllocations {
+    var mw: [PreviousAllocations.Entry: Double] = [:]
+    for a in allocations {
+      mw[PreviousAllocations.Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] += a.mw
+    }
+    var covered = periods.map(\.id)
+    if covered.isEmpty {
+      for a in allocations where !covered.contains(a.period) { covered.append(a.period) }
+    }
+    return PreviousAllocations(periods: covered, mw: mw)
+  }
+}
+
+public struct PlanFileError: Error, CustomStringConvertible, Sendable {
+  public var path: String
+  public var message: String
+  public var description: String { "\(path): not a capplan plan (JSON from `capplan solve --format json`): \(message)" }
+
+  static func describe(_ error: DecodingError) -> String {
+    func path(_ keys: [any CodingKey]) -> String {
+      keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+    }
+    switch error {
+    case .keyNotFound(let key, let ctx): return "missing field \(path(ctx.codingPath + [key]))"
+    case .typeMismatch(_, let ctx), .valueNotFound(_, let ctx):
+      return "wrong type at \(path(ctx.codingPath)): \(ctx.debugDescription)"
+    case .dataCorrupted(let ctx): return "invalid JSON at \(path(ctx.codingPath)): \(ctx.debugDescription)"
+    @unknown default: return "\(error)"
+    }
+  }
+}

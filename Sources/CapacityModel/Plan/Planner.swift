@@ -1,0 +1,84 @@
+import LinearProgramming
+
+/// How to solve a scenario.
+public struct PlanOptions: Sendable {
+  public var timeLimitSeconds: Double?
+  /// Relative MIP gap; the model spec's default is 1e-4.
+  public var relativeGap: Double = 1e-4
+  public var method: LPMethod = .dualPrimalSimplex
+  /// The plan the stability move cost compares against.
+  public var previous: PreviousAllocations?
+  /// Called as a MIP search moves (from the solving thread).
+  public var progress: (@Sendable (MIPProgress) -> Bool)?
+  public init() {}
+}
+
+public struct PlanningError: Error, CustomStringConvertible, Sendable {
+  public var message: String
+  public var description: String { message }
+}
+
+public enum Planner {
+  /// Formulates, solves and explains `scenario`. Infeasible scenarios come back
+  /// as plans with status `infeasible` and the conflicting limits named.
+  public static func plan(_ scenario: ValidScenario, options: PlanOptions = PlanOptions()) throws(PlanningError) -> Plan {
+    let formulation = Formulation(scenario, previous: options.previous)
+    var solve = SolveOptions()
+    solve.timeLimitSeconds = options.timeLimitSeconds
+    solve.relativeGap = options.relativeGap
+    solve.method = options.method
+    solve.progress = options.progress
+    let solution: Solution
+    do {
+      solution = try GLPKSolver().solve(formulation.model, options: solve)
+    } catch {
+      throw PlanningError(message: "the solver refused the model: \(error)")
+    }
+    let status = Self.status(solution)
+    let explanation = PlanExplanation(f: formulation, solution: solution)
+    var plan = explanation.explain(status: status, method: options.method)
+    plan.message = solution.message
+    if status.hasSolution, let previous = options.previous, let cost = scenario.moveCost, cost > 0 {
+      plan.stability = explanation.stabilityReport(previous: previous, moveCost: cost)
+    }
+    if status == .infeasible {
+      plan.infeasibility = diagnose(formulation)
+      plan.message = plan.infeasibility?.summary
+    }
+    return plan
+  }
+
+  static func status(_ s: Solution) -> PlanStatus {
+    switch s.termination {
+    case .optimal: return .optimal
+    case .gapLimit: return .feasibleWithGap
+    case .infeasible: return .infeasible
+    case .unbounded, .infeasibleOrUnbounded: return .unbounded
+    case .timeLimit, .iterationLimit, .interrupted:
+      return s.hasFeasibleSolution ? .timeLimitWithSolution : .timeLimitWithoutSolution
+    case .numericalError, .error: return .error
+    }
+  }
+
+  /// Names the limits that cannot hold together, from an irreducible
+  /// infeasible subset of the LP relaxation.
+  static func diagnose(_ f: Formulation) -> Plan.Infeasibility {
+    let sc = f.scenario
+    do {
+      guard let subset = try GLPKSolver().infeasibleSubset(f.model) else {
+        return Plan.Infeasibility(
+          summary: "infeasible only with whole install blocks or whole expansions: "
+            + "the limits can be met with fractional ones", conflicts: [])
+      }
+      var conflicts = subset.constraints.map { sc.describe(f.constraintKeys[$0.index]) }
+      // MW >= 0 is never news; upper bounds (supply per period, tier widths) are.
+      for v in subset.boundedVariables where f.model.variableUpper[v.index].isFinite {
+        conflicts.append("upper bound of \(sc.describe(f.variableKeys[v.index]))")
+      }
+      return Plan.Infeasibility(
+        summary: "infeasible: " + conflicts.joined(separator: " against "), conflicts: conflicts)
+    } catch {
+      return Plan.Infeasibility(summary: "infeasible (the diagnosis failed: \(error))", conflicts: [])
+    }
+  }
+}
