@@ -1,1 +1,0 @@
-// The capacity model: scenarios, validation, formulation and plans.
