@@ -1,0 +1,85 @@
+import Foundation
+
+/// One problem found in a scenario, located for a person: which file, which field, which line.
+public struct ScenarioIssue: Sendable, Equatable, CustomStringConvertible {
+  /// The file as the user named it (or a label such as `<stdin>`).
+  public var file: String
+  /// The field in the spec's style, e.g. `offerings[2].price_per_mw_year.h100`; empty when the
+  /// problem is the file as a whole (a YAML syntax error).
+  public var path: String
+  /// 1-based, when known.
+  public var line: Int?
+  public var message: String
+
+  public init(file: String, path: String, line: Int?, message: String) {
+    self.file = file
+    self.path = path
+    self.line = line
+    self.message = message
+  }
+
+  /// `file:line: path: message`, the shape compilers use, so editors can jump to it.
+  public var description: String {
+    var text = file
+    if let line { text += ":\(line)" }
+    if !path.isEmpty { text += ": \(path)" }
+    return text + ": " + message
+  }
+}
+
+/// A scenario that could not be loaded or is not valid; carries every issue found.
+public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
+  public var issues: [ScenarioIssue]
+
+  public init(issues: [ScenarioIssue]) { self.issues = issues }
+
+  /// One issue per line.
+  public var description: String { issues.map(\.description).joined(separator: "\n") }
+  public var errorDescription: String? { description }
+}
+
+/// Where each field of a scenario file sits: field path → 1-based line.
+///
+/// Built while loading, so that validation, which works on the decoded ``Scenario``, can still
+/// point at lines. A path not in the map (a missing field) takes the line of its nearest
+/// enclosing field.
+public struct SourceMap: Sendable, Equatable {
+  public private(set) var lines: [String: Int]
+
+  public init(lines: [String: Int] = [:]) { self.lines = lines }
+
+  mutating func record(_ path: String, line: Int) {
+    if lines[path] == nil { lines[path] = line }
+  }
+
+  /// The line of `path`, or of the nearest enclosing field that has one.
+  public func line(for path: String) -> Int? {
+    var path = Substring(path)
+    while !path.isEmpty {
+      if let line = lines[String(path)] { return line }
+      guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return nil }
+      path = path[..<cut]
+    }
+    return nil
+  }
+}
+
+/// A scenario as read from a file, with what is needed to locate later issues in that file.
+public struct ScenarioDocument: Sendable, Equatable {
+  public var scenario: Scenario
+  public var file: String
+  public var sourceMap: SourceMap
+
+  public init(scenario: Scenario, file: String, sourceMap: SourceMap = SourceMap()) {
+    self.scenario = scenario
+    self.file = file
+    self.sourceMap = sourceMap
+  }
+}
+
+/// A list of ids for a message: all of them, or the first dozen and a count.
+func listing(_ ids: [String]) -> String {
+  if ids.isEmpty { return "none" }
+  let shown = ids.prefix(12).joined(separator: ", ")
+  return ids.count > 12 ? "\(shown), … and \(ids.count - 12) more" : shown
+}
