@@ -132,19 +132,22 @@ struct PlanTables {
 
   var all: [Table] {
     guard plan.status.hasSolution else { return [infeasibility, solver].compactMap { $0 } }
-    var tables = [financials]
-    if !plan.lab.isEmpty { tables.append(lab) }
-    tables += [allocations, installs, power, marginals, solver]
-    return tables
+    let tables = [financials, lab, allocations, installs, power, marginals]
+    return tables.filter { !$0.rows.isEmpty } + [solver]
   }
 }
 
+/// $M with thousands separators and one decimal: 80,943.3.
 func money(_ x: Double) -> String {
-  let f = NumberFormatter()
-  f.numberStyle = .decimal
-  f.minimumFractionDigits = 1
-  f.maximumFractionDigits = 1
-  return f.string(from: NSNumber(value: x)) ?? fixed(x, 1)
+  let s = fixed(abs(x), 1)
+  let parts = s.split(separator: ".")
+  var whole = String(parts[0])
+  var grouped = ""
+  while whole.count > 3 {
+    grouped = "," + whole.suffix(3) + grouped
+    whole.removeLast(3)
+  }
+  return (x < 0 && s != "0.0" ? "-" : "") + whole + grouped + "." + (parts.count > 1 ? parts[1] : "0")
 }
 
 func percent(_ x: Double?) -> String { x.map { fixed($0 * 100, 1) + "%" } ?? "-" }

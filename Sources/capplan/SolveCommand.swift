@@ -1,0 +1,131 @@
+import ArgumentParser
+import CapacityModel
+import Foundation
+import LinearProgramming
+
+/// Options shared by the commands that solve scenarios.
+struct SolveFlags: ParsableArguments {
+  @Option(name: .customLong("time-limit"), help: "Stop the solve after this many seconds (a plan with an incumbent is kept).")
+  var timeLimit: Double?
+
+  @Option(help: "Relative MIP gap at which to stop.")
+  var gap: Double = 1e-4
+
+  @Option(help: "LP method: primal, dual, dualp or interior.")
+  var method: LPMethod = .dualPrimalSimplex
+
+  func validate() throws {
+    if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
+    if !(gap >= 0 && gap.isFinite) { throw ValidationError("--gap must be a non-negative number") }
+  }
+
+  var planOptions: PlanOptions {
+    var o = PlanOptions()
+    o.timeLimitSeconds = timeLimit
+    o.relativeGap = gap
+    o.method = method
+    return o
+  }
+}
+
+struct SolveCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "solve",
+    abstract: "Find the allocation of MW that maximizes EBIT for a scenario, and print the plan.",
+    discussion: """
+      Prints per-period financials (revenue by use, opex, depreciation, fixed costs, EBIT, margin), \
+      the lab side of revenue-share offerings, allocations by offering, hardware and site, installs, \
+      expansions built, marginal values and the solver record. --format json is the complete plan, \
+      which --previous reads back to apply the scenario's stability move cost.
+
+      Exit codes: 0 solved, 2 invalid input, 3 infeasible (the conflicting limits are named), \
+      5 stopped without a solution.
+      """)
+
+  @Argument(help: "The scenario file.")
+  var file: String
+
+  @Option(help: "A plan (JSON from `solve --format json`) to stay close to, at the scenario's stability.move_cost.")
+  var previous: String?
+
+  @OptionGroup var solve: SolveFlags
+
+  @Option(help: "Output format: table, json, csv or markdown.")
+  var format: TableFormat = .table
+
+  @Option(help: "Also write plan.json and a CSV per table into this folder.")
+  var out: String?
+
+  @OptionGroup var global: GlobalOptions
+
+  func run() async throws {
+    global.bootstrapLogging()
+    do {
+      let plan = try makePlan()
+      try PlanOutput.print(plan, format: format)
+      if let out { try PlanOutput.write(plan, to: out) }
+      if plan.status.outcome != .solved { throw plan.status.outcome.exitCode }
+    } catch let failure as CommandFailure {
+      printError(failure.message)
+      throw failure.outcome.exitCode
+    }
+  }
+
+  func makePlan() throws(CommandFailure) -> Plan {
+    let (_, scenario) = try ScenarioInput.load(file)
+    var options = solve.planOptions
+    if let previous {
+      do {
+        options.previous = try Plan.read(contentsOf: previous).previousAllocations
+      } catch {
+        throw CommandFailure(message: "\(error)", outcome: .invalidInput)
+      }
+    }
+    let progress = Progress.start(label: scenario.scenario.scenario)
+    options.progress = progress?.mipCallback
+    defer { progress?.finish() }
+    do {
+      return try Planner.plan(scenario, options: options)
+    } catch {
+      throw CommandFailure(message: error.description, outcome: .error)
+    }
+  }
+}
+
+extension TableFormat: ExpressibleByArgument {}
+
+enum PlanOutput {
+  static func print(_ plan: Plan, format: TableFormat) throws {
+    switch format {
+    case .json:
+      FileHandle.standardOutput.write(try plan.jsonData())
+      FileHandle.standardOutput.write(Data("\n".utf8))
+    case .table, .markdown:
+      let tables = PlanTables(plan: plan)
+      Swift.print((format == .markdown ? "## " : "") + tables.headline)
+      Swift.print(tables.all.rendered(format), terminator: "")
+    case .csv:
+      Swift.print(PlanTables(plan: plan).all.rendered(.csv), terminator: "")
+    }
+  }
+
+  /// plan.json and one CSV per table, for spreadsheets.
+  static func write(_ plan: Plan, to directory: String) throws {
+    let url = URL(fileURLWithPath: directory)
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+      try plan.jsonData().write(to: url.appendingPathComponent("plan.json"), options: .atomic)
+      let tables = PlanTables(plan: plan)
+      let files: [(String, Table)] = [
+        ("financials.csv", tables.financials), ("allocations.csv", tables.allocations),
+        ("lab.csv", tables.lab), ("installs.csv", tables.installs), ("power.csv", tables.power),
+        ("marginals.csv", tables.marginals),
+      ]
+      for (name, table) in files {
+        try Data(table.csv.utf8).write(to: url.appendingPathComponent(name), options: .atomic)
+      }
+    } catch {
+      throw CommandFailure(message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
+    }
+  }
+}
