@@ -42,7 +42,9 @@ let package = Package(
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.
     .executableTarget(
       name: "lp-load-bench", dependencies: ["LinearProgramming"], path: "Benchmarks/lp-load-bench"),
-    .executableTarget(name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c"),
+    .executableTarget(
+      name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c",
+      linkerSettings: [.linkedLibrary("glpk")]),
     .testTarget(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),

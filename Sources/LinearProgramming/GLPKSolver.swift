@@ -41,6 +41,22 @@ public struct GLPKSolver: Sendable {
     }
   }
 
+  /// Validates `model` and loads it into GLPK without solving, then frees it:
+  /// what GLPK would see (rows, columns, non-zeros, integer columns).
+  public func load(_ model: Model) throws(LPError) -> SolveStatistics {
+    try model.validate()
+    return try withGLPKSession { (s: inout GLPKSession) throws(LPError) -> SolveStatistics in
+      let p = GLPKProblem.load(model)
+      var st = SolveStatistics()
+      st.rows = Int(glp_get_num_rows(p))
+      st.columns = Int(glp_get_num_cols(p))
+      st.nonzeros = Int(glp_get_num_nz(p))
+      st.integerColumns = Int(glp_get_num_int(p))
+      s.deleteProblem(p)
+      return st
+    }
+  }
+
   // MARK: the core, shared with MathProg
 
   static func solveLoaded(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions) throws(LPError)

@@ -97,7 +97,7 @@ extension Model {
     if s.utf8.count > maxNameLength {
       throw .invalidName(kind: kind, name: s, reason: "longer than \(maxNameLength) bytes")
     }
-    if s.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7f }) {
+    if s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7f }) {
       throw .invalidName(kind: kind, name: s, reason: "contains a control character")
     }
   }

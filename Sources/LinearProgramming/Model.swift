@@ -38,6 +38,22 @@ public struct Model: Sendable {
   public var variables: [Variable] { (0..<variableCount).map(Variable.init(index:)) }
   public var constraints: [Constraint] { (0..<constraintCount).map(Constraint.init(index:)) }
 
+  /// Sizes the storage up front when the model's size is known, so building a
+  /// large model does not grow (and copy) its arrays as it goes.
+  public mutating func reserveCapacity(variables: Int, constraints: Int, nonzeros: Int) {
+    variableNames.reserveCapacity(variables)
+    variableLower.reserveCapacity(variables)
+    variableUpper.reserveCapacity(variables)
+    variableKinds.reserveCapacity(variables)
+    objectiveCoefficients.reserveCapacity(variables)
+    constraintNames.reserveCapacity(constraints)
+    constraintLower.reserveCapacity(constraints)
+    constraintUpper.reserveCapacity(constraints)
+    rowStart.reserveCapacity(constraints + 1)
+    entryColumn.reserveCapacity(nonzeros)
+    entryValue.reserveCapacity(nonzeros)
+  }
+
   // MARK: variables
 
   /// Adds a column. Defaults give `0 <= x < +inf`; pass `-.infinity` for a free
@@ -93,15 +109,70 @@ public struct Model: Sendable {
     _ expression: LinearExpression, lower: Double, upper: Double, name: String = ""
   ) -> Constraint {
     let row = Constraint(index: constraintCount)
-    for t in LinearExpression.merge(expression.terms) {
-      entryColumn.append(Int32(truncatingIfNeeded: t.variable.index))
-      entryValue.append(t.coefficient)
-    }
+    appendMerged(expression.terms)
     rowStart.append(entryValue.count)
     constraintNames.append(name)
     constraintLower.append(lower - expression.constant)
     constraintUpper.append(upper - expression.constant)
     return row
+  }
+
+  /// Appends a row's entries with repeated variables summed and exact zeros
+  /// dropped, straight into the compressed storage: no temporary arrays when
+  /// the terms already come in variable order.
+  mutating func appendMerged(_ terms: [Term]) {
+    var ordered = true
+    var previous = -1
+    for t in terms {
+      if t.variable.index <= previous {
+        ordered = false
+        break
+      }
+      previous = t.variable.index
+    }
+    if ordered {
+      for t in terms where t.coefficient != 0 {
+        entryColumn.append(Int32(truncatingIfNeeded: t.variable.index))
+        entryValue.append(t.coefficient)
+      }
+      return
+    }
+    if terms.count <= 64 {
+      // Short rows, the common case: insertion sort in a stack buffer.
+      withUnsafeTemporaryAllocation(of: Term.self, capacity: terms.count) { buffer in
+        _ = buffer.initialize(from: terms)
+        for i in 1..<buffer.count {
+          let t = buffer[i]
+          var j = i
+          while j > 0, buffer[j - 1].variable.index > t.variable.index {
+            buffer[j] = buffer[j - 1]
+            j -= 1
+          }
+          buffer[j] = t
+        }
+        appendSortedMerging(UnsafeBufferPointer(buffer))
+      }
+    } else {
+      let sorted = terms.sorted { $0.variable.index < $1.variable.index }
+      sorted.withUnsafeBufferPointer { appendSortedMerging($0) }
+    }
+  }
+
+  private mutating func appendSortedMerging(_ sorted: UnsafeBufferPointer<Term>) {
+    var k = 0
+    while k < sorted.count {
+      let v = sorted[k].variable.index
+      var sum = sorted[k].coefficient
+      k += 1
+      while k < sorted.count, sorted[k].variable.index == v {
+        sum += sorted[k].coefficient
+        k += 1
+      }
+      if sum != 0 {
+        entryColumn.append(Int32(truncatingIfNeeded: v))
+        entryValue.append(sum)
+      }
+    }
   }
 
   public mutating func setBounds(_ c: Constraint, lower: Double, upper: Double) {
