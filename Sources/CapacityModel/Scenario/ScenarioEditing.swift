@@ -211,7 +211,14 @@ private struct EditCursor {
   /// One existing entry of a hardware map.
   mutating func entry(_ map: IDMap<Double>?, _ value: Double) throws(ScenarioEditError) -> IDMap<Double>? {
     guard var map else { throw fail("\(here) is not given in this scenario") }
-    let key = try id(of: "hardware in this map", in: map.keys)
+    let key: String
+    do {
+      key = try id(of: "hardware", in: map.keys)
+    } catch {
+      throw fail(
+        "no entry '\(parts.first ?? "")' in \(here) (entries: \(listing(map.keys))); a sweep changes figures, "
+          + "not which hardware can serve")
+    }
     try end()
     map[key] = value
     return map
