@@ -14,7 +14,8 @@ struct EditingTests {
     let edited = try scenario.setting("offerings.claude.gross_revenue_per_mw_year.trainium2", to: 40)
     #expect(edited.offerings[0].grossRevenuePerMWYear?["trainium2"] == 40)
     #expect(edited.offerings[0].grossRevenuePerMWYear?.keys == ["trainium2", "gb200", "trainium3"])
-    #expect(try ScenarioValidator.validate(edited).offerings[0].servers[0].unitRevenuePerMWYear == 7.5 + 0.25 * 40)
+    #expect(
+      try ScenarioValidator.validate(edited).offerings[0].servers[0].unitRevenuePerMWYear == 7.5 + 0.25 * 40)
   }
 
   @Test func setsAWholeSeriesToAConstant() throws {
@@ -68,21 +69,28 @@ struct EditingTests {
 
   @Test func anUnknownIdListsWhatExists() {
     let error = #expect(throws: ScenarioEditError.self) { try scenario.setting("sites.ohio.power_mw", to: 1) }
-    #expect(error?.description == "cannot set 'sites.ohio.power_mw': no site 'ohio' at sites (there is: indiana)")
+    #expect(
+      error?.description == "cannot set 'sites.ohio.power_mw': no site 'ohio' at sites (there is: indiana)")
   }
 
   @Test func anUnknownFieldListsTheFields() {
-    let error = #expect(throws: ScenarioEditError.self) { try scenario.setting("hardware.trainium2.opex", to: 1) }
+    let error = #expect(throws: ScenarioEditError.self) {
+      try scenario.setting("hardware.trainium2.opex", to: 1)
+    }
     #expect(
       error?.message
-        == "no field 'opex' at hardware.trainium2 (fields: opex_per_mw_year, capex_per_mw, life_years, install_block_mw, supply_mw)")
+        == "no field 'opex' at hardware.trainium2 (fields: opex_per_mw_year, capex_per_mw, life_years, install_block_mw, supply_mw)"
+    )
   }
 
   @Test func anUnknownTopLevelListsTheSections() {
-    let error = #expect(throws: ScenarioEditError.self) { try scenario.setting("offering.claude.revenue_share", to: 1) }
+    let error = #expect(throws: ScenarioEditError.self) {
+      try scenario.setting("offering.claude.revenue_share", to: 1)
+    }
     #expect(
       error?.message
-        == "no field 'offering' at the top level (fields: periods, hardware, companions, sites, offerings, policies, stability)")
+        == "no field 'offering' at the top level (fields: periods, hardware, companions, sites, offerings, policies, stability)"
+    )
   }
 
   @Test func aMapEntryThatIsNotThereIsNotAdded() {
@@ -100,8 +108,11 @@ struct EditingTests {
     #expect(short?.message == "periods.2026Q3 has fields, not a value; add one of: years")
     let long = #expect(throws: ScenarioEditError.self) { try scenario.setting("sites.indiana.pue.x", to: 1) }
     #expect(long?.message == "sites.indiana.pue is a single number; 'x' names nothing inside it")
-    let period = #expect(throws: ScenarioEditError.self) { try scenario.setting("sites.indiana.power_mw.2030Q1", to: 1) }
-    #expect(period?.message == "no period '2030Q1' at sites.indiana.power_mw (there is: 2026Q3, 2026Q4, 2027Q1)")
+    let period = #expect(throws: ScenarioEditError.self) {
+      try scenario.setting("sites.indiana.power_mw.2030Q1", to: 1)
+    }
+    #expect(
+      period?.message == "no period '2030Q1' at sites.indiana.power_mw (there is: 2026Q3, 2026Q4, 2027Q1)")
   }
 
   @Test func tierBandsAreCountedFromZero() throws {

@@ -12,15 +12,39 @@ private func withOffering(_ body: String) -> String {
 @Suite("Validation: offerings")
 struct ValidationOfferingTests {
   @Test(arguments: [
-    ("pricing: rental\nprice_per_mw_year: {gb200: 14}\nrevenue_share: 0.2", "revenue_share", "revenue_share", "rental"),
-    ("pricing: internal\nvalue_per_mw_year: {gb200: 1}\nprice_per_mw_year: {gb200: 14}", "price_per_mw_year", "rental", "internal"),
-    ("pricing: first_party\ngross_revenue_per_mw_year: {gb200: 30}\ncommitted_mw: 5", "committed_mw", "rental", "first_party"),
+    (
+      "pricing: rental\nprice_per_mw_year: {gb200: 14}\nrevenue_share: 0.2", "revenue_share", "revenue_share",
+      "rental"
+    ),
+    (
+      "pricing: internal\nvalue_per_mw_year: {gb200: 1}\nprice_per_mw_year: {gb200: 14}", "price_per_mw_year",
+      "rental", "internal"
+    ),
+    (
+      "pricing: first_party\ngross_revenue_per_mw_year: {gb200: 30}\ncommitted_mw: 5", "committed_mw",
+      "rental", "first_party"
+    ),
     ("pricing: rental\nprice_per_mw_year: {gb200: 14}\nrequired_mw: 5", "required_mw", "internal", "rental"),
-    ("pricing: internal\nvalue_per_mw_year: {gb200: 1}\ndemand_gross_revenue_per_year: 9", "demand_gross_revenue_per_year", "revenue_share or first_party", "internal"),
-    ("pricing: revenue_share\nrevenue_share: 0.2\ngross_revenue_per_mw_year: {gb200: 30}\ndemand_mw: 5", "demand_mw", "rental or internal", "revenue_share"),
-    ("pricing: first_party\ngross_revenue_per_mw_year: {gb200: 30}\ntiers: [{share: 0.2}]", "tiers", "revenue_share", "first_party"),
-    ("pricing: internal\nvalue_per_mw_year: {gb200: 1}\niaas_fee_per_mw_year: 7.5", "iaas_fee_per_mw_year", "revenue_share", "internal"),
-    ("pricing: rental\nprice_per_mw_year: {gb200: 14}\ngross_revenue_per_mw_year: {gb200: 30}", "gross_revenue_per_mw_year", "revenue_share or first_party", "rental"),
+    (
+      "pricing: internal\nvalue_per_mw_year: {gb200: 1}\ndemand_gross_revenue_per_year: 9",
+      "demand_gross_revenue_per_year", "revenue_share or first_party", "internal"
+    ),
+    (
+      "pricing: revenue_share\nrevenue_share: 0.2\ngross_revenue_per_mw_year: {gb200: 30}\ndemand_mw: 5",
+      "demand_mw", "rental or internal", "revenue_share"
+    ),
+    (
+      "pricing: first_party\ngross_revenue_per_mw_year: {gb200: 30}\ntiers: [{share: 0.2}]", "tiers",
+      "revenue_share", "first_party"
+    ),
+    (
+      "pricing: internal\nvalue_per_mw_year: {gb200: 1}\niaas_fee_per_mw_year: 7.5", "iaas_fee_per_mw_year",
+      "revenue_share", "internal"
+    ),
+    (
+      "pricing: rental\nprice_per_mw_year: {gb200: 14}\ngross_revenue_per_mw_year: {gb200: 30}",
+      "gross_revenue_per_mw_year", "revenue_share or first_party", "rental"
+    ),
   ])
   func aPricingFieldMustFitItsPricing(body: String, field: String, fitsFor: String, pricing: String) {
     let yaml = withOffering("use: u\n" + body)
@@ -33,7 +57,8 @@ struct ValidationOfferingTests {
     let yaml = withOffering("use: iaas\npricing: rental\ndemand_mw: 10")
     expectOnly(
       issues(yaml), path: "offerings[0].price_per_mw_year", line: line(of: "- id: o", in: yaml),
-      message: "missing required field 'price_per_mw_year': it names the hardware that can serve a rental offering")
+      message:
+        "missing required field 'price_per_mw_year': it names the hardware that can serve a rental offering")
   }
 
   @Test func aHardwareMapNamesKnownHardware() {
@@ -41,8 +66,10 @@ struct ValidationOfferingTests {
     expectOnly(
       issues(yaml), path: "offerings[0].price_per_mw_year.h100", line: line(of: "h100", in: yaml),
       message: "unknown hardware 'h100' (known: trainium2, gb200)")
-    #expect(issues(yaml, file: "aws.yaml").first?.description
-      == "aws.yaml:\(line(of: "h100", in: yaml) ?? 0): offerings[0].price_per_mw_year.h100: unknown hardware 'h100' (known: trainium2, gb200)")
+    #expect(
+      issues(yaml, file: "aws.yaml").first?.description
+        == "aws.yaml:\(line(of: "h100", in: yaml) ?? 0): offerings[0].price_per_mw_year.h100: unknown hardware 'h100' (known: trainium2, gb200)"
+    )
   }
 
   @Test func hardwareMapValuesCannotBeNegative() {
@@ -68,7 +95,8 @@ struct ValidationOfferingTests {
 
   @Test func revenueShareAndTiersAreNeverBothGiven() {
     let yaml = withOffering(
-      "use: b\npricing: revenue_share\nrevenue_share: 0.25\ngross_revenue_per_mw_year: {trainium2: 26}\ntiers:\n  - {share: 0.3}")
+      "use: b\npricing: revenue_share\nrevenue_share: 0.25\ngross_revenue_per_mw_year: {trainium2: 26}\ntiers:\n  - {share: 0.3}"
+    )
     expectOnly(
       issues(yaml), path: "offerings[0].tiers", line: line(of: "tiers:", in: yaml),
       message: "give either 'revenue_share' or 'tiers', not both")
@@ -82,14 +110,16 @@ struct ValidationOfferingTests {
   }
 
   @Test func aShareLiesBetweenZeroAndOne() {
-    let yaml = withOffering("use: b\npricing: revenue_share\nrevenue_share: -0.1\ngross_revenue_per_mw_year: {trainium2: 26}")
+    let yaml = withOffering(
+      "use: b\npricing: revenue_share\nrevenue_share: -0.1\ngross_revenue_per_mw_year: {trainium2: 26}")
     expectOnly(
       issues(yaml), path: "offerings[0].revenue_share", line: line(of: "-0.1", in: yaml),
       message: "a share must be between 0 and 1, found -0.1")
   }
 
   private func tiered(_ bands: String) -> String {
-    withOffering("use: b\npricing: revenue_share\ngross_revenue_per_mw_year: {trainium2: 26}\ntiers:\n" + bands)
+    withOffering(
+      "use: b\npricing: revenue_share\ngross_revenue_per_mw_year: {trainium2: 26}\ntiers:\n" + bands)
   }
 
   @Test func tierUpToRisesStrictly() {
@@ -121,7 +151,8 @@ struct ValidationOfferingTests {
   }
 
   @Test func tiersHaveAtLeastOneBand() {
-    let yaml = withOffering("use: b\npricing: revenue_share\ngross_revenue_per_mw_year: {trainium2: 26}\ntiers: []")
+    let yaml = withOffering(
+      "use: b\npricing: revenue_share\ngross_revenue_per_mw_year: {trainium2: 26}\ntiers: []")
     expectOnly(
       issues(yaml), path: "offerings[0].tiers", line: line(of: "tiers", in: yaml),
       message: "tiers needs at least one band")
@@ -145,51 +176,62 @@ struct ValidationOfferingTests {
   }
 
   @Test func demandSeriesCannotBeNegative() {
-    let yaml = withOffering("use: iaas\npricing: rental\nprice_per_mw_year: {gb200: 14}\ncommitted_mw: {2026Q4: -5}")
+    let yaml = withOffering(
+      "use: iaas\npricing: rental\nprice_per_mw_year: {gb200: 14}\ncommitted_mw: {2026Q4: -5}")
     expectOnly(
       issues(yaml), path: "offerings[0].committed_mw.2026Q4", line: line(of: "committed_mw", in: yaml),
       message: "MW cannot be negative, found -5")
   }
 
   @Test func demandSeriesKeysArePeriods() {
-    let yaml = withOffering("use: b\npricing: first_party\ngross_revenue_per_mw_year: {gb200: 30}\ndemand_gross_revenue_per_year: {2030Q1: 9000}")
+    let yaml = withOffering(
+      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {gb200: 30}\ndemand_gross_revenue_per_year: {2030Q1: 9000}"
+    )
     expectOnly(
-      issues(yaml), path: "offerings[0].demand_gross_revenue_per_year.2030Q1", line: line(of: "2030Q1", in: yaml),
+      issues(yaml), path: "offerings[0].demand_gross_revenue_per_year.2030Q1",
+      line: line(of: "2030Q1", in: yaml),
       message: "unknown period '2030Q1'")
   }
 
   @Test func availableFromNamesOnlyHardwareInTheMap() {
     let yaml = withOffering(
-      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\navailable_from: {gb200: 2027Q1}")
+      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\navailable_from: {gb200: 2027Q1}"
+    )
     expectOnly(
       issues(yaml), path: "offerings[0].available_from.gb200", line: line(of: "available_from", in: yaml),
-      message: "'gb200' is not in this offering's gross_revenue_per_mw_year (trainium2), so it never serves it")
+      message:
+        "'gb200' is not in this offering's gross_revenue_per_mw_year (trainium2), so it never serves it")
   }
 
   @Test func availableFromNamesAPeriod() {
     let yaml = withOffering(
-      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\navailable_from:\n  trainium2: 2027Q3")
+      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\navailable_from:\n  trainium2: 2027Q3"
+    )
     expectOnly(
       issues(yaml), path: "offerings[0].available_from.trainium2", line: line(of: "2027Q3", in: yaml),
       message: "unknown period '2027Q3' (periods: 2026Q3, 2026Q4, 2027Q1)")
   }
 
   @Test func offeringSitesMustExist() {
-    let yaml = withOffering("use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\nsites:\n  - indiana\n  - ohio")
+    let yaml = withOffering(
+      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\nsites:\n  - indiana\n  - ohio"
+    )
     expectOnly(
       issues(yaml), path: "offerings[0].sites[1]", line: line(of: "- ohio", in: yaml),
       message: "unknown site 'ohio' (sites: indiana)")
   }
 
   @Test func anEmptySiteListIsInvalid() {
-    let yaml = withOffering("use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\nsites: []")
+    let yaml = withOffering(
+      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\nsites: []")
     expectOnly(
       issues(yaml), path: "offerings[0].sites", line: line(of: "sites: []", in: yaml),
       message: "an empty site list leaves no site to serve the offering")
   }
 
   @Test func aSiteIsListedOnce() {
-    let yaml = withOffering("use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\nsites: [indiana, indiana]")
+    let yaml = withOffering(
+      "use: b\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}\nsites: [indiana, indiana]")
     expectOnly(
       issues(yaml), path: "offerings[0].sites[1]", line: line(of: "sites: [", in: yaml),
       message: "site 'indiana' is listed twice")
@@ -197,7 +239,9 @@ struct ValidationOfferingTests {
 
   @Test func useCannotBeEmpty() {
     let yaml = withOffering("use: ''\npricing: first_party\ngross_revenue_per_mw_year: {trainium2: 26}")
-    expectOnly(issues(yaml), path: "offerings[0].use", line: line(of: "use: ''", in: yaml), message: "'use' cannot be empty")
+    expectOnly(
+      issues(yaml), path: "offerings[0].use", line: line(of: "use: ''", in: yaml),
+      message: "'use' cannot be empty")
   }
 
   @Test func theSeedDealResolvesToTheSpecsUnitRevenue() throws {

@@ -23,16 +23,23 @@ private func withPolicy(_ policy: String) -> String {
 @Suite("Validation: policies")
 struct ValidationPolicyTests {
   @Test func aValidPolicyResolvesItsGroup() throws {
-    let scenario = try valid(withPolicy("{id: trn, kind: max_share, use: iaas, hardware: [gb200], share: 0.5}"))
-    #expect(scenario.policies == [.init(id: "trn", kind: .maxShare, measure: .mw, share: 0.5, offerings: [1], hardware: [1])])
+    let scenario = try valid(
+      withPolicy("{id: trn, kind: max_share, use: iaas, hardware: [gb200], share: 0.5}"))
+    #expect(
+      scenario.policies == [
+        .init(id: "trn", kind: .maxShare, measure: .mw, share: 0.5, offerings: [1], hardware: [1])
+      ])
     let single = try valid(
-      withPolicy("{id: trn, kind: min_share, offering: claude, hardware: [trainium2], share: 0.5, measure: gross_revenue}"))
+      withPolicy(
+        "{id: trn, kind: min_share, offering: claude, hardware: [trainium2], share: 0.5, measure: gross_revenue}"
+      ))
     #expect(single.policies[0].offerings == [0])
     #expect(single.policies[0].measure == .grossRevenue)
   }
 
   @Test func policyHardwareMustExist() {
-    let yaml = withPolicy("{id: trn, kind: min_share, use: bedrock, hardware: [trainium2, trainium3], share: 0.5}")
+    let yaml = withPolicy(
+      "{id: trn, kind: min_share, use: bedrock, hardware: [trainium2, trainium3], share: 0.5}")
     expectOnly(
       issues(yaml), path: "policies[0].hardware[1]", line: line(of: "id: trn", in: yaml),
       message: "unknown hardware 'trainium3' (known: trainium2, gb200)")
@@ -67,7 +74,8 @@ struct ValidationPolicyTests {
   }
 
   @Test func aPolicyNamesUseOrOfferingNotBoth() {
-    let yaml = withPolicy("{id: trn, kind: min_share, use: bedrock, offering: claude, hardware: [trainium2], share: 0.5}")
+    let yaml = withPolicy(
+      "{id: trn, kind: min_share, use: bedrock, offering: claude, hardware: [trainium2], share: 0.5}")
     expectOnly(
       issues(yaml), path: "policies[0].offering", line: line(of: "id: trn", in: yaml),
       message: "name either 'use' or 'offering', not both")
@@ -82,14 +90,16 @@ struct ValidationPolicyTests {
 
   @Test func aGrossRevenuePolicyCannotCoverRentalOrInternalOfferings() {
     let yaml = withPolicy(
-      "id: trn\n    kind: max_share\n    offering: gpu-rental\n    hardware: [gb200]\n    share: 0.5\n    measure: gross_revenue")
+      "id: trn\n    kind: max_share\n    offering: gpu-rental\n    hardware: [gb200]\n    share: 0.5\n    measure: gross_revenue"
+    )
     expectOnly(
       issues(yaml), path: "policies[0].measure", line: line(of: "measure:", in: yaml),
       message: "a gross_revenue policy covers only offerings with gross revenue, but 'gpu-rental' is rental")
   }
 
   @Test func aPolicyShareLiesBetweenZeroAndOne() {
-    let yaml = withPolicy("id: trn\n    kind: min_share\n    use: bedrock\n    hardware: [trainium2]\n    share: 50")
+    let yaml = withPolicy(
+      "id: trn\n    kind: min_share\n    use: bedrock\n    hardware: [trainium2]\n    share: 50")
     expectOnly(
       issues(yaml), path: "policies[0].share", line: line(of: "share: 50", in: yaml),
       message: "a share must be between 0 and 1, found 50")
@@ -105,7 +115,8 @@ struct ValidationPolicyTests {
         """)
     expectOnly(
       issues(yaml), path: "policies[1].id", line: line(of: "share: 0.4", in: yaml),
-      message: "duplicate policy id 'trn' (also at policies[0].id, line \(line(of: "share: 0.5", in: yaml) ?? 0))")
+      message:
+        "duplicate policy id 'trn' (also at policies[0].id, line \(line(of: "share: 0.5", in: yaml) ?? 0))")
   }
 
   @Test func aPolicyKindIsMinShareOrMaxShare() {
