@@ -200,6 +200,23 @@ struct LoaderTests {
       ])
   }
 
+  @Test func yamlNumberFormsAreRead() throws {
+    let yaml = scenarioYAML(
+      hardware: "hardware:\n  - {id: trainium2, opex_per_mw_year: .5, capex_per_mw: 1e3, supply_mw: 1_000}\n")
+    let hardware = try valid(yaml).hardware[0]
+    #expect(hardware.opexPerMWYear == 0.5)
+    #expect(hardware.capexPerMW == 1000)
+    #expect(hardware.supplyMW == [1000, 1000, 1000])
+  }
+
+  @Test func aFileHoldsOneDocument() {
+    let yaml = scenarioYAML() + "---\nscenario: second\n"
+    let found = issues(yaml)
+    #expect(found.count == 1)
+    #expect(found.first?.line == line(of: "---", in: yaml))
+    #expect(found.first?.message.contains("but found another document") == true)
+  }
+
   @Test func mergeKeysAreRefusedWithAReason() {
     let yaml = scenarioYAML(
       hardware:

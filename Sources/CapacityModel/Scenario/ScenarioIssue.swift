@@ -1,7 +1,7 @@
 import Foundation
 
 /// One problem found in a scenario, located for a person: which file, which field, which line.
-public struct ScenarioIssue: Sendable, Equatable, CustomStringConvertible {
+public struct ScenarioIssue: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The file as the user named it (or a label such as `<stdin>`).
   public var file: String
   /// The field in the spec's style, e.g. `offerings[2].price_per_mw_year.h100`; empty when the
