@@ -1,11 +1,14 @@
+import Foundation
+
 /// A field path that names nothing in the scenario, for `Scenario.setting(_:to:)`.
-public struct ScenarioEditError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ScenarioEditError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
   /// The path as given.
   public var path: String
   /// What was wrong and what exists at that level.
   public var message: String
 
   public var description: String { "cannot set '\(path)': \(message)" }
+  public var errorDescription: String? { description }
 }
 
 extension Scenario {
