@@ -34,7 +34,9 @@ struct LoaderTests {
   }
 
   @Test func aMissingFileIsOneIssue() {
-    let error = #expect(throws: ScenarioError.self) { try ScenarioLoader.load(contentsOf: "/nonexistent/x.yaml") }
+    let error = #expect(throws: ScenarioError.self) {
+      try ScenarioLoader.load(contentsOf: "/nonexistent/x.yaml")
+    }
     #expect(error?.issues.count == 1)
     #expect(error?.issues.first?.message.contains("cannot read the file") == true)
   }
@@ -66,7 +68,8 @@ struct LoaderTests {
 
   @Test func anUnknownTopLevelFieldIsAnError() {
     let yaml = scenarioYAML() + "ofering: []\n"
-    expectOnly(issues(yaml), path: "ofering", line: line(of: "ofering", in: yaml), message: "unknown field 'ofering'")
+    expectOnly(
+      issues(yaml), path: "ofering", line: line(of: "ofering", in: yaml), message: "unknown field 'ofering'")
   }
 
   @Test func aRepeatedKeyIsAnErrorAtItsSecondOccurrence() {
@@ -78,12 +81,23 @@ struct LoaderTests {
       message: "'pue' is given 2 times in one mapping (lines \(first), \(second))")
   }
 
+  @Test func aKeyRepeatedOnOneLineIsNamedWithThatLine() {
+    let yaml = scenarioYAML(periods: "periods:\n  - {id: 2026Q3, years: 0.25, years: 0.5}\n")
+    expectOnly(
+      issues(yaml), path: "periods[0].years", line: 3,
+      message: "'years' is given 2 times in one mapping (all on line 3); a key may appear only once")
+  }
+
   @Test func repeatedKeysInFlowMapsAndSeveralMappingsAreAllNamed() {
     let yaml = scenarioYAML(
       hardware: "hardware:\n  - {id: trainium2, supply_mw: {2026Q3: 5, 2026Q3: 6}}\n",
-      offerings: Base.offerings.replacingOccurrences(of: "{trainium2: 26}", with: "{trainium2: 26, 'trainium2': 27}"))
+      offerings: Base.offerings.replacingOccurrences(
+        of: "{trainium2: 26}", with: "{trainium2: 26, 'trainium2': 27}"))
     let found = issues(yaml)
-    #expect(found.map(\.path) == ["hardware[0].supply_mw.2026Q3", "offerings[0].gross_revenue_per_mw_year.trainium2"])
+    #expect(
+      found.map(\.path) == [
+        "hardware[0].supply_mw.2026Q3", "offerings[0].gross_revenue_per_mw_year.trainium2",
+      ])
     #expect(found.map(\.line) == [line(of: "supply_mw", in: yaml), line(of: "'trainium2': 27", in: yaml)])
   }
 
@@ -110,14 +124,17 @@ struct LoaderTests {
 
   @Test func anExpansionsPowerIsANumberNotASeries() {
     let yaml = scenarioYAML(
-      sites: "sites:\n  - id: indiana\n    power_mw: 100\n    expansions:\n      - {id: p3, power_mw: {2026Q3: 5}}\n")
+      sites:
+        "sites:\n  - id: indiana\n    power_mw: 100\n    expansions:\n      - {id: p3, power_mw: {2026Q3: 5}}\n"
+    )
     expectOnly(
       issues(yaml), path: "sites[0].expansions[0].power_mw", line: line(of: "p3", in: yaml),
       message: "expected a number, found a mapping")
   }
 
   @Test func aValueMustBeOneOfItsWords() {
-    let yaml = scenarioYAML(offerings: Base.offerings.replacingOccurrences(of: "revenue_share\n", with: "revshare\n"))
+    let yaml = scenarioYAML(
+      offerings: Base.offerings.replacingOccurrences(of: "revenue_share\n", with: "revshare\n"))
     expectOnly(
       issues(yaml), path: "offerings[0].pricing", line: line(of: "revshare", in: yaml),
       message: "unknown pricing 'revshare' (allowed: revenue_share, first_party, rental, internal)")
@@ -160,14 +177,16 @@ struct LoaderTests {
       stability: "stability: {}\n")
     let found = issues(yaml)
     let at = { (needle: String) in line(of: needle, in: yaml) }
-    #expect(found.map(\.path) == [
-      "periods[0].years", "companions[0].mw_per_mw", "sites[0].power_mw", "sites[0].expansions[0].power_mw",
-      "offerings[0].pricing", "policies[0].hardware", "policies[0].share", "stability.move_cost",
-    ])
-    #expect(found.map(\.line) == [
-      at("{id: 2026Q3}"), at("requires: gb200"), at("id: indiana"), at("{id: p3}"), at("{id: claude"),
-      at("{id: p, kind"), at("{id: p, kind"), at("stability"),
-    ])
+    #expect(
+      found.map(\.path) == [
+        "periods[0].years", "companions[0].mw_per_mw", "sites[0].power_mw", "sites[0].expansions[0].power_mw",
+        "offerings[0].pricing", "policies[0].hardware", "policies[0].share", "stability.move_cost",
+      ])
+    #expect(
+      found.map(\.line) == [
+        at("{id: 2026Q3}"), at("requires: gb200"), at("id: indiana"), at("{id: p3}"), at("{id: claude"),
+        at("{id: p, kind"), at("{id: p, kind"), at("stability"),
+      ])
     #expect(found.allSatisfy { $0.message.hasPrefix("missing required field '") })
   }
 
@@ -175,12 +194,33 @@ struct LoaderTests {
     let yaml = scenarioYAML(
       periods: "periods:\n  - {id: 2026Q3, years: x}\n  - {id: 2026Q4, yeras: 1}\n",
       sites: "sites:\n  - {id: indiana, power_mw: lots}\n")
-    #expect(issues(yaml).map(\.path) == ["periods[0].years", "periods[1].yeras", "periods[1].years", "sites[0].power_mw"])
+    #expect(
+      issues(yaml).map(\.path) == [
+        "periods[0].years", "periods[1].yeras", "periods[1].years", "sites[0].power_mw",
+      ])
+  }
+
+  @Test func yamlNumberFormsAreRead() throws {
+    let yaml = scenarioYAML(
+      hardware: "hardware:\n  - {id: trainium2, opex_per_mw_year: .5, capex_per_mw: 1e3, supply_mw: 1_000}\n")
+    let hardware = try valid(yaml).hardware[0]
+    #expect(hardware.opexPerMWYear == 0.5)
+    #expect(hardware.capexPerMW == 1000)
+    #expect(hardware.supplyMW == [1000, 1000, 1000])
+  }
+
+  @Test func aFileHoldsOneDocument() {
+    let yaml = scenarioYAML() + "---\nscenario: second\n"
+    let found = issues(yaml)
+    #expect(found.count == 1)
+    #expect(found.first?.line == line(of: "---", in: yaml))
+    #expect(found.first?.message.contains("but found another document") == true)
   }
 
   @Test func mergeKeysAreRefusedWithAReason() {
     let yaml = scenarioYAML(
-      hardware: "hardware:\n  - &base {id: trainium2, opex_per_mw_year: 6.5}\n  - {<<: *base, id: trainium3}\n")
+      hardware:
+        "hardware:\n  - &base {id: trainium2, opex_per_mw_year: 6.5}\n  - {<<: *base, id: trainium3}\n")
     expectOnly(
       issues(yaml), path: "hardware[1]", line: line(of: "<<", in: yaml),
       message: "YAML merge keys ('<<') are not supported")

@@ -79,7 +79,8 @@ struct SeriesTests {
     #expect(written != IDMap(["gb200": 30, "trainium2": 27]))
     #expect(written.keys == ["trainium2", "gb200"])
     // Foundation's decoder reports no key order, so decoding sorts (deterministic).
-    let decoded = try JSONDecoder().decode(IDMap<Double>.self, from: Data(#"{"zeta":1,"alpha":2,"mid":3}"#.utf8))
+    let decoded = try JSONDecoder().decode(
+      IDMap<Double>.self, from: Data(#"{"zeta":1,"alpha":2,"mid":3}"#.utf8))
     #expect(decoded.keys == ["alpha", "mid", "zeta"])
   }
 }

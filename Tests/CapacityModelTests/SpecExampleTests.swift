@@ -17,7 +17,8 @@ struct SpecExampleTests {
           id: "trainium2", opexPerMWYear: 6.5, capexPerMW: 0, lifeYears: 5, installBlockMW: 0,
           supplyMW: ["2026Q3": 100])
       ])
-    #expect(scenario.companions == [CompanionRule(hardware: "trainium3", requires: "graviton4", mwPerMW: 0.08)])
+    #expect(
+      scenario.companions == [CompanionRule(hardware: "trainium3", requires: "graviton4", mwPerMW: 0.08)])
     #expect(
       scenario.sites == [
         Site(
@@ -34,17 +35,20 @@ struct SpecExampleTests {
     #expect(
       scenario.offerings[1]
         == Offering(
-          id: "gpu-rental", use: "iaas", pricing: .rental, pricePerMWYear: IDMap(["gb200": 14]), demandMW: 2000,
+          id: "gpu-rental", use: "iaas", pricing: .rental, pricePerMWYear: IDMap(["gb200": 14]),
+          demandMW: 2000,
           committedMW: ["2026Q3": 500]))
     #expect(
       scenario.offerings[2]
         == Offering(
-          id: "internal-training", use: "internal", pricing: .internal, valuePerMWYear: IDMap(["trainium2": 0]),
+          id: "internal-training", use: "internal", pricing: .internal,
+          valuePerMWYear: IDMap(["trainium2": 0]),
           demandMW: 500, requiredMW: 200))
     #expect(
       scenario.policies == [
         Policy(
-          id: "trn-majority", kind: .minShare, use: "bedrock", hardware: ["trainium2", "trainium3"], share: 0.5,
+          id: "trn-majority", kind: .minShare, use: "bedrock", hardware: ["trainium2", "trainium3"],
+          share: 0.5,
           measure: .mw)
       ])
     #expect(scenario.stability == Stability(moveCost: 0.2))
@@ -55,7 +59,8 @@ struct SpecExampleTests {
   @Test func recordsTheLineOfEachField() throws {
     let map = try ScenarioLoader.parse(yaml: specExample, file: "aws.yaml").sourceMap
     #expect(map.line(for: "periods[1]") == line(of: "{id: 2026Q4", in: specExample))
-    #expect(map.line(for: "offerings[0].gross_revenue_per_mw_year.gb200") == line(of: "gb200: 30", in: specExample))
+    #expect(
+      map.line(for: "offerings[0].gross_revenue_per_mw_year.gb200") == line(of: "gb200: 30", in: specExample))
     #expect(map.line(for: "sites[0].expansions[0].earliest") == line(of: "indiana-p3", in: specExample))
     #expect(map.line(for: "offerings[2].required_mw") == line(of: "required_mw: 200", in: specExample))
     // A field that is not written takes its enclosing entry's line.
@@ -108,7 +113,8 @@ struct SpecExampleTests {
     let claude = scenario.offerings[0]
     // Hardware-list order, not the map's.
     #expect(claude.servers.map(\.hardware) == [0, 1, 3])
-    #expect(claude.servers.map(\.unitRevenuePerMWYear) == [7.5 + 0.25 * 26, 7.5 + 0.25 * 28, 7.5 + 0.25 * 30])
+    #expect(
+      claude.servers.map(\.unitRevenuePerMWYear) == [7.5 + 0.25 * 26, 7.5 + 0.25 * 28, 7.5 + 0.25 * 30])
     #expect(claude.servers.map(\.grossRevenuePerMWYear) == [26, 28, 30])
     #expect(claude.servers.map(\.firstPeriod) == [0, 2, 0])
     #expect(scenario.canServe(offering: 0, hardware: trn3, site: 0, period: 1) == false)
@@ -130,7 +136,11 @@ struct SpecExampleTests {
     #expect(training.requiredMW == [200, 200, 200])
     #expect(training.committedMW == nil)
 
-    #expect(scenario.policies == [.init(id: "trn-majority", kind: .minShare, measure: .mw, share: 0.5, offerings: [0], hardware: [0, 1])])
+    #expect(
+      scenario.policies == [
+        .init(
+          id: "trn-majority", kind: .minShare, measure: .mw, share: 0.5, offerings: [0], hardware: [0, 1])
+      ])
     #expect(scenario.moveCost == 0.2)
     #expect(scenario.uses == ["bedrock", "iaas", "internal"])
   }

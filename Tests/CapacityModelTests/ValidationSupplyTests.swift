@@ -15,7 +15,8 @@ struct ValidationSupplyTests {
   }
 
   @Test func periodIdsAreUnique() {
-    let yaml = scenarioYAML(periods: "periods:\n  - {id: 2026Q3, years: 0.25}\n  - {id: 2026Q3, years: 0.5}\n")
+    let yaml = scenarioYAML(
+      periods: "periods:\n  - {id: 2026Q3, years: 0.25}\n  - {id: 2026Q3, years: 0.5}\n")
     expectOnly(
       issues(yaml), path: "periods[1].id", line: 4,
       message: "duplicate period id '2026Q3' (also at periods[0].id, line 3)")
@@ -29,18 +30,23 @@ struct ValidationSupplyTests {
   }
 
   @Test func siteIdsAreUnique() {
-    let yaml = scenarioYAML(sites: "sites:\n  - {id: indiana, power_mw: 10}\n  - {id: indiana, power_mw: 20}\n")
+    let yaml = scenarioYAML(
+      sites: "sites:\n  - {id: indiana, power_mw: 10}\n  - {id: indiana, power_mw: 20}\n")
     expectOnly(
       issues(yaml), path: "sites[1].id", line: line(of: "power_mw: 20", in: yaml),
-      message: "duplicate site id 'indiana' (also at sites[0].id, line \(line(of: "power_mw: 10", in: yaml) ?? 0))")
+      message:
+        "duplicate site id 'indiana' (also at sites[0].id, line \(line(of: "power_mw: 10", in: yaml) ?? 0))")
   }
 
   @Test func offeringIdsAreUnique() {
     let yaml = scenarioYAML(
-      offerings: Base.offerings + "\n  - {id: claude, use: x, pricing: first_party, gross_revenue_per_mw_year: {gb200: 1}}")
+      offerings: Base.offerings
+        + "\n  - {id: claude, use: x, pricing: first_party, gross_revenue_per_mw_year: {gb200: 1}}")
     expectOnly(
       issues(yaml), path: "offerings[1].id", line: line(of: "use: x", in: yaml),
-      message: "duplicate offering id 'claude' (also at offerings[0].id, line \(line(of: "id: claude", in: yaml) ?? 0))")
+      message:
+        "duplicate offering id 'claude' (also at offerings[0].id, line \(line(of: "id: claude", in: yaml) ?? 0))"
+    )
   }
 
   @Test func expansionIdsAreUniqueAcrossTheScenario() {
@@ -107,14 +113,16 @@ struct ValidationSupplyTests {
   }
 
   @Test func seriesValuesCannotBeNegative() {
-    let yaml = scenarioYAML(hardware: "hardware:\n  - id: trainium2\n    supply_mw:\n      2026Q3: 10\n      2026Q4: -3\n")
+    let yaml = scenarioYAML(
+      hardware: "hardware:\n  - id: trainium2\n    supply_mw:\n      2026Q3: 10\n      2026Q4: -3\n")
     expectOnly(
       issues(yaml), path: "hardware[0].supply_mw.2026Q4", line: line(of: "2026Q4: -3", in: yaml),
       message: "MW cannot be negative, found -3")
   }
 
   @Test func seriesKeysMustBePeriods() {
-    let yaml = scenarioYAML(sites: "sites:\n  - id: indiana\n    power_mw:\n      2026Q3: 100\n      2028Q1: 200\n")
+    let yaml = scenarioYAML(
+      sites: "sites:\n  - id: indiana\n    power_mw:\n      2026Q3: 100\n      2028Q1: 200\n")
     expectOnly(
       issues(yaml), path: "sites[0].power_mw.2028Q1", line: line(of: "2028Q1", in: yaml),
       message: "unknown period '2028Q1' (periods: 2026Q3, 2026Q4, 2027Q1)")
@@ -127,24 +135,28 @@ struct ValidationSupplyTests {
     let found = issues(yaml)
     #expect(found.map(\.path) == ["hardware[0].capex_per_mw", "sites[0].power_mw.2026Q3"])
     #expect(found.map(\.line) == [line(of: ".inf", in: yaml), line(of: ".nan", in: yaml)])
-    #expect(found.map(\.message) == ["must be a finite number, found .inf", "must be a finite number, found .nan"])
+    #expect(
+      found.map(\.message) == ["must be a finite number, found .inf", "must be a finite number, found .nan"])
   }
 
   @Test func pueIsAtLeastOne() {
     let yaml = scenarioYAML(sites: "sites:\n  - id: indiana\n    power_mw: 100\n    pue: 0.9\n")
     expectOnly(
-      issues(yaml), path: "sites[0].pue", line: line(of: "pue", in: yaml), message: "must be at least 1, found 0.9")
+      issues(yaml), path: "sites[0].pue", line: line(of: "pue", in: yaml),
+      message: "must be at least 1, found 0.9")
   }
 
   @Test func installedHardwareMustExist() {
-    let yaml = scenarioYAML(sites: "sites:\n  - id: indiana\n    power_mw: 100\n    installed_mw: {h100: 5}\n")
+    let yaml = scenarioYAML(
+      sites: "sites:\n  - id: indiana\n    power_mw: 100\n    installed_mw: {h100: 5}\n")
     expectOnly(
       issues(yaml), path: "sites[0].installed_mw.h100", line: line(of: "h100", in: yaml),
       message: "unknown hardware 'h100' (known: trainium2, gb200)")
   }
 
   @Test func installedMWCannotBeNegative() {
-    let yaml = scenarioYAML(sites: "sites:\n  - id: indiana\n    power_mw: 100\n    installed_mw:\n      gb200: -1\n")
+    let yaml = scenarioYAML(
+      sites: "sites:\n  - id: indiana\n    power_mw: 100\n    installed_mw:\n      gb200: -1\n")
     expectOnly(
       issues(yaml), path: "sites[0].installed_mw.gb200", line: line(of: "gb200: -1", in: yaml),
       message: "MW cannot be negative, found -1")
@@ -152,7 +164,9 @@ struct ValidationSupplyTests {
 
   @Test func expansionEarliestMustBeAPeriod() {
     let yaml = scenarioYAML(
-      sites: "sites:\n  - id: indiana\n    power_mw: 100\n    expansions:\n      - id: p3\n        power_mw: 50\n        earliest: 2029Q1\n")
+      sites:
+        "sites:\n  - id: indiana\n    power_mw: 100\n    expansions:\n      - id: p3\n        power_mw: 50\n        earliest: 2029Q1\n"
+    )
     expectOnly(
       issues(yaml), path: "sites[0].expansions[0].earliest", line: line(of: "2029Q1", in: yaml),
       message: "unknown period '2029Q1' (periods: 2026Q3, 2026Q4, 2027Q1)")
@@ -160,21 +174,25 @@ struct ValidationSupplyTests {
 
   @Test func expansionPowerAndCostCannotBeNegative() {
     let yaml = scenarioYAML(
-      sites: "sites:\n  - id: indiana\n    power_mw: 100\n    expansions:\n      - {id: p3, power_mw: -50, cost_per_year: -1}\n")
+      sites:
+        "sites:\n  - id: indiana\n    power_mw: 100\n    expansions:\n      - {id: p3, power_mw: -50, cost_per_year: -1}\n"
+    )
     let found = issues(yaml)
     #expect(found.map(\.path) == ["sites[0].expansions[0].power_mw", "sites[0].expansions[0].cost_per_year"])
     #expect(found.allSatisfy { $0.line == line(of: "p3", in: yaml) })
   }
 
   @Test func companionHardwareMustExist() {
-    let yaml = scenarioYAML(companions: "companions:\n  - {hardware: trainium3, requires: gb200, mw_per_mw: 0.08}\n")
+    let yaml = scenarioYAML(
+      companions: "companions:\n  - {hardware: trainium3, requires: gb200, mw_per_mw: 0.08}\n")
     expectOnly(
       issues(yaml), path: "companions[0].hardware", line: line(of: "trainium3", in: yaml),
       message: "unknown hardware 'trainium3' (known: trainium2, gb200)")
   }
 
   @Test func hardwareCannotBeItsOwnCompanion() {
-    let yaml = scenarioYAML(companions: "companions:\n  - {hardware: gb200, requires: gb200, mw_per_mw: 0.1}\n")
+    let yaml = scenarioYAML(
+      companions: "companions:\n  - {hardware: gb200, requires: gb200, mw_per_mw: 0.1}\n")
     expectOnly(
       issues(yaml), path: "companions[0].requires", line: line(of: "requires: gb200", in: yaml),
       message: "'gb200' cannot be its own companion")
@@ -194,7 +212,8 @@ struct ValidationSupplyTests {
   }
 
   @Test func companionRatioCannotBeNegative() {
-    let yaml = scenarioYAML(companions: "companions:\n  - {hardware: trainium2, requires: gb200, mw_per_mw: -0.1}\n")
+    let yaml = scenarioYAML(
+      companions: "companions:\n  - {hardware: trainium2, requires: gb200, mw_per_mw: -0.1}\n")
     expectOnly(
       issues(yaml), path: "companions[0].mw_per_mw", line: 10, message: "MW cannot be negative, found -0.1")
   }

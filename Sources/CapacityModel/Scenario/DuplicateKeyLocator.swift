@@ -53,7 +53,9 @@ struct DuplicateKeyLocator {
     }
   }
 
-  private func locate(_ node: Node, at path: String, renamed: [String: String], into issues: inout [ScenarioIssue]) {
+  private func locate(
+    _ node: Node, at path: String, renamed: [String: String], into issues: inout [ScenarioIssue]
+  ) {
     switch node {
     case .mapping(let mapping):
       var lines: [String: [Int]] = [:]
@@ -67,11 +69,14 @@ struct DuplicateKeyLocator {
       }
       for key in order {
         guard let keyLines = lines[key], keyLines.count > 1 else { continue }
-        let shown = keyLines.map(String.init).joined(separator: ", ")
+        let distinct = keyLines.reduce(into: [Int]()) { if !$0.contains($1) { $0.append($1) } }
+        let shown =
+          distinct.count == 1
+          ? "all on line \(keyLines[0])" : "lines " + distinct.map(String.init).joined(separator: ", ")
         issues.append(
           ScenarioIssue(
             file: file, path: path.isEmpty ? key : "\(path).\(key)", line: keyLines[1],
-            message: "'\(key)' is given \(keyLines.count) times in one mapping (lines \(shown)); "
+            message: "'\(key)' is given \(keyLines.count) times in one mapping (\(shown)); "
               + "a key may appear only once"))
       }
     case .sequence(let sequence):

@@ -57,23 +57,23 @@ public struct IDMap<Value: Sendable & Equatable & Codable>: Sendable, Equatable,
   }
 
   public init(from decoder: any Decoder) throws {
-    let container = try decoder.container(keyedBy: AnyKey.self)
+    let container = try decoder.container(keyedBy: IDMapCodingKey.self)
     let keys = container.allKeys.map(\.stringValue).sorted()
     var entries: [Entry] = []
     for key in keys {
-      entries.append(Entry(key: key, value: try container.decode(Value.self, forKey: AnyKey(key))))
+      entries.append(Entry(key: key, value: try container.decode(Value.self, forKey: IDMapCodingKey(key))))
     }
     self.init(entries)
   }
 
   public func encode(to encoder: any Encoder) throws {
-    var container = encoder.container(keyedBy: AnyKey.self)
-    for entry in entries { try container.encode(entry.value, forKey: AnyKey(entry.key)) }
+    var container = encoder.container(keyedBy: IDMapCodingKey.self)
+    for entry in entries { try container.encode(entry.value, forKey: IDMapCodingKey(entry.key)) }
   }
 }
 
 /// A coding key for maps whose keys are data (ids), not field names.
-struct AnyKey: CodingKey {
+private struct IDMapCodingKey: CodingKey {
   var stringValue: String
   var intValue: Int? { nil }
   init(_ string: String) { stringValue = string }

@@ -29,7 +29,9 @@ final class NodeReader {
   /// Reads `node` as a mapping of named fields; reports each key not in `allowed`.
   func fields(_ node: Node, at path: String, what: String, allowed: [String]) -> Fields? {
     guard let mapping = node.mapping else {
-      report(path, node, "expected \(what) (a mapping of \(allowed.joined(separator: ", "))), found \(describe(node))")
+      report(
+        path, node,
+        "expected \(what) (a mapping of \(allowed.joined(separator: ", "))), found \(describe(node))")
       return nil
     }
     var values: [String: Node] = [:]
@@ -44,7 +46,9 @@ final class NodeReader {
         report(path, keyNode, "YAML merge keys ('<<') are not supported: write the fields out")
       } else {
         let fieldPath = path.isEmpty ? key : "\(path).\(key)"
-        report(fieldPath, keyNode, "unknown field '\(key)' in \(what) (allowed: \(allowed.joined(separator: ", ")))")
+        report(
+          fieldPath, keyNode,
+          "unknown field '\(key)' in \(what) (allowed: \(allowed.joined(separator: ", ")))")
       }
     }
     return Fields(path: path, node: node, values: values)
@@ -97,7 +101,8 @@ final class NodeReader {
       }
     guard let value else {
       if scalar.style != .plain && scalar.style != .any && Double(scalar.string) != nil {
-        report(path, node, "expected a number, found the quoted text \"\(scalar.string)\" (remove the quotes)")
+        report(
+          path, node, "expected a number, found the quoted text \"\(scalar.string)\" (remove the quotes)")
       } else {
         report(path, node, "expected a number, found \(describe(node))")
       }

@@ -30,7 +30,9 @@ extension ScenarioChecker {
         fitting.insert(field)
       } else {
         let fits = pricings.map(\.rawValue).joined(separator: " or ")
-        report("\(path).\(field)", "'\(field)' does not fit \(offering.pricing.rawValue) pricing (it is for \(fits))")
+        report(
+          "\(path).\(field)",
+          "'\(field)' does not fit \(offering.pricing.rawValue) pricing (it is for \(fits))")
       }
     }
     checkHardwareMap(offering, at: path)
@@ -72,8 +74,10 @@ extension ScenarioChecker {
     let field = mapField(offering.pricing)
     let mapPath = "\(path).\(field)"
     guard let map = offering.hardwareMap else {
-      report(mapPath, "missing required field '\(field)': it names the hardware that can serve "
-        + "a \(offering.pricing.rawValue) offering")
+      report(
+        mapPath,
+        "missing required field '\(field)': it names the hardware that can serve "
+          + "a \(offering.pricing.rawValue) offering")
       return
     }
     for entry in map.entries {
@@ -107,7 +111,8 @@ extension ScenarioChecker {
     case (_?, _?):
       report("\(path).tiers", "give either 'revenue_share' or 'tiers', not both")
     case (nil, nil):
-      report("\(path).revenue_share",
+      report(
+        "\(path).revenue_share",
         "missing required field 'revenue_share': revenue_share pricing needs 'revenue_share' or 'tiers'")
     }
   }
@@ -131,12 +136,15 @@ extension ScenarioChecker {
       }
       let upToPath = "\(bandPath).up_to"
       if isLast {
-        report(upToPath, "the last band must be unbounded: remove its 'up_to' so every revenue falls in a band")
+        report(
+          upToPath, "the last band must be unbounded: remove its 'up_to' so every revenue falls in a band")
       } else if !upTo.isFinite {
         checkNumber(upTo, at: upToPath, .money)
       } else if upTo <= previous {
-        let edge = index == 0 ? "above 0 (bands start at 0)" : "above the previous band's \(show(previous))"
-        report(upToPath, "'up_to' must rise strictly: \(show(upTo)) is not \(edge)")
+        let edge =
+          index == 0
+          ? "above 0 (bands start at 0)" : "above the previous band's \(ScenarioText.number(previous))"
+        report(upToPath, "'up_to' must rise strictly: \(ScenarioText.number(upTo)) is not \(edge)")
       }
       if upTo.isFinite { previous = max(previous, upTo) }
     }
@@ -149,8 +157,10 @@ extension ScenarioChecker {
       let entryPath = "\(path).available_from.\(entry.key)"
       guard checkReference(entry.key, at: entryPath, kind: "hardware", known: hardwareIDs) else { continue }
       if let map = offering.hardwareMap, map[entry.key] == nil {
-        report(entryPath, "'\(entry.key)' is not in this offering's \(field) (\(listing(map.keys))), "
-          + "so it never serves it")
+        report(
+          entryPath,
+          "'\(entry.key)' is not in this offering's \(field) (\(ScenarioText.ids(map.keys))), "
+            + "so it never serves it")
       }
       checkReference(entry.value, at: entryPath, kind: "period", known: periodIDs)
     }
@@ -159,8 +169,10 @@ extension ScenarioChecker {
   private func checkSites(of offering: Offering, at path: String) {
     guard let sites = offering.sites else { return }
     if sites.isEmpty {
-      report("\(path).sites", "an empty site list leaves no site to serve the offering; "
-        + "leave 'sites' out to allow every site")
+      report(
+        "\(path).sites",
+        "an empty site list leaves no site to serve the offering; "
+          + "leave 'sites' out to allow every site")
     }
     for (index, site) in sites.enumerated() {
       checkReference(site, at: "\(path).sites[\(index)]", kind: "site", known: siteIDs)
@@ -184,7 +196,9 @@ extension ScenarioChecker {
     case (let use?, nil):
       let uses = orderedUses()
       group = scenario.offerings.filter { $0.use == use }
-      if group.isEmpty { report("\(path).use", "no offering has use '\(use)' (uses: \(listing(uses)))") }
+      if group.isEmpty {
+        report("\(path).use", "no offering has use '\(use)' (uses: \(ScenarioText.ids(uses)))")
+      }
     case (nil, let id?):
       if checkReference(id, at: "\(path).offering", kind: "offering", known: offeringIDs) {
         group = scenario.offerings.filter { $0.id == id }.prefix(1).map { $0 }
@@ -203,8 +217,10 @@ extension ScenarioChecker {
     checkNoRepeats(policy.hardware, at: "\(path).hardware", what: "hardware")
     checkNumber(policy.share, at: "\(path).share", .share)
     if policy.measure == .grossRevenue, let without = group.first(where: { !$0.pricing.hasGrossRevenue }) {
-      report("\(path).measure", "a gross_revenue policy covers only offerings with gross revenue, "
-        + "but '\(without.id)' is \(without.pricing.rawValue)")
+      report(
+        "\(path).measure",
+        "a gross_revenue policy covers only offerings with gross revenue, "
+          + "but '\(without.id)' is \(without.pricing.rawValue)")
     }
   }
 

@@ -65,7 +65,9 @@ extension ScenarioChecker {
         let expansionPath = "\(path).expansions[\(number)]"
         expansionIDs.append((expansion.id, "\(expansionPath).id"))
         checkNumber(expansion.powerMW, at: "\(expansionPath).power_mw", .mw)
-        if let cost = expansion.costPerYear { checkNumber(cost, at: "\(expansionPath).cost_per_year", .money) }
+        if let cost = expansion.costPerYear {
+          checkNumber(cost, at: "\(expansionPath).cost_per_year", .money)
+        }
         if let earliest = expansion.earliest {
           checkReference(earliest, at: "\(expansionPath).earliest", kind: "period", known: periodIDs)
         }

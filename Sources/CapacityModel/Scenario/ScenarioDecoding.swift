@@ -43,7 +43,8 @@ extension NodeReader {
     let supply = optional(f, "supply_mw", series)
     guard let id else { return nil }
     return Hardware(
-      id: id, opexPerMWYear: opex, capexPerMW: capex, lifeYears: life, installBlockMW: block, supplyMW: supply)
+      id: id, opexPerMWYear: opex, capexPerMW: capex, lifeYears: life, installBlockMW: block, supplyMW: supply
+    )
   }
 
   func decodeCompanion(_ node: Node, at path: String) -> CompanionRule? {
@@ -90,7 +91,9 @@ extension NodeReader {
     let id = required(f, "id", string)
     let use = required(f, "use", string)
     let pricing: Pricing? = required(f, "pricing") { choice($0, at: $1, what: "pricing") }
-    let hardwareMap = { (node: Node, path: String) in self.idMap(node, at: path, what: "HARDWARE", self.number) }
+    let hardwareMap = { (node: Node, path: String) in
+      self.idMap(node, at: path, what: "HARDWARE", self.number)
+    }
     let offering = Offering(
       id: id ?? "", use: use ?? "", pricing: pricing ?? .revenueShare,
       revenueShare: optional(f, "revenue_share", number),

@@ -1,11 +1,14 @@
+import Foundation
+
 /// A field path that names nothing in the scenario, for `Scenario.setting(_:to:)`.
-public struct ScenarioEditError: Error, Sendable, Equatable, CustomStringConvertible {
+public struct ScenarioEditError: Error, Sendable, Equatable, CustomStringConvertible, LocalizedError {
   /// The path as given.
   public var path: String
   /// What was wrong and what exists at that level.
   public var message: String
 
   public var description: String { "cannot set '\(path)': \(message)" }
+  public var errorDescription: String? { description }
 }
 
 extension Scenario {
@@ -32,7 +35,9 @@ extension Scenario {
   public func setting(_ path: String, to value: Double) throws(ScenarioEditError) -> Scenario {
     var cursor = EditCursor(path: path)
     var copy = self
-    switch try cursor.field(in: ["periods", "hardware", "companions", "sites", "offerings", "policies", "stability"]) {
+    switch try cursor.field(in: [
+      "periods", "hardware", "companions", "sites", "offerings", "policies", "stability",
+    ]) {
     case "periods":
       let p = try cursor.index(of: "period", in: periods.map(\.id))
       _ = try cursor.field(in: ["years"])
@@ -44,7 +49,8 @@ extension Scenario {
     case "companions":
       let rules = companions ?? []
       let first = try cursor.id(of: "companion hardware", in: rules.map(\.hardware))
-      let r = try cursor.index(of: "required hardware", in: rules.map { $0.hardware == first ? $0.requires : "" })
+      let r = try cursor.index(
+        of: "required hardware", in: rules.map { $0.hardware == first ? $0.requires : "" })
       _ = try cursor.field(in: ["mw_per_mw"])
       try cursor.end()
       copy.companions?[r].mwPerMW = value
@@ -69,7 +75,9 @@ extension Scenario {
 }
 
 extension Hardware {
-  fileprivate mutating func set(_ cursor: inout EditCursor, _ value: Double, periods: [String]) throws(ScenarioEditError) {
+  fileprivate mutating func set(_ cursor: inout EditCursor, _ value: Double, periods: [String])
+    throws(ScenarioEditError)
+  {
     switch try cursor.field(in: CodingKeys.allCases.map(\.rawValue).filter { $0 != "id" }) {
     case "opex_per_mw_year": opexPerMWYear = value
     case "capex_per_mw": capexPerMW = value
@@ -112,7 +120,9 @@ extension Site {
 }
 
 extension Offering {
-  fileprivate mutating func set(_ cursor: inout EditCursor, _ value: Double, periods: [String]) throws(ScenarioEditError) {
+  fileprivate mutating func set(_ cursor: inout EditCursor, _ value: Double, periods: [String])
+    throws(ScenarioEditError)
+  {
     let editable = CodingKeys.allCases.map(\.rawValue).filter {
       !["id", "use", "pricing", "available_from", "sites"].contains($0)
     }
@@ -152,7 +162,9 @@ private struct EditCursor {
 
   private var here: String { taken.isEmpty ? "the top level" : taken.joined(separator: ".") }
 
-  private func fail(_ message: String) -> ScenarioEditError { ScenarioEditError(path: path, message: message) }
+  private func fail(_ message: String) -> ScenarioEditError {
+    ScenarioEditError(path: path, message: message)
+  }
 
   /// The next part, which must be one of `names`.
   mutating func field(in names: [String]) throws(ScenarioEditError) -> String {
@@ -169,7 +181,7 @@ private struct EditCursor {
 
   /// The longest run of parts that spells one of `ids` (ids may contain dots).
   mutating func id(of kind: String, in ids: [String]) throws(ScenarioEditError) -> String {
-    let known = listing(ids.filter { !$0.isEmpty })
+    let known = ScenarioText.ids(ids.filter { !$0.isEmpty })
     guard !parts.isEmpty else { throw fail("name a \(kind) after \(here) (\(known))") }
     for length in stride(from: parts.count, through: 1, by: -1) {
       let candidate = parts.prefix(length).joined(separator: ".")
@@ -194,7 +206,9 @@ private struct EditCursor {
   }
 
   /// A whole series set to a constant, or one period's entry set.
-  mutating func series(_ series: Series?, _ value: Double, periods: [String]) throws(ScenarioEditError) -> Series? {
+  mutating func series(_ series: Series?, _ value: Double, periods: [String]) throws(ScenarioEditError)
+    -> Series?
+  {
     if parts.isEmpty { return .constant(value) }
     let period = try id(of: "period", in: periods)
     try end()
@@ -211,7 +225,14 @@ private struct EditCursor {
   /// One existing entry of a hardware map.
   mutating func entry(_ map: IDMap<Double>?, _ value: Double) throws(ScenarioEditError) -> IDMap<Double>? {
     guard var map else { throw fail("\(here) is not given in this scenario") }
-    let key = try id(of: "hardware in this map", in: map.keys)
+    let key: String
+    do {
+      key = try id(of: "hardware", in: map.keys)
+    } catch {
+      throw fail(
+        "no entry '\(parts.first ?? "")' in \(here) (entries: \(ScenarioText.ids(map.keys))); a sweep changes figures, "
+          + "not which hardware can serve")
+    }
     try end()
     map[key] = value
     return map

@@ -1,7 +1,7 @@
 import Foundation
 
 /// One problem found in a scenario, located for a person: which file, which field, which line.
-public struct ScenarioIssue: Sendable, Equatable, CustomStringConvertible {
+public struct ScenarioIssue: Sendable, Equatable, Codable, CustomStringConvertible {
   /// The file as the user named it (or a label such as `<stdin>`).
   public var file: String
   /// The field in the spec's style, e.g. `offerings[2].price_per_mw_year.h100`; empty when the
@@ -77,9 +77,20 @@ public struct ScenarioDocument: Sendable, Equatable {
   }
 }
 
-/// A list of ids for a message: all of them, or the first dozen and a count.
-func listing(_ ids: [String]) -> String {
-  if ids.isEmpty { return "none" }
-  let shown = ids.prefix(12).joined(separator: ", ")
-  return ids.count > 12 ? "\(shown), … and \(ids.count - 12) more" : shown
+/// How numbers and id lists are written in messages.
+enum ScenarioText {
+  /// A list of ids: all of them, or the first dozen and a count.
+  static func ids(_ ids: [String]) -> String {
+    if ids.isEmpty { return "none" }
+    let shown = ids.prefix(12).joined(separator: ", ")
+    return ids.count > 12 ? "\(shown), … and \(ids.count - 12) more" : shown
+  }
+
+  /// A number as a person writes it: `5`, `0.25`, `.nan`, `-.inf`.
+  static func number(_ value: Double) -> String {
+    if value.isNaN { return ".nan" }
+    if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
+    if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
+    return String(value)
+  }
 }

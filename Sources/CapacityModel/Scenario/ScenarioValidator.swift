@@ -82,20 +82,20 @@ final class ScenarioChecker {
 
   func checkNumber(_ value: Double, at path: String, _ rule: NumberRule) {
     guard value.isFinite else {
-      report(path, "must be a finite number, found \(show(value))")
+      report(path, "must be a finite number, found \(ScenarioText.number(value))")
       return
     }
     switch rule {
     case .mw where value < 0:
-      report(path, "MW cannot be negative, found \(show(value))")
+      report(path, "MW cannot be negative, found \(ScenarioText.number(value))")
     case .money where value < 0:
-      report(path, "money cannot be negative, found \(show(value))")
+      report(path, "money cannot be negative, found \(ScenarioText.number(value))")
     case .positive where value <= 0:
-      report(path, "must be above 0, found \(show(value))")
+      report(path, "must be above 0, found \(ScenarioText.number(value))")
     case .atLeastOne where value < 1:
-      report(path, "must be at least 1, found \(show(value))")
+      report(path, "must be at least 1, found \(ScenarioText.number(value))")
     case .share where value < 0 || value > 1:
-      report(path, "a share must be between 0 and 1, found \(show(value))")
+      report(path, "a share must be between 0 and 1, found \(ScenarioText.number(value))")
     default:
       break
     }
@@ -110,7 +110,7 @@ final class ScenarioChecker {
       }
       let entryPath = "\(path).\(key)"
       if !periodIDs.contains(key) {
-        report(entryPath, "unknown period '\(key)' (periods: \(listing(periodIDs)))")
+        report(entryPath, "unknown period '\(key)' (periods: \(ScenarioText.ids(periodIDs)))")
       } else {
         checkNumber(value, at: entryPath, rule)
       }
@@ -150,7 +150,7 @@ final class ScenarioChecker {
   func checkReference(_ id: String, at path: String, kind: String, known: [String]) -> Bool {
     if known.contains(id) { return true }
     let plural = kind == "hardware" ? "known" : "\(kind)s"
-    report(path, "unknown \(kind) '\(id)' (\(plural): \(listing(known)))")
+    report(path, "unknown \(kind) '\(id)' (\(plural): \(ScenarioText.ids(known)))")
     return false
   }
 
@@ -161,12 +161,4 @@ final class ScenarioChecker {
       report("\(path)[\(index)]", "\(what) '\(id)' is listed twice")
     }
   }
-}
-
-/// A number as a person writes it: `5`, `0.25`, `.nan`, `-.inf`.
-func show(_ value: Double) -> String {
-  if value.isNaN { return ".nan" }
-  if value.isInfinite { return value < 0 ? "-.inf" : ".inf" }
-  if value == value.rounded(), abs(value) < 1e15 { return String(Int64(value)) }
-  return String(value)
 }

@@ -57,7 +57,8 @@ extension ValidScenario {
       let covered = Set(policy.hardware)
       return Policy(
         id: policy.id, kind: policy.kind, measure: policy.measure ?? .mw, share: policy.share,
-        offerings: group, hardware: scenario.hardware.indices.filter { covered.contains(scenario.hardware[$0].id) })
+        offerings: group,
+        hardware: scenario.hardware.indices.filter { covered.contains(scenario.hardware[$0].id) })
     }
     moveCost = scenario.stability?.moveCost
 
