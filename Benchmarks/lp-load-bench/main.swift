@@ -84,11 +84,6 @@ let t0 = nowMS()
 let (model, duplicateSteps) = buildModel(m: m, n: n, k: k)
 let t1 = nowMS()
 
-if ProcessInfo.processInfo.environment["BENCH_SPLIT"] != nil {
-  let v0 = nowMS()
-  try model.validate()
-  FileHandle.standardError.write(Data(String(format: "validate_ms %.1f\n", nowMS() - v0).utf8))
-}
 // ---- load into GLPK (validation included) ----
 let stats: SolveStatistics
 do {
