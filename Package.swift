@@ -13,6 +13,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
   ],
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
@@ -31,11 +33,20 @@ let package = Package(
     .target(
       name: "CapacityModel",
       dependencies: ["LinearProgramming", .product(name: "Yams", package: "Yams")]),
+    // Layer 4: jobs, plans and schedules, behind a store protocol; SQLite through GRDB.
+    .target(
+      name: "PlanStore",
+      dependencies: [
+        "CapacityModel",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     // Layer 5: the command-line tool.
     .executableTarget(
       name: "capplan",
       dependencies: [
-        "LinearProgramming", "CapacityModel",
+        "LinearProgramming", "CapacityModel", "PlanStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]),
@@ -49,7 +60,8 @@ let package = Package(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
-    .testTarget(name: "CapplanCLITests", dependencies: ["capplan"]),
+    .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore"]),
+    .testTarget(name: "CapplanCLITests", dependencies: ["capplan", "PlanStore"]),
   ],
   swiftLanguageModes: [.v6]
 )

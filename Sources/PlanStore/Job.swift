@@ -1,0 +1,158 @@
+import Crypto
+import Foundation
+
+public enum JobState: String, Codable, Sendable, CaseIterable {
+  case queued, running, succeeded, failed, cancelled
+
+  public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
+}
+
+/// How a job is to be solved; stored with it as JSON.
+public struct JobOptions: Codable, Sendable, Equatable {
+  public var timeLimitSeconds: Double?
+  public var relativeGap: Double?
+  /// The child process's address-space limit, in MB.
+  public var memoryLimitMB: Int?
+  /// A stored plan whose allocations the stability move cost compares against.
+  public var previousPlanID: Int64?
+
+  public init(
+    timeLimitSeconds: Double? = nil, relativeGap: Double? = nil, memoryLimitMB: Int? = nil,
+    previousPlanID: Int64? = nil
+  ) {
+    self.timeLimitSeconds = timeLimitSeconds
+    self.relativeGap = relativeGap
+    self.memoryLimitMB = memoryLimitMB
+    self.previousPlanID = previousPlanID
+  }
+
+  enum CodingKeys: String, CodingKey {
+    case timeLimitSeconds = "time_limit_seconds", relativeGap = "relative_gap", memoryLimitMB = "memory_limit_mb"
+    case previousPlanID = "previous_plan_id"
+  }
+}
+
+/// What `submit` hands to the store.
+public struct JobSubmission: Sendable {
+  public var scenarioID: String
+  /// Where the scenario came from (a path), for people reading the job list.
+  public var source: String
+  /// The scenario file's text, stored whole: the job does not depend on the file afterwards.
+  public var scenarioText: String
+  public var options: JobOptions
+  public var priority: Int
+  public var idempotencyKey: String?
+  public var maxAttempts: Int
+  public var scheduleID: Int64?
+
+  public init(
+    scenarioID: String, source: String, scenarioText: String, options: JobOptions = JobOptions(), priority: Int = 0,
+    idempotencyKey: String? = nil, maxAttempts: Int = 3, scheduleID: Int64? = nil
+  ) {
+    self.scenarioID = scenarioID
+    self.source = source
+    self.scenarioText = scenarioText
+    self.options = options
+    self.priority = priority
+    self.idempotencyKey = idempotencyKey
+    self.maxAttempts = maxAttempts
+    self.scheduleID = scheduleID
+  }
+
+  public var scenarioSHA256: String { ScenarioHash.sha256(scenarioText) }
+}
+
+/// A job as stored.
+public struct Job: Codable, Sendable, Equatable {
+  public var id: Int64
+  public var state: JobState
+  public var scenarioID: String
+  public var source: String
+  public var scenarioSHA256: String
+  public var options: JobOptions
+  public var priority: Int
+  public var idempotencyKey: String?
+  /// Fencing token: raised on every claim, so only the latest claimant can record a result.
+  public var attempt: Int
+  /// Tries that failed (crash, abort, timeout); retries stop at `maxAttempts`.
+  public var failures: Int
+  public var maxAttempts: Int
+  public var runAfter: Date
+  public var leaseOwner: String?
+  public var leaseExpiresAt: Date?
+  public var cancelRequested: Bool
+  public var lastError: String?
+  public var planID: Int64?
+  public var scheduleID: Int64?
+  public var createdAt: Date
+  public var startedAt: Date?
+  public var finishedAt: Date?
+
+  enum CodingKeys: String, CodingKey {
+    case id, state, source, options, priority, attempt, failures
+    case scenarioID = "scenario_id", scenarioSHA256 = "scenario_sha256", idempotencyKey = "idempotency_key"
+    case maxAttempts = "max_attempts", runAfter = "run_after", leaseOwner = "lease_owner"
+    case leaseExpiresAt = "lease_expires_at", cancelRequested = "cancel_requested", lastError = "last_error"
+    case planID = "plan_id", scheduleID = "schedule_id", createdAt = "created_at", startedAt = "started_at"
+    case finishedAt = "finished_at"
+  }
+}
+
+/// A claimed job: what a worker needs to run it and to prove it still holds it.
+public struct Lease: Sendable, Equatable {
+  public var jobID: Int64
+  public var attempt: Int
+  public var owner: String
+  public var scenarioText: String
+  public var options: JobOptions
+  public var previousPlanJSON: Data?
+}
+
+public enum HeartbeatResult: Sendable, Equatable {
+  case held(cancelRequested: Bool)
+  /// The lease expired and another worker took the job, or it was cancelled and
+  /// closed: this worker must stop and record nothing.
+  case lost
+}
+
+/// A plan as listed.
+public struct PlanSummary: Codable, Sendable, Equatable {
+  public var id: Int64
+  public var jobID: Int64
+  public var attempt: Int
+  public var scenarioID: String
+  public var scenarioSHA256: String
+  public var status: String
+  public var objective: Double?
+  public var ebit: Double?
+  public var revenue: Double?
+  public var ebitMargin: Double?
+  public var solveSeconds: Double
+  public var previousPlanID: Int64?
+  public var scheduleID: Int64?
+  public var createdAt: Date
+
+  enum CodingKeys: String, CodingKey {
+    case id, attempt, status, objective, ebit, revenue
+    case jobID = "job_id", scenarioID = "scenario_id", scenarioSHA256 = "scenario_sha256"
+    case ebitMargin = "ebit_margin", solveSeconds = "solve_seconds", previousPlanID = "previous_plan_id"
+    case scheduleID = "schedule_id", createdAt = "created_at"
+  }
+}
+
+public enum ScenarioHash {
+  public static func sha256(_ text: String) -> String {
+    SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+  }
+}
+
+public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+  public enum Kind: Sendable, Equatable { case notFound, conflict, invalid, database }
+  public var kind: Kind
+  public var message: String
+  public var description: String { message }
+  public init(_ kind: Kind, _ message: String) {
+    self.kind = kind
+    self.message = message
+  }
+}

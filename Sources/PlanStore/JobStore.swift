@@ -1,0 +1,58 @@
+import CapacityModel
+import Foundation
+
+/// Filters for listing jobs and plans. Nil means any.
+public struct JobFilter: Sendable {
+  public var states: [JobState]?
+  public var limit: Int = 100
+  public init(states: [JobState]? = nil, limit: Int = 100) {
+    self.states = states
+    self.limit = limit
+  }
+}
+
+public struct PlanFilter: Sendable {
+  public var scenarioID: String?
+  public var status: String?
+  public var scheduleID: Int64?
+  public var since: Date?
+  public var limit: Int = 50
+  public init() {}
+}
+
+/// Everything the queue, the worker and the plan commands need from storage.
+/// SQLite (`SQLiteStore`) is the default; the operations are phrased so a
+/// PostgreSQL store can implement them with the same guarantees: claims are
+/// atomic, results are fenced by (job, attempt, owner), and a job has at most
+/// one plan. Times come from the caller, so tests control the clock.
+public protocol JobStore: Sendable {
+  /// Enqueues a job, or returns the existing one with the same idempotency key
+  /// (`created` false).
+  func submit(_ submission: JobSubmission, now: Date) throws(StoreError) -> (job: Job, created: Bool)
+  func job(_ id: Int64) throws(StoreError) -> Job
+  func jobs(_ filter: JobFilter) throws(StoreError) -> [Job]
+  /// A queued job is cancelled at once; a running one is asked to stop.
+  func cancel(_ id: Int64, now: Date) throws(StoreError) -> Job
+  /// Puts a failed or cancelled job back in the queue with a fresh count of tries.
+  func retry(_ id: Int64, now: Date) throws(StoreError) -> Job
+
+  /// Takes the most urgent runnable job for `owner`, first returning jobs whose
+  /// lease expired to the queue (or failing them when out of tries).
+  func claim(owner: String, leaseSeconds: Double, now: Date) throws(StoreError) -> Lease?
+  func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
+  /// Records the plan and closes the job, if `lease` still holds it. Returns
+  /// the plan id, or nil when fenced off (the plan is then not stored).
+  func complete(_ lease: Lease, plan: Plan, now: Date) throws(StoreError) -> Int64?
+  /// Records a failed try: queued again after `retryAfter` while tries remain
+  /// and `retryable`, else failed for good. Returns the job's new state, or nil if fenced off.
+  func fail(_ lease: Lease, reason: String, retryable: Bool, retryAfter: Double, now: Date) throws(StoreError)
+    -> JobState?
+  /// Closes a job whose cancel was honoured.
+  func markCancelled(_ lease: Lease, now: Date) throws(StoreError) -> Bool
+  /// Gives a job back without counting a failure (a worker shutting down).
+  func release(_ lease: Lease, now: Date) throws(StoreError)
+
+  func plan(_ id: Int64) throws(StoreError) -> Plan
+  func planSummary(_ id: Int64) throws(StoreError) -> PlanSummary
+  func plans(_ filter: PlanFilter) throws(StoreError) -> [PlanSummary]
+}
