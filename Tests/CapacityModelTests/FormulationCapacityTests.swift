@@ -69,6 +69,19 @@ struct FormulationCapacityTests {
     expectClose(p.ebit, 31, "EBIT")
   }
 
+  @Test func companionOpexCanMakeHardwareNotWorthRunning() throws {
+    // trainium3 opex 9.8: a MW of claude earns 10 - 9.8 = 0.2 before its companion and
+    // 0.2 - 0.25 * 1 = -0.05 with it, so claude is not served at all; cpu takes all 3 MW of
+    // graviton4 (margin 3): EBIT 9. (Without the companion's opex claude would take 8 MW.)
+    let scenario = try parsedScenario(Self.companionYAML(graviton: 3))
+      .setting("hardware.trainium3.opex_per_mw_year", to: 9.8)
+    let plan = try solvedPlan(scenario)
+    #expect(plan.status == .optimal)
+    expectClose(plan.mw(offering: "claude", period: "fy"), 0, "claude MW")
+    expectClose(plan.mw("cpu", "graviton4", "east", "fy"), 3, "cpu MW")
+    expectClose(plan.totals?.ebit, 9, "EBIT")
+  }
+
   static let powerYAML = """
     scenario: power
     periods:

@@ -126,10 +126,10 @@ struct FormulationCostTests {
     expectClose(plan.totals?.ebit, 68, "EBIT")
   }
 
-  @Test func aBuiltExpansionStaysBuilt() throws {
-    // demand_mw falls to 10 in p3, so there the expansion adds nothing and costs 6. Built in p2
-    // it gains 4 there, but built stays built: 4 - 6 = -2 over p2 and p3, so it is never built
-    // (building in p2 alone would make 64). EBIT 3 * 20 = 60.
+  @Test func anExpansionThatDoesNotPayOverTheRestOfTheHorizonIsNotBuilt() throws {
+    // demand_mw falls to 10 in p3. Built in p2, the expansion gains 5 * 2 - 6 = 4 there, but the
+    // 5 MW installed for it never retire and need its power in p3 too, where demand leaves
+    // them idle: another 6. 4 - 6 = -2, so it is never built. EBIT 3 * 20 = 60.
     let scenario = try parsedScenario(Self.expansionYAML)
       .setting("offerings.lease.demand_mw.p3", to: 10)
     let plan = try solvedPlan(scenario, options: exactMIP())
@@ -141,6 +141,53 @@ struct FormulationCostTests {
     }
     expectClose(plan.totals?.fixed, 0, "fixed")
     expectClose(plan.totals?.ebit, 60, "EBIT")
+  }
+
+  @Test func aBuiltExpansionStaysBuilt() throws {
+    // 15 MW installed; the site's own power dips to 10 in p2 and comes back to 15 in p3.
+    // Capacity never retires, so p2 needs the expansion (10 + 5 = 15). In p3 the site's own 15
+    // would do, but built stays built: it stands, and costs 6, in p3 too.
+    //        power  MW  revenue  opex  fixed  EBIT
+    //   p1      15  15       45    15      0    30
+    //   p2   10+ 5  15       45    15      6    24
+    //   p3   15+ 5  15       45    15      6    24
+    // EBIT 78 (an expansion that could be torn down after p2 would make 84).
+    let yaml = """
+      scenario: expansion-dip
+      periods:
+        - {id: p1, years: 1}
+        - {id: p2, years: 1}
+        - {id: p3, years: 1}
+      hardware:
+        - {id: trn, opex_per_mw_year: 1}
+      sites:
+        - id: east
+          power_mw: {p1: 15, p2: 10, p3: 15}
+          installed_mw: {trn: 15}
+          expansions:
+            - {id: east-x, power_mw: 5, cost_per_year: 6, earliest: p2}
+      offerings:
+        - id: lease
+          use: iaas
+          pricing: rental
+          price_per_mw_year: {trn: 3}
+      """
+    let plan = try solvedPlan(yaml, options: exactMIP())
+    #expect(plan.status == .optimal)
+    #expect(plan.expansions.map { "\($0.id) \($0.period)" } == ["east-x p2"])
+    for (id, limit, fixed, ebit) in [("p1", 15.0, 0.0, 30.0), ("p2", 15, 6, 24), ("p3", 20, 6, 24)] {
+      expectClose(try plan.power("east", id).limitMw, limit, "\(id) power limit")
+      expectClose(try plan.power("east", id).usedMw, 15, "\(id) power used")
+      expectClose(try plan.period(id).fixed, fixed, "\(id) fixed cost")
+      expectClose(try plan.period(id).ebit, ebit, "\(id) EBIT")
+    }
+    expectClose(plan.totals?.ebit, 78, "EBIT")
+
+    // Not available before p3, nothing can carry the 15 MW through p2: infeasible, and the
+    // diagnosis names p2's power.
+    let late = try solvedPlan(yaml.replacingOccurrences(of: "earliest: p2", with: "earliest: p3"), options: exactMIP())
+    #expect(late.status == .infeasible)
+    #expect(late.infeasibility?.conflicts.contains("power at site east in p2") == true, "\(String(describing: late.infeasibility))")
   }
 
   /// Blocks of 4 MW; capex 5 (life 5: depreciation 1 per MW-year), opex 1, price 5, demand 10 MW.

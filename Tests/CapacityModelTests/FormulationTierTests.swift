@@ -8,14 +8,15 @@ import Testing
 /// later band first.
 ///
 /// One offering, claude (revenue_share, tiered), on trn earning gross 20 per MW-year; 10 MW
-/// installed (G at most 200), one year.
+/// installed (G at most 200). The period lasts half a year: G and the figures in the comments
+/// are annual rates; totals and the objective are half of them.
 @Suite("Formulation: revenue-share tiers")
 struct FormulationTierTests {
   static func yaml(tiers: String, opex: Double, extra: String = "") -> String {
     """
     scenario: tiers
     periods:
-      - {id: fy, years: 1}
+      - {id: h1, years: 0.5}
     hardware:
       - {id: trn, opex_per_mw_year: \(opex)}
     sites:
@@ -41,21 +42,21 @@ struct FormulationTierTests {
     let plan = try solvedPlan(Self.yaml(tiers: Self.falling, opex: 0))
     #expect(plan.status == .optimal)
     #expect(plan.solver.integerColumns == 0)
-    expectClose(plan.mw("claude", "trn", "east", "fy"), 10)
-    let lab = try plan.labSide("claude", "fy")
+    expectClose(plan.mw("claude", "trn", "east", "h1"), 10)
+    let lab = try plan.labSide("claude", "h1")
     expectClose(lab.grossRevenue, 200, "G")
     expectClose(lab.platformRevenue, 30 + 20, "0.3 * 100 + 0.2 * 100")
     expectClose(lab.grossMargin, 0.75, "lab gross margin")
-    expectClose(plan.totals?.ebit, 50, "EBIT")
-    expectClose(plan.objective, 50, "objective")
+    expectClose(plan.totals?.ebit, 0.5 * 50, "EBIT")
+    expectClose(plan.objective, 0.5 * 50, "objective")
 
     // 4 MW: G = 80 stays in band 1: 0.3 * 80 = 24.
     let small = try solvedPlan(parsedScenario(Self.yaml(tiers: Self.falling, opex: 0)).setting("sites.east.installed_mw.trn", to: 4))
-    expectClose(try small.labSide("claude", "fy").platformRevenue, 24, "0.3 * 80")
+    expectClose(try small.labSide("claude", "h1").platformRevenue, 24, "0.3 * 80")
 
     // A fee comes on top of the tiers: 10 MW * 1 + 50 = 60.
     let fee = try solvedPlan(parsedScenario(Self.yaml(tiers: Self.falling, opex: 0)).setting("offerings.claude.iaas_fee_per_mw_year", to: 1))
-    expectClose(fee.totals?.revenue, 60, "fee + tier revenue")
+    expectClose(fee.totals?.revenue, 0.5 * 60, "fee + tier revenue")
   }
 
   @Test func fallingSharesStopAtTheBandWhereAMWStopsPaying() throws {
@@ -63,10 +64,10 @@ struct FormulationTierTests {
     // the band edge, 100: x = 5, revenue 30, opex 25, EBIT 5.
     let plan = try solvedPlan(Self.yaml(tiers: Self.falling, opex: 5))
     #expect(plan.status == .optimal)
-    expectClose(plan.mw("claude", "trn", "east", "fy"), 5, "MW")
-    expectClose(try plan.labSide("claude", "fy").grossRevenue, 100, "G")
-    expectClose(plan.totals?.revenue, 30, "revenue")
-    expectClose(plan.totals?.ebit, 5, "EBIT")
+    expectClose(plan.mw("claude", "trn", "east", "h1"), 5, "MW")
+    expectClose(try plan.labSide("claude", "h1").grossRevenue, 100, "G")
+    expectClose(plan.totals?.revenue, 0.5 * 30, "revenue")
+    expectClose(plan.totals?.ebit, 0.5 * 5, "EBIT")
   }
 
   @Test func risingSharesFillInOrderWithBinaries() throws {
@@ -78,14 +79,15 @@ struct FormulationTierTests {
     let plan = try solvedPlan(Self.yaml(tiers: Self.rising, opex: 4), options: exactMIP())
     #expect(plan.status == .optimal)
     #expect(plan.solver.integerColumns > 0)
-    expectClose(plan.mw("claude", "trn", "east", "fy"), 10, "MW")
-    let lab = try plan.labSide("claude", "fy")
+    expectClose(plan.mw("claude", "trn", "east", "h1"), 10, "MW")
+    let lab = try plan.labSide("claude", "h1")
     expectClose(lab.grossRevenue, 200, "G")
     expectClose(lab.platformRevenue, 60, "0.1 * 100 + 0.5 * 100")
     expectClose(lab.grossMargin, 0.7, "(200 - 60) / 200")
-    expectClose(plan.totals?.opex, 40)
-    expectClose(plan.totals?.ebit, 20, "EBIT")
-    expectClose(plan.objective, 20, "the solver's objective, not the LP's 60")
+    expectClose(plan.totals?.opex, 0.5 * 40)
+    expectClose(try plan.period("h1").ebit, 20, "EBIT rate")
+    expectClose(plan.totals?.ebit, 0.5 * 20, "EBIT")
+    expectClose(plan.objective, 0.5 * 20, "the solver's objective, not the LP's 60")
   }
 
   @Test func risingSharesCanMakeServingNothingBest() throws {
@@ -98,7 +100,7 @@ struct FormulationTierTests {
     expectClose(plan.totals?.ebit, 0, "EBIT")
     expectClose(plan.objective, 0, "objective")
     #expect(plan.totals?.ebitMargin == nil)
-    let lab = try plan.labSide("claude", "fy")
+    let lab = try plan.labSide("claude", "h1")
     expectClose(lab.grossRevenue, 0)
     #expect(lab.grossMargin == nil)
   }
@@ -109,10 +111,10 @@ struct FormulationTierTests {
     let plan = try solvedPlan(
       Self.yaml(tiers: Self.rising, opex: 4, extra: "    demand_gross_revenue_per_year: 150"), options: exactMIP())
     #expect(plan.status == .optimal)
-    expectClose(plan.mw("claude", "trn", "east", "fy"), 7.5, "MW")
-    expectClose(try plan.labSide("claude", "fy").platformRevenue, 35, "0.1 * 100 + 0.5 * 50")
-    expectClose(plan.totals?.ebit, 5, "EBIT")
-    expectClose(plan.objective, 5, "objective")
+    expectClose(plan.mw("claude", "trn", "east", "h1"), 7.5, "MW")
+    expectClose(try plan.labSide("claude", "h1").platformRevenue, 35, "0.1 * 100 + 0.5 * 50")
+    expectClose(plan.totals?.ebit, 0.5 * 5, "EBIT")
+    expectClose(plan.objective, 0.5 * 5, "objective")
   }
 
   @Test func theFillOrderHoldsOverTheWholeChain() throws {
@@ -125,9 +127,9 @@ struct FormulationTierTests {
     let plan = try solvedPlan(Self.yaml(tiers: tiers, opex: 4), options: exactMIP())
     #expect(plan.status == .optimal)
     #expect(plan.solver.integerColumns == 2)
-    expectClose(plan.mw("claude", "trn", "east", "fy"), 10, "MW")
-    expectClose(try plan.labSide("claude", "fy").platformRevenue, 70, "15 + 5 + 50")
-    expectClose(plan.totals?.ebit, 30, "EBIT")
-    expectClose(plan.objective, 30, "objective")
+    expectClose(plan.mw("claude", "trn", "east", "h1"), 10, "MW")
+    expectClose(try plan.labSide("claude", "h1").platformRevenue, 70, "15 + 5 + 50")
+    expectClose(plan.totals?.ebit, 0.5 * 30, "EBIT")
+    expectClose(plan.objective, 0.5 * 30, "objective")
   }
 }

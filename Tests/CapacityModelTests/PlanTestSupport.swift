@@ -12,14 +12,26 @@ func parsedScenario(_ yaml: String) throws -> Scenario {
 }
 
 /// Loads, validates and solves inline scenario YAML.
-func solvedPlan(_ yaml: String, options: PlanOptions = PlanOptions()) throws -> Plan {
+func solvedPlan(
+  _ yaml: String, options: PlanOptions = PlanOptions(), sourceLocation: SourceLocation = #_sourceLocation
+) throws -> Plan {
   let document = try ScenarioLoader.parse(yaml: yaml, file: "test.yaml")
-  return try Planner.plan(ScenarioValidator.validate(document), options: options)
+  return try solvedPlan(document.scenario, options: options, sourceLocation: sourceLocation)
 }
 
-/// Validates and solves an (edited) scenario.
-func solvedPlan(_ scenario: Scenario, options: PlanOptions = PlanOptions()) throws -> Plan {
-  try Planner.plan(ScenarioValidator.validate(scenario, file: "test.yaml"), options: options)
+/// Validates and solves an (edited) scenario. Every plan with a solution is also checked for
+/// the invariant that the solver's objective is the EBIT the plan reports (recomputed from the
+/// MW) less the move cost: a term the formulation weighs differently from the report shows here.
+func solvedPlan(
+  _ scenario: Scenario, options: PlanOptions = PlanOptions(), sourceLocation: SourceLocation = #_sourceLocation
+) throws -> Plan {
+  let plan = try Planner.plan(ScenarioValidator.validate(scenario, file: "test.yaml"), options: options)
+  if plan.status.hasSolution, let ebit = plan.totals?.ebit {
+    expectClose(
+      plan.objective, ebit - (plan.stability?.moveCost ?? 0), "objective = EBIT - move cost",
+      sourceLocation: sourceLocation)
+  }
+  return plan
 }
 
 /// Options for a MIP whose optimum must be proven exactly (no relative gap).
