@@ -82,6 +82,45 @@ struct FormulationCapacityTests {
     expectClose(plan.totals?.ebit, 9, "EBIT")
   }
 
+  @Test func companionsAreInstalledAndPoweredBesideTheirHardware() throws {
+    // Nothing installed; ample supply of both. Each MW of trainium3 needs 0.25 MW of graviton4
+    // installed beside it, and both draw power: x + 0.25 x <= 10 facility MW, so x = 8 and
+    // 2 MW of graviton4 go in with it. graviton4 costs capex 5 (depreciation 1 per MW-year).
+    // Revenue 8 * 10 = 80; opex 8 * 2 + 2 * 1 = 18; depreciation 2 * 1 = 2; EBIT 60.
+    // Power's value: a facility MW holds 0.8 MW of trainium3 with its 0.2 of graviton4, worth
+    // 0.8 * 7.75 - 0.2 * 1 = 6 a year.
+    let yaml = """
+      scenario: companion-installs
+      periods:
+        - {id: fy, years: 1}
+      hardware:
+        - {id: trainium3, opex_per_mw_year: 2, supply_mw: 100}
+        - {id: graviton4, opex_per_mw_year: 1, capex_per_mw: 5, supply_mw: 100}
+      companions:
+        - {hardware: trainium3, requires: graviton4, mw_per_mw: 0.25}
+      sites:
+        - {id: east, power_mw: 10}
+      offerings:
+        - id: claude
+          use: first-party
+          pricing: first_party
+          gross_revenue_per_mw_year: {trainium3: 10}
+      """
+    let plan = try solvedPlan(yaml)
+    #expect(plan.status == .optimal)
+    expectClose(plan.mw("claude", "trainium3", "east", "fy"), 8, "claude MW")
+    expectClose(plan.newMW("east", "trainium3", "fy"), 8, "new trainium3")
+    expectClose(plan.newMW("east", "graviton4", "fy"), 2, "new graviton4 (companion)")
+    let p = try plan.period("fy")
+    expectClose(p.revenue, 80, "revenue")
+    expectClose(p.opex, 18, "opex")
+    expectClose(p.depreciation, 2, "depreciation of the companion")
+    expectClose(p.ebit, 60, "EBIT")
+    let power = try plan.power("east", "fy")
+    expectClose(power.usedMw, 10, "facility MW used")
+    expectClose(power.value, 6, "power value")
+  }
+
   static let powerYAML = """
     scenario: power
     periods:
