@@ -57,7 +57,8 @@ struct FormulationCostTests {
     // Price 2.5: a used MW earns 2.5 - 1 = 1.5 < 2 of depreciation, so nothing new is
     // installed; the 4 MW already there depreciate anyway (sunk) and are still worth using.
     // Each period: revenue 10, opex 4, depreciation 8, EBIT -2; over 2 years: -4.
-    let scenario = try parsedScenario(Self.depreciationYAML).setting("offerings.lease.price_per_mw_year.trn", to: 2.5)
+    let scenario = try parsedScenario(Self.depreciationYAML).setting(
+      "offerings.lease.price_per_mw_year.trn", to: 2.5)
     let plan = try solvedPlan(scenario)
     #expect(plan.status == .optimal)
     #expect(plan.installs.isEmpty)
@@ -185,9 +186,12 @@ struct FormulationCostTests {
 
     // Not available before p3, nothing can carry the 15 MW through p2: infeasible, and the
     // diagnosis names p2's power.
-    let late = try solvedPlan(yaml.replacingOccurrences(of: "earliest: p2", with: "earliest: p3"), options: exactMIP())
+    let late = try solvedPlan(
+      yaml.replacingOccurrences(of: "earliest: p2", with: "earliest: p3"), options: exactMIP())
     #expect(late.status == .infeasible)
-    #expect(late.infeasibility?.conflicts.contains("power at site east in p2") == true, "\(String(describing: late.infeasibility))")
+    #expect(
+      late.infeasibility?.conflicts.contains("power at site east in p2") == true,
+      "\(String(describing: late.infeasibility))")
   }
 
   /// Blocks of 4 MW; capex 5 (life 5: depreciation 1 per MW-year), opex 1, price 5, demand 10 MW.
@@ -224,7 +228,8 @@ struct FormulationCostTests {
     expectClose(p.ebit, 28, "EBIT")
 
     // With 10 MW of power, 3 blocks no longer fit: 2 blocks, 8 MW, EBIT 32 - 8 = 24.
-    let tight = try solvedPlan(parsedScenario(Self.blocksYAML).setting("sites.east.power_mw", to: 10), options: exactMIP())
+    let tight = try solvedPlan(
+      parsedScenario(Self.blocksYAML).setting("sites.east.power_mw", to: 10), options: exactMIP())
     expectClose(tight.newMW("east", "trn", "fy"), 8, "new MW under 10 MW of power")
     expectClose(tight.totals?.ebit, 24, "EBIT under 10 MW of power")
   }

@@ -41,7 +41,8 @@ struct FormulationPeriodTests {
     let plan = try solvedPlan(Self.quartersYAML)
     #expect(plan.status == .optimal)
     let rows: [(String, Double, Double, Double, Double, Double?)] = [
-      ("q1", 0, 0, 0, -4, nil), ("q2", 2, 6, 2, 0, 0), ("q3", 4, 12, 4, 4, 1.0 / 3), ("q4", 4, 12, 4, 4, 1.0 / 3),
+      ("q1", 0, 0, 0, -4, nil), ("q2", 2, 6, 2, 0, 0), ("q3", 4, 12, 4, 4, 1.0 / 3),
+      ("q4", 4, 12, 4, 4, 1.0 / 3),
     ]
     for (id, mw, revenue, opex, ebit, margin) in rows {
       let p = try plan.period(id)

@@ -77,7 +77,8 @@ struct FormulationPolicyTests {
     // claude_gpu = 4, claude_trn = 8: 48 + 64 = 112, plus 52 = 164.
     Case(
       name: "min_share, offering, gross_revenue",
-      policy: "{id: trn-half, kind: min_share, offering: claude, hardware: [trn], share: 0.5, measure: gross_revenue}",
+      policy:
+        "{id: trn-half, kind: min_share, offering: claude, hardware: [trn], share: 0.5, measure: gross_revenue}",
       claudeTrn: 8, claudeGpu: 4, leaseTrn: 0, ebit: 164),
     // gpu at most 25% of the bedrock group's MW: claude_gpu <= 0.25 (claude_trn + claude_gpu +
     // lease_trn), so 3 claude_gpu <= trn MW. trn via trn-lease (8 > 6): claude_gpu = 3,
@@ -90,7 +91,8 @@ struct FormulationPolicyTests {
     // 20 claude_gpu), i.e. claude_trn >= 2 claude_gpu, the same as the min_share above: 164.
     Case(
       name: "max_share, offering, gross_revenue",
-      policy: "{id: gpu-half, kind: max_share, offering: claude, hardware: [gpu], share: 0.5, measure: gross_revenue}",
+      policy:
+        "{id: gpu-half, kind: max_share, offering: claude, hardware: [gpu], share: 0.5, measure: gross_revenue}",
       claudeTrn: 8, claudeGpu: 4, leaseTrn: 0, ebit: 164),
   ]
 

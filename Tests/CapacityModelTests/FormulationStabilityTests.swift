@@ -49,7 +49,9 @@ struct FormulationStabilityTests {
     let previous = try Self.previousPlan().previousAllocations
     #expect(previous.periods == ["p1"])
     #expect(
-      previous.mw == [PreviousAllocations.Entry(offering: "chat", hardware: "old", site: "east", period: "p1"): 10])
+      previous.mw == [
+        PreviousAllocations.Entry(offering: "chat", hardware: "old", site: "east", period: "p1"): 10
+      ])
   }
 
   @Test func withoutAPreviousPlanTheBetterSiteWins() throws {

@@ -51,11 +51,14 @@ struct FormulationTierTests {
     expectClose(plan.objective, 0.5 * 50, "objective")
 
     // 4 MW: G = 80 stays in band 1: 0.3 * 80 = 24.
-    let small = try solvedPlan(parsedScenario(Self.yaml(tiers: Self.falling, opex: 0)).setting("sites.east.installed_mw.trn", to: 4))
+    let small = try solvedPlan(
+      parsedScenario(Self.yaml(tiers: Self.falling, opex: 0)).setting("sites.east.installed_mw.trn", to: 4))
     expectClose(try small.labSide("claude", "h1").platformRevenue, 24, "0.3 * 80")
 
     // A fee comes on top of the tiers: 10 MW * 1 + 50 = 60.
-    let fee = try solvedPlan(parsedScenario(Self.yaml(tiers: Self.falling, opex: 0)).setting("offerings.claude.iaas_fee_per_mw_year", to: 1))
+    let fee = try solvedPlan(
+      parsedScenario(Self.yaml(tiers: Self.falling, opex: 0)).setting(
+        "offerings.claude.iaas_fee_per_mw_year", to: 1))
     expectClose(fee.totals?.revenue, 0.5 * 60, "fee + tier revenue")
   }
 
@@ -109,7 +112,8 @@ struct FormulationTierTests {
     // opex 4, G capped at 150: x <= 7.5. Revenue 10 + 0.5 * 50 = 35, opex 30, EBIT 5 (> 0, so
     // better than nothing). The last band's big-M comes from the cap: 150 - 100 = 50.
     let plan = try solvedPlan(
-      Self.yaml(tiers: Self.rising, opex: 4, extra: "    demand_gross_revenue_per_year: 150"), options: exactMIP())
+      Self.yaml(tiers: Self.rising, opex: 4, extra: "    demand_gross_revenue_per_year: 150"),
+      options: exactMIP())
     #expect(plan.status == .optimal)
     expectClose(plan.mw("claude", "trn", "east", "h1"), 7.5, "MW")
     expectClose(try plan.labSide("claude", "h1").platformRevenue, 35, "0.1 * 100 + 0.5 * 50")

@@ -23,7 +23,8 @@ func solvedPlan(
 /// the invariant that the solver's objective is the EBIT the plan reports (recomputed from the
 /// MW) less the move cost: a term the formulation weighs differently from the report shows here.
 func solvedPlan(
-  _ scenario: Scenario, options: PlanOptions = PlanOptions(), sourceLocation: SourceLocation = #_sourceLocation
+  _ scenario: Scenario, options: PlanOptions = PlanOptions(),
+  sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> Plan {
   let plan = try Planner.plan(ScenarioValidator.validate(scenario, file: "test.yaml"), options: options)
   if plan.status.hasSolution, let ebit = plan.totals?.ebit {
@@ -73,7 +74,9 @@ extension Plan {
 
   /// New MW installed at `site` of `hardware` in `period` (0 when none).
   func newMW(_ site: String, _ hardware: String, _ period: String) -> Double {
-    installs.filter { $0.site == site && $0.hardware == hardware && $0.period == period }.reduce(0) { $0 + $1.mw }
+    installs.filter { $0.site == site && $0.hardware == hardware && $0.period == period }.reduce(0) {
+      $0 + $1.mw
+    }
   }
 
   func period(_ id: String) throws -> PeriodFinancials {
@@ -81,12 +84,14 @@ extension Plan {
   }
 
   func power(_ site: String, _ period: String) throws -> SitePower {
-    try #require(marginals.power.first { $0.site == site && $0.period == period }, "no power row \(site) \(period)")
+    try #require(
+      marginals.power.first { $0.site == site && $0.period == period }, "no power row \(site) \(period)")
   }
 
   func supplyMarginal(_ hardware: String, _ period: String) throws -> Marginal {
     try #require(
-      marginals.supply.first { $0.subject == hardware && $0.period == period }, "no supply row \(hardware) \(period)")
+      marginals.supply.first { $0.subject == hardware && $0.period == period },
+      "no supply row \(hardware) \(period)")
   }
 
   func demandMarginal(_ offering: String, _ period: String, kind: String) throws -> Marginal {
@@ -96,6 +101,7 @@ extension Plan {
   }
 
   func labSide(_ offering: String, _ period: String) throws -> LabSide {
-    try #require(lab.first { $0.offering == offering && $0.period == period }, "no lab side \(offering) \(period)")
+    try #require(
+      lab.first { $0.offering == offering && $0.period == period }, "no lab side \(offering) \(period)")
   }
 }

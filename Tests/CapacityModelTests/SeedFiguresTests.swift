@@ -47,15 +47,21 @@ struct SeedColumn: Sendable, CustomTestStringConvertible {
 /// | 30 | 15    -> 15 | 8.5  -> 9   | 0.5666.. -> 57%   | 15    -> 15   | 0.5     -> 50%   |
 /// | 35 | 16.25 -> 16 | 9.75 -> 10  | 0.6      -> 60%   | 18.75 -> 19   | 0.5357.. -> 54%  |
 /// | 40 | 17.5  -> 18 | 11   -> 11  | 0.6285.. -> 63%   | 22.5  -> 23   | 0.5625  -> 56%   |
-let seedColumns: [SeedColumn] = [
-  SeedColumn(grossPerMW: 10, netRevenuePerMW: 10, ebitPerMW: 4, ebitMarginPercent: 35, labGrossMarginPerMW: 0, labGrossMarginPercent: 0),
-  SeedColumn(grossPerMW: 15, netRevenuePerMW: 11, ebitPerMW: 5, ebitMarginPercent: 42, labGrossMarginPerMW: 4, labGrossMarginPercent: 25),
-  SeedColumn(grossPerMW: 20, netRevenuePerMW: 13, ebitPerMW: 6, ebitMarginPercent: 48, labGrossMarginPerMW: 8, labGrossMarginPercent: 38),
-  SeedColumn(grossPerMW: 25, netRevenuePerMW: 14, ebitPerMW: 7, ebitMarginPercent: 53, labGrossMarginPerMW: 11, labGrossMarginPercent: 45),
-  SeedColumn(grossPerMW: 30, netRevenuePerMW: 15, ebitPerMW: 9, ebitMarginPercent: 57, labGrossMarginPerMW: 15, labGrossMarginPercent: 50),
-  SeedColumn(grossPerMW: 35, netRevenuePerMW: 16, ebitPerMW: 10, ebitMarginPercent: 60, labGrossMarginPerMW: 19, labGrossMarginPercent: 54),
-  SeedColumn(grossPerMW: 40, netRevenuePerMW: 18, ebitPerMW: 11, ebitMarginPercent: 63, labGrossMarginPerMW: 23, labGrossMarginPercent: 56),
-]
+let seedColumns: [SeedColumn] = {
+  // The tables' rows, as printed in shared/reference/seed-figures.md.
+  let gross: [Double] = [10, 15, 20, 25, 30, 35, 40]
+  let netRevenuePerMW: [Double] = [10, 11, 13, 14, 15, 16, 18]
+  let ebitPerMW: [Double] = [4, 5, 6, 7, 9, 10, 11]
+  let ebitMargin: [Double] = [35, 42, 48, 53, 57, 60, 63]
+  let labGrossMarginPerMW: [Double] = [0, 4, 8, 11, 15, 19, 23]
+  let labGrossMargin: [Double] = [0, 25, 38, 45, 50, 54, 56]
+  return gross.indices.map {
+    SeedColumn(
+      grossPerMW: gross[$0], netRevenuePerMW: netRevenuePerMW[$0], ebitPerMW: ebitPerMW[$0],
+      ebitMarginPercent: ebitMargin[$0], labGrossMarginPerMW: labGrossMarginPerMW[$0],
+      labGrossMarginPercent: labGrossMargin[$0])
+  }
+}()
 
 @Suite("Seed figures: the spec's worked check, cell by cell")
 struct SeedFiguresTests {
