@@ -143,7 +143,9 @@ struct PlanExplanation {
     let a = solution.rowActivities[c.index]
     let lo = f.model.constraintLower[c.index]
     let up = f.model.constraintUpper[c.index]
-    return abs(a - up) <= 1e-6 * max(1, abs(up)) || abs(a - lo) <= 1e-6 * max(1, abs(lo))
+    // An infinite bound is never reached (and |a - inf| <= 1e-6 * inf would say it is).
+    func at(_ bound: Double) -> Bool { bound.isFinite && abs(a - bound) <= 1e-6 * max(1, abs(bound)) }
+    return at(up) || at(lo)
   }
 
   func addSupplyAndDemandMarginals(period t: Int, into m: inout Plan.Marginals) {
