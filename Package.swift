@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
   name: "capplan",
-  platforms: [.macOS(.v14)],
+  platforms: [.macOS(.v15)],
   products: [
     .executable(name: "capplan", targets: ["capplan"]),
     .library(name: "LinearProgramming", targets: ["LinearProgramming"]),

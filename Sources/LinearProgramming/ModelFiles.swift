@@ -95,10 +95,17 @@ extension Model {
     }
     var text = String(decoding: written, as: UTF8.self)
     if format != .lp { text = ModelFileText.addingSense(text, sense) }
-    let ok =
-      Gzip.isCompressed(path)
-      ? Gzip.write(Data(text.utf8), to: path)
-      : FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+    // Written in place, not renamed over: a target like /dev/stdout stays what it is.
+    var ok = true
+    if Gzip.isCompressed(path) {
+      ok = Gzip.write(Data(text.utf8), to: path)
+    } else {
+      do {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+      } catch {
+        ok = false
+      }
+    }
     if !ok { throw .fileNotWritable(path: path, reason: "cannot create the file (missing folder or no permission?)") }
   }
 }

@@ -1,0 +1,240 @@
+import CapacityModel
+import Foundation
+import Logging
+import Synchronization
+
+public struct WorkerConfiguration: Sendable {
+  /// Jobs solved at once, each in its own child process.
+  public var concurrency = 1
+  public var leaseSeconds = 30.0
+  public var heartbeatSeconds = 10.0
+  /// How often an idle slot looks for work.
+  public var pollSeconds = 0.5
+  /// Applied to jobs that set none; the child is killed `timeGraceSeconds` after it.
+  public var defaultTimeLimitSeconds: Double? = 3600
+  public var timeGraceSeconds = 30.0
+  public var memoryLimitMB: Int? = 8192
+  /// Exit when no job is runnable, instead of waiting for more.
+  public var once = false
+  /// The child command: the capplan executable and `run-job`.
+  public var childCommand: [String]
+  public var backoff = Backoff()
+  public var owner: String
+
+  public init(childCommand: [String]) {
+    self.childCommand = childCommand
+    var host = [CChar](repeating: 0, count: 256)
+    gethostname(&host, host.count)
+    let hostname = String(decoding: host.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    owner = "\(hostname):\(getpid()):\(UUID().uuidString.prefix(8))"
+  }
+}
+
+/// Claims jobs and solves each in a child process, so a crash, an abort or a
+/// runaway solve costs one attempt of one job and never the worker. Leases are
+/// renewed while a child runs; a lost lease or a cancel kills the child.
+public final class Worker: Sendable {
+  public let store: any JobStore
+  public let configuration: WorkerConfiguration
+  let logger: Logger
+  let clock: @Sendable () -> Date
+
+  enum Mode { case running, draining, stopping }
+  let state = Mutex<(mode: Mode, children: [Int64: ChildProcess], completed: Int)>((.running, [:], 0))
+
+  public init(
+    store: any JobStore, configuration: WorkerConfiguration, logger: Logger = Logger(label: "capplan.worker"),
+    clock: @escaping @Sendable () -> Date = Date.init
+  ) {
+    self.store = store
+    self.configuration = configuration
+    self.logger = logger
+    self.clock = clock
+  }
+
+  /// Jobs this worker finished (any outcome), for `--once` summaries and tests.
+  public var jobsHandled: Int { state.withLock { $0.completed } }
+
+  /// Stop claiming; jobs already running finish and are recorded.
+  public func drain() {
+    state.withLock { if $0.mode == .running { $0.mode = .draining } }
+    logger.notice("draining: no new jobs; waiting for running ones")
+  }
+
+  /// Stop now: kill running children and give their jobs back to the queue.
+  public func stop() {
+    let children = state.withLock { s -> [ChildProcess] in
+      s.mode = .stopping
+      return Array(s.children.values)
+    }
+    logger.notice("stopping: releasing \(children.count) running job(s)")
+    for child in children { child.kill() }
+  }
+
+  var mode: Mode { state.withLock { $0.mode } }
+
+  public func run() async {
+    logger.info("worker \(configuration.owner) started with \(configuration.concurrency) slot(s)")
+    await withTaskGroup(of: Void.self) { group in
+      for slot in 0..<configuration.concurrency {
+        group.addTask { await self.slotLoop(slot) }
+      }
+    }
+    logger.info("worker \(configuration.owner) stopped after \(jobsHandled) job(s)")
+  }
+
+  func slotLoop(_ slot: Int) async {
+    while mode == .running {
+      let lease: Lease?
+      do {
+        lease = try store.claim(owner: configuration.owner, leaseSeconds: configuration.leaseSeconds, now: clock())
+      } catch {
+        logger.error("claim failed: \(error)")
+        lease = nil
+      }
+      guard let lease else {
+        if configuration.once { return }
+        try? await Task.sleep(for: .seconds(configuration.pollSeconds))
+        continue
+      }
+      await runJob(lease)
+      state.withLock { $0.completed += 1 }
+    }
+  }
+
+  /// What ended a child's run besides its own exit.
+  final class Interruption: Sendable {
+    enum Reason: Sendable { case cancelled, leaseLost, timedOut, stopping }
+    let reason = Mutex<Reason?>(nil)
+    func set(_ r: Reason) { reason.withLock { if $0 == nil { $0 = r } } }
+    var value: Reason? { reason.withLock { $0 } }
+  }
+
+  func runJob(_ lease: Lease) async {
+    let log = logger
+    log.info("job \(lease.jobID) attempt \(lease.attempt): started")
+    let payload = JobPayload(
+      lease: lease, defaultTimeLimit: configuration.defaultTimeLimitSeconds,
+      defaultMemoryLimitMB: configuration.memoryLimitMB)
+    let child: ChildProcess
+    do {
+      child = try ChildProcess(command: configuration.childCommand, input: try JSONEncoder().encode(payload))
+    } catch {
+      record(lease, failure: "cannot start the solver process: \(error)", retryable: true)
+      return
+    }
+    state.withLock { $0.children[lease.jobID] = child }
+    let interruption = Interruption()
+    let watchdog = Task {
+      let start = ContinuousClock.now
+      var lastBeat = start
+      let deadline = payload.timeLimitSeconds.map { $0 + configuration.timeGraceSeconds }
+      // Ticks often for stop and deadline checks; renews the lease every heartbeatSeconds.
+      while !Task.isCancelled {
+        try? await Task.sleep(for: .milliseconds(200))
+        if Task.isCancelled { return }
+        if self.mode == .stopping {
+          interruption.set(.stopping)
+          child.kill()
+          return
+        }
+        if let deadline, ContinuousClock.now - start > .seconds(deadline) {
+          interruption.set(.timedOut)
+          child.kill()
+          return
+        }
+        guard ContinuousClock.now - lastBeat >= .seconds(configuration.heartbeatSeconds) else { continue }
+        lastBeat = ContinuousClock.now
+        do {
+          switch try store.heartbeat(lease, leaseSeconds: configuration.leaseSeconds, now: clock()) {
+          case .lost:
+            interruption.set(.leaseLost)
+            child.kill()
+            return
+          case .held(let cancelRequested):
+            if cancelRequested {
+              interruption.set(.cancelled)
+              child.kill()
+              return
+            }
+          }
+        } catch {
+          log.warning("job \(lease.jobID): heartbeat failed: \(error)")
+        }
+      }
+    }
+    let outcome = await child.wait()
+    watchdog.cancel()
+    state.withLock { _ = $0.children.removeValue(forKey: lease.jobID) }
+    finish(lease, outcome: outcome, interruption: interruption.value, timeLimit: payload.timeLimitSeconds)
+  }
+
+  func finish(_ lease: Lease, outcome: ChildProcess.Outcome, interruption: Interruption.Reason?, timeLimit: Double?) {
+    let stderrTail = String(decoding: outcome.stderr.suffix(600), as: UTF8.self)
+      .trimmingCharacters(in: .whitespacesAndNewlines)
+    switch interruption {
+    case .cancelled:
+      _ = try? store.markCancelled(lease, now: clock())
+      logger.info("job \(lease.jobID): cancelled while running")
+      return
+    case .leaseLost:
+      logger.warning("job \(lease.jobID) attempt \(lease.attempt): lease lost to another worker; result discarded")
+      return
+    case .stopping:
+      try? store.release(lease, now: clock())
+      logger.notice("job \(lease.jobID): released for another worker")
+      return
+    case .timedOut:
+      record(lease, failure: "the solve ran past its time limit of \(timeLimit ?? 0) s and was killed", retryable: true)
+      return
+    case nil:
+      break
+    }
+    if outcome.signaled {
+      record(
+        lease,
+        failure: "the solver process died of \(outcome.status.signalName)" + (stderrTail.isEmpty ? "" : ": \(stderrTail)"),
+        retryable: true)
+      return
+    }
+    if outcome.status == JobPayload.invalidInputExit {
+      record(lease, failure: stderrTail.isEmpty ? "invalid input" : stderrTail, retryable: false)
+      return
+    }
+    guard outcome.status == 0 else {
+      record(lease, failure: "the solver process exited with status \(outcome.status): \(stderrTail)", retryable: true)
+      return
+    }
+    let plan: Plan
+    do {
+      plan = try Plan.decoder().decode(Plan.self, from: outcome.stdout)
+    } catch {
+      record(lease, failure: "the solver process printed no readable plan: \(error)", retryable: true)
+      return
+    }
+    do {
+      if let id = try store.complete(lease, plan: plan, now: clock()) {
+        logger.info("job \(lease.jobID) attempt \(lease.attempt): plan \(id) (\(plan.status.rawValue))")
+      } else {
+        logger.warning("job \(lease.jobID) attempt \(lease.attempt): fenced off; another attempt owns the job")
+      }
+    } catch {
+      logger.error("job \(lease.jobID): cannot record the plan: \(error)")
+    }
+  }
+
+  func record(_ lease: Lease, failure reason: String, retryable: Bool) {
+    do {
+      let failures = (try? store.job(lease.jobID).failures) ?? 0
+      let delay = configuration.backoff.delay(afterFailures: failures + 1)
+      let state = try store.fail(lease, reason: reason, retryable: retryable, retryAfter: delay, now: clock())
+      switch state {
+      case .queued?: logger.warning("job \(lease.jobID) attempt \(lease.attempt) failed, retry in \(Int(delay)) s: \(reason)")
+      case .failed?: logger.error("job \(lease.jobID) failed: \(reason)")
+      default: logger.warning("job \(lease.jobID): failure not recorded (fenced off): \(reason)")
+      }
+    } catch {
+      logger.error("job \(lease.jobID): cannot record the failure: \(error)")
+    }
+  }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import CapacityModel
+import Foundation
+import PlanStore
+
+/// The child process a worker starts for one job: payload on stdin, plan JSON
+/// on stdout. Kept apart from the worker so a crash, an abort or a memory
+/// blow-up in the solver ends this process only.
+struct RunJobCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run-job", abstract: "Solve one queued job (started by `capplan worker`).", shouldDisplay: false)
+
+  func run() throws {
+    let input = FileHandle.standardInput.readDataToEndOfFile()
+    let payload: JobPayload
+    do {
+      payload = try JSONDecoder().decode(JobPayload.self, from: input)
+    } catch {
+      printError("run-job: unreadable payload: \(error)")
+      throw ExitCode(JobPayload.invalidInputExit)
+    }
+    if let mb = payload.memoryLimitMB, mb > 0 {
+      var limit = rlimit(rlim_cur: rlim_t(mb) << 20, rlim_max: rlim_t(mb) << 20)
+      setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+    }
+    TestHooks.apply(jobID: payload.jobID)
+    let scenario: ValidScenario
+    do {
+      scenario = try ScenarioValidator.validate(ScenarioLoader.parse(yaml: payload.scenarioText, file: "job \(payload.jobID)"))
+    } catch {
+      printError(error.description)
+      throw ExitCode(JobPayload.invalidInputExit)
+    }
+    var options = PlanOptions()
+    options.timeLimitSeconds = payload.timeLimitSeconds
+    if let gap = payload.relativeGap { options.relativeGap = gap }
+    if let json = payload.previousPlanJSON {
+      do {
+        options.previous = try Plan.decoder().decode(Plan.self, from: Data(json.utf8)).previousAllocations
+      } catch {
+        printError("the previous plan is unreadable: \(error)")
+        throw ExitCode(JobPayload.invalidInputExit)
+      }
+    }
+    let plan = try Planner.plan(scenario, options: options)
+    FileHandle.standardOutput.write(try plan.jsonData())
+  }
+}
+
+/// Failure injection for the reliability tests, read from the environment the
+/// worker passes down. Inert unless those variables are set.
+enum TestHooks {
+  static func apply(jobID: Int64) {
+    let env = ProcessInfo.processInfo.environment
+    if let delay = env["CAPPLAN_TEST_SOLVE_DELAY"].flatMap(Double.init) { Thread.sleep(forTimeInterval: delay) }
+    if let jobs = env["CAPPLAN_TEST_ABORT_JOBS"], jobs.split(separator: ",").contains(Substring(String(jobID))) {
+      abort()
+    }
+  }
+}

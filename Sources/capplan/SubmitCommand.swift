@@ -1,0 +1,114 @@
+import ArgumentParser
+import CapacityModel
+import Foundation
+import PlanStore
+
+struct SubmitCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "submit",
+    abstract: "Queue a scenario for solving by `capplan worker`; prints the job id.",
+    discussion: """
+      The scenario is validated first: an invalid file is refused with its errors and nothing is \
+      queued. The job keeps the file's text and its SHA-256, so later edits of the file do not \
+      change it. The same --idempotency-key returns the existing job instead of a new one.
+      """)
+
+  @Argument(help: "The scenario file.")
+  var file: String
+
+  @Option(help: "Higher runs first.")
+  var priority: Int = 0
+
+  @Option(name: .customLong("time-limit"), help: "Seconds the solve may take.")
+  var timeLimit: Double?
+
+  @Option(help: "Relative MIP gap.")
+  var gap: Double?
+
+  @Option(name: .customLong("idempotency-key"), help: "Submitting the same key again returns the first job.")
+  var idempotencyKey: String?
+
+  @Option(name: .customLong("max-attempts"), help: "Tries before the job fails (crashes, aborts, timeouts).")
+  var maxAttempts: Int = 3
+
+  @Option(name: .customLong("previous-plan"), help: "A stored plan id to stay close to (stability move cost).")
+  var previousPlan: Int64?
+
+  @Flag(help: "Wait for the job to finish and print its plan summary.")
+  var wait = false
+
+  @Option(help: "table or json.")
+  var format: ListFormat = .table
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var global: GlobalOptions
+
+  func validate() throws {
+    if let t = timeLimit, !(t > 0 && t.isFinite) {
+      throw ValidationError("--time-limit must be a positive number of seconds")
+    }
+    if let g = gap, !(g >= 0 && g.isFinite) { throw ValidationError("--gap must be a non-negative number") }
+    if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+  }
+
+  func run() async throws {
+    global.bootstrapLogging()
+    try await reportingFailuresAsync {
+      let (document, _) = try ScenarioInput.load(file)
+      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+        throw CommandFailure(message: "cannot read \(file)", outcome: .invalidInput)
+      }
+      let db = try store.open()
+      if let previousPlan { _ = try db.planSummary(previousPlan) }
+      let submission = JobSubmission(
+        scenarioID: document.scenario.scenario, source: file, scenarioText: text,
+        options: JobOptions(timeLimitSeconds: timeLimit, relativeGap: gap, previousPlanID: previousPlan),
+        priority: priority, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts)
+      let (job, created) = try db.submit(submission, now: Date())
+      guard wait else {
+        if format == .json {
+          try JSONOutput.print(job)
+        } else if created {
+          print("job \(job.id) queued")
+        } else {
+          print("job \(job.id) already exists for idempotency key '\(idempotencyKey ?? "")' (\(job.state.rawValue))")
+        }
+        return
+      }
+      FileHandleStderr.write("job \(job.id) \(created ? "queued" : "exists"); waiting for a worker\n")
+      let finished = try await waitForJob(db, job.id)
+      if format == .json {
+        try JSONOutput.print(finished)
+      } else {
+        print(JobTables.detail(finished).text)
+      }
+      guard finished.state == .succeeded, let planID = finished.planID else {
+        throw CommandFailure(
+          message: "job \(finished.id) \(finished.state.rawValue): \(finished.lastError ?? "")", outcome: .error)
+      }
+      let plan = try db.plan(planID)
+      if format == .table { print(PlanTables(plan: plan).headline, terminator: "") }
+      if plan.status.outcome != .solved { throw plan.status.outcome.exitCode }
+    }
+  }
+
+  func waitForJob(_ db: SQLiteStore, _ id: Int64) async throws -> Job {
+    while true {
+      let job = try db.job(id)
+      if job.state.isFinal { return job }
+      try await Task.sleep(for: .milliseconds(200))
+    }
+  }
+}
+
+func reportingFailuresAsync(_ body: () async throws -> Void) async throws {
+  do {
+    try await body()
+  } catch let failure as CommandFailure {
+    printError(failure.message)
+    throw failure.outcome.exitCode
+  } catch let error as StoreError {
+    printError(error.description)
+    throw error.failure.outcome.exitCode
+  }
+}

@@ -1,0 +1,103 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import PlanStore
+
+struct WorkerCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "worker",
+    abstract: "Solve queued jobs, each in a child process with a time and memory limit.",
+    discussion: """
+      Several workers, in one or many processes, may share a database: a job is claimed by one \
+      of them under a lease that heartbeats renew; a worker that dies loses its jobs to the others \
+      when the lease expires. SIGTERM or SIGINT drains (running jobs finish, no new ones start); \
+      a second signal stops at once and gives running jobs back to the queue.
+      """)
+
+  @Option(help: "Jobs solved at once.")
+  var concurrency: Int = 1
+
+  @Flag(help: "Exit when no job is waiting instead of polling for more.")
+  var once = false
+
+  @Option(help: "Lease length in seconds; heartbeats renew it every third of it.")
+  var lease: Double = 30
+
+  @Option(name: .customLong("time-limit"), help: "Seconds a job may solve when it sets no limit.")
+  var timeLimit: Double = 3600
+
+  @Option(name: .customLong("memory-limit"), help: "Address-space limit of each solve, in MB.")
+  var memoryLimit: Int = 8192
+
+  @Option(help: "Seconds between looks for work when idle.")
+  var poll: Double = 0.5
+
+  @Option(name: .customLong("retry-base"), help: "First retry delay in seconds after a failed try; doubles per failure, capped at 300.")
+  var retryBase: Double = 2
+
+  @OptionGroup var store: StoreOptions
+  @OptionGroup var global: GlobalOptions
+
+  func validate() throws {
+    if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
+    if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
+    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+    if memoryLimit < 64 { throw ValidationError("--memory-limit must be at least 64 MB") }
+  }
+
+  func run() async throws {
+    LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
+    try await reportingFailuresAsync {
+      let db = try store.open()
+      var config = WorkerConfiguration(childCommand: [currentExecutablePath(), "run-job"])
+      config.concurrency = concurrency
+      config.once = once
+      config.leaseSeconds = lease
+      config.heartbeatSeconds = lease / 3
+      config.defaultTimeLimitSeconds = timeLimit
+      config.memoryLimitMB = memoryLimit
+      config.pollSeconds = poll
+      config.backoff = Backoff(base: retryBase, cap: 300)
+      let worker = Worker(store: db, configuration: config)
+      let signals = SignalHandling.install { count in
+        if count == 1 { worker.drain() } else { worker.stop() }
+      }
+      await worker.run()
+      signals.cancel()
+    }
+  }
+}
+
+/// SIGTERM and SIGINT as events: the handler gets how many have arrived.
+final class SignalHandling {
+  let sources: [any DispatchSourceSignal]
+
+  private init(sources: [any DispatchSourceSignal]) { self.sources = sources }
+
+  static func install(_ handler: @escaping @Sendable (Int) -> Void) -> SignalHandling {
+    let counter = SignalCounter()
+    let sources = [SIGTERM, SIGINT].map { sig -> any DispatchSourceSignal in
+      signal(sig, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+      source.setEventHandler { handler(counter.next()) }
+      source.resume()
+      return source
+    }
+    return SignalHandling(sources: sources)
+  }
+
+  func cancel() { for s in sources { s.cancel() } }
+}
+
+final class SignalCounter: @unchecked Sendable {
+  // Safe: `count` is only touched while holding `lock`.
+  private var count = 0
+  private let lock = NSLock()
+  func next() -> Int {
+    lock.withLock {
+      count += 1
+      return count
+    }
+  }
+}
