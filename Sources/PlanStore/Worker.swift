@@ -166,6 +166,8 @@ public final class Worker: Sendable {
     let outcome = await child.wait()
     watchdog.cancel()
     state.withLock { _ = $0.children.removeValue(forKey: lease.jobID) }
+    // stop() kills children itself; its kill must not count as the job's failure.
+    if interruption.value == nil, mode == .stopping, outcome.signaled { interruption.set(.stopping) }
     finish(lease, outcome: outcome, interruption: interruption.value, timeLimit: payload.timeLimitSeconds)
   }
 

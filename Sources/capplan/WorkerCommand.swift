@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Logging
 import PlanStore
+import Synchronization
 
 struct WorkerCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -60,7 +61,7 @@ struct WorkerCommand: AsyncParsableCommand {
       config.pollSeconds = poll
       config.backoff = Backoff(base: retryBase, cap: 300)
       let worker = Worker(store: db, configuration: config)
-      let signals = SignalHandling.install { count in
+      let signals = SignalHandling.watch { count in
         if count == 1 { worker.drain() } else { worker.stop() }
       }
       await worker.run()
@@ -69,35 +70,26 @@ struct WorkerCommand: AsyncParsableCommand {
   }
 }
 
-/// SIGTERM and SIGINT as events: the handler gets how many have arrived.
-final class SignalHandling {
-  let sources: [any DispatchSourceSignal]
+/// SIGTERM and SIGINT received so far. The handler only bumps this counter,
+/// which is async-signal-safe; a task watches it and acts.
+let receivedStopSignals = Atomic<Int>(0)
 
-  private init(sources: [any DispatchSourceSignal]) { self.sources = sources }
-
-  static func install(_ handler: @escaping @Sendable (Int) -> Void) -> SignalHandling {
-    let counter = SignalCounter()
-    let sources = [SIGTERM, SIGINT].map { sig -> any DispatchSourceSignal in
-      signal(sig, SIG_IGN)
-      let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
-      source.setEventHandler { handler(counter.next()) }
-      source.resume()
-      return source
+enum SignalHandling {
+  /// Calls `handler` with the running count after each SIGTERM or SIGINT.
+  static func watch(_ handler: @escaping @Sendable (Int) -> Void) -> Task<Void, Never> {
+    for sig in [SIGTERM, SIGINT] {
+      signal(sig) { _ in receivedStopSignals.add(1, ordering: .relaxed) }
     }
-    return SignalHandling(sources: sources)
-  }
-
-  func cancel() { for s in sources { s.cancel() } }
-}
-
-final class SignalCounter: @unchecked Sendable {
-  // Safe: `count` is only touched while holding `lock`.
-  private var count = 0
-  private let lock = NSLock()
-  func next() -> Int {
-    lock.withLock {
-      count += 1
-      return count
+    return Task {
+      var seen = receivedStopSignals.load(ordering: .relaxed)
+      while !Task.isCancelled {
+        let now = receivedStopSignals.load(ordering: .relaxed)
+        if now != seen {
+          seen = now
+          handler(now)
+        }
+        try? await Task.sleep(for: .milliseconds(50))
+      }
     }
   }
 }

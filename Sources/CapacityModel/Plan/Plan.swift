@@ -36,6 +36,28 @@ public struct Plan: Codable, Sendable, Equatable {
   public var infeasibility: Infeasibility?
   public var solver: SolverRecord
 
+  public init(
+    scenario: String, status: PlanStatus, message: String?, objective: Double?, totals: Totals?,
+    periods: [PeriodFinancials], allocations: [Allocation], installs: [Install], expansions: [ExpansionBuilt],
+    lab: [LabSide], marginals: Marginals, stability: StabilityReport?, infeasibility: Infeasibility?,
+    solver: SolverRecord
+  ) {
+    self.scenario = scenario
+    self.status = status
+    self.message = message
+    self.objective = objective
+    self.totals = totals
+    self.periods = periods
+    self.allocations = allocations
+    self.installs = installs
+    self.expansions = expansions
+    self.lab = lab
+    self.marginals = marginals
+    self.stability = stability
+    self.infeasibility = infeasibility
+    self.solver = solver
+  }
+
   public struct Totals: Codable, Sendable, Equatable {
     public var revenue, opex, depreciation, fixed, ebit: Double
     public var ebitMargin: Double?
@@ -184,6 +206,24 @@ public struct Plan: Codable, Sendable, Equatable {
     public var rows, columns, nonzeros, integerColumns, iterations, nodes: Int
     public var seconds: Double
     public var method: String
+
+    public init(
+      status: String, objective: Double?, bestBound: Double?, gap: Double?, rows: Int, columns: Int, nonzeros: Int,
+      integerColumns: Int, iterations: Int, nodes: Int, seconds: Double, method: String
+    ) {
+      self.status = status
+      self.objective = objective
+      self.bestBound = bestBound
+      self.gap = gap
+      self.rows = rows
+      self.columns = columns
+      self.nonzeros = nonzeros
+      self.integerColumns = integerColumns
+      self.iterations = iterations
+      self.nodes = nodes
+      self.seconds = seconds
+      self.method = method
+    }
     enum CodingKeys: String, CodingKey {
       case status, objective, bestBound = "best_bound", gap, rows, columns, nonzeros
       case integerColumns = "integer_columns", iterations, nodes, seconds, method

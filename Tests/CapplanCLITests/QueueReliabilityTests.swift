@@ -1,0 +1,153 @@
+import Foundation
+import PlanStore
+import Testing
+
+/// The queue's promises, checked with real worker processes.
+@Suite(.serialized) struct QueueReliabilityTests {
+  /// kill -9 a worker in the middle of a solve: another worker completes the
+  /// job once the lease expires, and the job has exactly one plan.
+  @Test func killedWorkerLosesItsJobToAnother() throws {
+    let q = try QueueFixture()
+    let id = try q.submit()
+    let slow = try q.worker(["--lease", "2"], environment: ["CAPPLAN_TEST_SOLVE_DELAY": "30"], name: "slow")
+    #expect(try q.until(10) { try q.store.job(id).state == .running }, "\(slow.output)")
+    slow.signal(SIGKILL)
+    slow.wait(seconds: 5)
+    let rescuer = try q.worker(["--lease", "2"], name: "rescuer")
+    #expect(try q.until(20) { try q.store.job(id).state == .succeeded }, "\(rescuer.output)")
+    rescuer.signal(SIGTERM)
+    #expect(rescuer.wait(seconds: 10) == 0)
+    let job = try q.store.job(id)
+    #expect(job.attempt == 2)
+    #expect(job.failures == 1)
+    #expect(try q.plansOfJob(id) == 1)
+    #expect(try q.store.planSummary(try #require(job.planID)).attempt == 2)
+  }
+
+  /// 4 workers in separate processes and 500 small jobs: each succeeds once.
+  @Test func fourWorkersFiveHundredJobs() throws {
+    let q = try QueueFixture()
+    let ids = try (0..<500).map { _ in try q.submit() }
+    let workers = try (0..<4).map { try q.worker(["--once"], name: "w\($0)") }
+    for w in workers { #expect(w.wait(seconds: 240) == 0, "\(w.output.suffix(500))") }
+    let jobs = try q.store.jobs(JobFilter(limit: 1000))
+    #expect(jobs.count == 500)
+    #expect(jobs.allSatisfy { $0.state == .succeeded && $0.attempt == 1 })
+    var f = PlanFilter()
+    f.limit = 10_000
+    let plans = try q.store.plans(f)
+    #expect(plans.count == 500)
+    #expect(Set(plans.map(\.jobID)) == Set(ids))
+    // Every worker took part.
+    for w in workers { #expect(w.output.contains("plan "), "idle worker: \(w.output.suffix(300))") }
+  }
+
+  /// A child that aborts costs its job a try; after the last it fails with the
+  /// reason, and the worker goes on to solve the next job.
+  @Test func abortingSolveIsRetriedThenFailedAndTheWorkerGoesOn() throws {
+    let q = try QueueFixture()
+    let doomed = try q.submit(maxAttempts: 2)
+    let fine = try q.submit()
+    let w = try q.worker(
+      ["--retry-base", "0.2"], environment: ["CAPPLAN_TEST_ABORT_JOBS": "\(doomed)"], name: "abort")
+    #expect(try q.until(30) { try q.store.job(doomed).state == .failed && q.store.job(fine).state == .succeeded })
+    w.signal(SIGTERM)
+    #expect(w.wait(seconds: 10) == 0)
+    let job = try q.store.job(doomed)
+    #expect(job.failures == 2 && job.attempt == 2)
+    #expect(job.lastError?.contains("SIGABRT") == true, "\(job.lastError ?? "")")
+    #expect(try q.plansOfJob(doomed) == 0)
+    #expect(try q.plansOfJob(fine) == 1)
+  }
+
+  /// Another process holds the write lock for seconds: submits wait and succeed.
+  @Test func submitsWaitForAWriteLockHeldElsewhere() throws {
+    let q = try QueueFixture()
+    let holder = Process()
+    holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    holder.arguments = [
+      "python3", "-c",
+      "import sqlite3,time,sys; c=sqlite3.connect(sys.argv[1], isolation_level=None); c.execute('BEGIN IMMEDIATE');"
+        + " c.execute('UPDATE jobs SET priority = priority'); print('locked', flush=True); time.sleep(3); c.execute('COMMIT')",
+      q.db,
+    ]
+    let out = Pipe()
+    holder.standardOutput = out
+    try holder.run()
+    _ = out.fileHandleForReading.availableData  // "locked"
+    let start = Date()
+    let submits = try (0..<4).map { i in
+      try Background(
+        ["submit", q.model("seed-bedrock-deal.yaml"), "--db", q.db, "--idempotency-key", "lock-\(i)"],
+        log: q.dir.appendingPathComponent("submit-\(i).log"))
+    }
+    for s in submits { #expect(s.wait(seconds: 60) == 0, "\(s.output)") }
+    #expect(Date().timeIntervalSince(start) >= 2, "the submits really waited for the lock")
+    holder.waitUntilExit()
+    #expect(try q.store.jobs(JobFilter()).count == 4)
+  }
+
+  /// A submit that was acknowledged survives kill -9 of its process.
+  @Test func acknowledgedSubmitSurvivesKillNine() throws {
+    let q = try QueueFixture()
+    // --wait keeps the process (and its database connection) alive after the ack.
+    let submit = try Background(
+      ["submit", q.model("aws-2026.yaml"), "--db", q.db, "--wait"], log: q.dir.appendingPathComponent("submit.log"))
+    #expect(q.until(20) { submit.output.contains("queued; waiting") }, "\(submit.output)")
+    submit.signal(SIGKILL)
+    submit.wait(seconds: 5)
+    let reopened = try SQLiteStore(path: q.db)
+    let jobs = try reopened.jobs(JobFilter())
+    #expect(jobs.count == 1)
+    #expect(jobs.first?.scenarioID == "aws-2026")
+    #expect(submit.output.contains("job \(jobs.first?.id ?? -1) queued"))
+  }
+
+  /// Cancelling a running job stops its solve.
+  @Test func cancelStopsARunningSolve() throws {
+    let q = try QueueFixture()
+    let id = try q.submit()
+    let w = try q.worker(["--lease", "3"], environment: ["CAPPLAN_TEST_SOLVE_DELAY": "60"], name: "cancel")
+    #expect(try q.until(10) { try q.store.job(id).state == .running })
+    let r = try CLI.run(["jobs", "cancel", "\(id)", "--db", q.db])
+    #expect(r.stdout == "job \(id) is running; its worker will stop it\n")
+    #expect(try q.until(10) { try q.store.job(id).state == .cancelled }, "\(w.output)")
+    #expect(try q.plansOfJob(id) == 0)
+    w.signal(SIGTERM)
+    #expect(w.wait(seconds: 10) == 0)
+  }
+
+  /// SIGTERM drains: the running job finishes and is recorded; a second
+  /// signal gives the job back to the queue instead.
+  @Test func sigtermDrainsAndASecondSignalReleases() throws {
+    let q = try QueueFixture()
+    let first = try q.submit()
+    let w = try q.worker(environment: ["CAPPLAN_TEST_SOLVE_DELAY": "2"], name: "drain")
+    #expect(try q.until(10) { try q.store.job(first).state == .running })
+    let queuedBehind = try q.submit()
+    w.signal(SIGTERM)
+    #expect(w.wait(seconds: 20) == 0, "\(w.output)")
+    #expect(try q.store.job(first).state == .succeeded)
+    #expect(try q.store.job(queuedBehind).state == .queued, "no new job after SIGTERM")
+
+    let w2 = try q.worker(environment: ["CAPPLAN_TEST_SOLVE_DELAY": "60"], name: "stop")
+    #expect(try q.until(10) { try q.store.job(queuedBehind).state == .running })
+    w2.signal(SIGTERM)
+    Thread.sleep(forTimeInterval: 0.3)
+    w2.signal(SIGTERM)
+    #expect(w2.wait(seconds: 20) == 0, "\(w2.output)")
+    let released = try q.store.job(queuedBehind)
+    #expect(released.state == .queued && released.failures == 0, "\(released)")
+  }
+
+  @Test func invalidScenarioIsRefusedAndNothingIsQueued() throws {
+    let q = try QueueFixture()
+    let bad = q.dir.appendingPathComponent("bad.yaml").path
+    try "scenario: bad\nperiods: []\nhardware: []\nsites: []\nofferings: []\n".write(
+      toFile: bad, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["submit", bad, "--db", q.db])
+    #expect(r.status == 2)
+    #expect(r.stderr.contains("periods"))
+    #expect(try q.store.jobs(JobFilter()).isEmpty)
+  }
+}

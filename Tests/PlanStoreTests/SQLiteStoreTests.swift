@@ -1,0 +1,191 @@
+import CapacityModel
+import Foundation
+import PlanStore
+import Testing
+
+func temporaryStore(_ name: String = "store") throws -> SQLiteStore {
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-store-\(UUID().uuidString)")
+  return try SQLiteStore(path: dir.appendingPathComponent("\(name).sqlite").path)
+}
+
+let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+
+func submission(_ id: String = "s", priority: Int = 0, key: String? = nil, maxAttempts: Int = 3) -> JobSubmission {
+  JobSubmission(
+    scenarioID: id, source: "\(id).yaml", scenarioText: "scenario: \(id)\n", priority: priority, idempotencyKey: key,
+    maxAttempts: maxAttempts)
+}
+
+func emptyPlan(_ scenario: String = "s") -> Plan {
+  Plan(
+    scenario: scenario, status: .optimal, message: nil, objective: 1, totals: nil, periods: [], allocations: [
+      Plan.Allocation(offering: "o", hardware: "h", site: "x", period: "p", mw: 2.5)
+    ], installs: [], expansions: [], lab: [], marginals: Plan.Marginals(), stability: nil, infeasibility: nil,
+    solver: Plan.SolverRecord(
+      status: "optimal", objective: 1, bestBound: nil, gap: nil, rows: 1, columns: 1, nonzeros: 1, integerColumns: 0,
+      iterations: 1, nodes: 0, seconds: 0.01, method: "dualp"))
+}
+
+@Suite struct SQLiteStoreTests {
+  @Test func databaseFileIsPrivateToItsOwner() throws {
+    let store = try temporaryStore()
+    let mode = try FileManager.default.attributesOfItem(atPath: store.path)[.posixPermissions] as? Int
+    #expect(mode == 0o600)
+    let folder = URL(fileURLWithPath: store.path).deletingLastPathComponent().path
+    #expect(try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int == 0o700)
+  }
+
+  @Test func submitStoresTextHashAndIdempotencyKey() throws {
+    let store = try temporaryStore()
+    let (job, created) = try store.submit(submission(key: "k"), now: t0)
+    #expect(created && job.state == .queued && job.attempt == 0)
+    #expect(job.scenarioSHA256 == ScenarioHash.sha256("scenario: s\n"))
+    #expect(job.scenarioSHA256.count == 64)
+    let (again, createdAgain) = try store.submit(submission(key: "k"), now: t0)
+    #expect(!createdAgain && again.id == job.id)
+    #expect(try store.jobs(JobFilter()).count == 1)
+    #expect(try store.scenarioText(ofJob: job.id) == "scenario: s\n")
+  }
+
+  @Test func claimsByPriorityThenAge() throws {
+    let store = try temporaryStore()
+    let low = try store.submit(submission("low"), now: t0).job
+    let high = try store.submit(submission("high", priority: 5), now: t0).job
+    let low2 = try store.submit(submission("low2"), now: t0).job
+    let order = try (0..<3).map { _ in try store.claim(owner: "w", leaseSeconds: 30, now: t0)?.jobID }
+    #expect(order == [high.id, low.id, low2.id])
+    #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0) == nil)
+  }
+
+  @Test func completeRecordsOnePlanInItsTables() throws {
+    let store = try temporaryStore()
+    let job = try store.submit(submission(), now: t0).job
+    let lease = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    #expect(lease.attempt == 1 && lease.scenarioText == "scenario: s\n")
+    let planID = try #require(try store.complete(lease, plan: emptyPlan(), now: t0 + 1))
+    let done = try store.job(job.id)
+    #expect(done.state == .succeeded && done.planID == planID && done.finishedAt == t0 + 1)
+    #expect(try store.plan(planID) == emptyPlan())
+    let summary = try store.planSummary(planID)
+    #expect(summary.jobID == job.id && summary.attempt == 1 && summary.status == "optimal")
+    // The same lease cannot record twice.
+    #expect(try store.complete(lease, plan: emptyPlan(), now: t0 + 2) == nil)
+    #expect(try store.plans(PlanFilter()).count == 1)
+  }
+
+  /// A worker whose lease expired and was taken over cannot record a result.
+  @Test func expiredLeaseIsRescuedAndTheOldAttemptIsFencedOff() throws {
+    let store = try temporaryStore()
+    let job = try store.submit(submission(), now: t0).job
+    let first = try #require(try store.claim(owner: "a", leaseSeconds: 10, now: t0))
+    #expect(try store.heartbeat(first, leaseSeconds: 10, now: t0 + 5) == .held(cancelRequested: false))
+    // Still held at t0 + 14 (renewed at t0 + 5); expired by t0 + 16.
+    #expect(try store.claim(owner: "b", leaseSeconds: 10, now: t0 + 14) == nil)
+    let second = try #require(try store.claim(owner: "b", leaseSeconds: 10, now: t0 + 16))
+    #expect(second.jobID == job.id && second.attempt == 2)
+    #expect(try store.job(job.id).failures == 1)
+    #expect(try store.job(job.id).lastError?.contains("stopped renewing its lease") == true)
+    #expect(try store.heartbeat(first, leaseSeconds: 10, now: t0 + 17) == .lost)
+    #expect(try store.complete(first, plan: emptyPlan(), now: t0 + 17) == nil)
+    #expect(try store.fail(first, reason: "late", retryable: true, retryAfter: 0, now: t0 + 17) == nil)
+    #expect(try store.complete(second, plan: emptyPlan(), now: t0 + 18) != nil)
+    #expect(try store.plans(PlanFilter()).count == 1)
+  }
+
+  @Test func failuresRetryAfterBackoffThenFailWithTheReason() throws {
+    let store = try temporaryStore()
+    let job = try store.submit(submission(maxAttempts: 2), now: t0).job
+    let a1 = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    #expect(try store.fail(a1, reason: "boom", retryable: true, retryAfter: 8, now: t0) == .queued)
+    #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0 + 7) == nil)  // backing off
+    let a2 = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0 + 8))
+    #expect(a2.attempt == 2)
+    #expect(try store.fail(a2, reason: "boom again", retryable: true, retryAfter: 8, now: t0 + 9) == .failed)
+    let failed = try store.job(job.id)
+    #expect(failed.state == .failed && failed.failures == 2 && failed.lastError == "attempt 2: boom again")
+    #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0 + 100) == nil)
+    // retry starts a fresh count of tries.
+    #expect(try store.retry(job.id, now: t0 + 100).state == .queued)
+    #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0 + 100)?.attempt == 3)
+  }
+
+  @Test func nonRetryableFailureFailsAtOnce() throws {
+    let store = try temporaryStore()
+    let job = try store.submit(submission(), now: t0).job
+    let lease = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    #expect(try store.fail(lease, reason: "invalid", retryable: false, retryAfter: 0, now: t0) == .failed)
+    #expect(try store.job(job.id).failures == 1)
+  }
+
+  @Test func leaseLostOnTheLastTryFailsTheJob() throws {
+    let store = try temporaryStore()
+    let job = try store.submit(submission(maxAttempts: 1), now: t0).job
+    _ = try store.claim(owner: "a", leaseSeconds: 5, now: t0)
+    #expect(try store.claim(owner: "b", leaseSeconds: 5, now: t0 + 6) == nil)
+    let failed = try store.job(job.id)
+    #expect(failed.state == .failed)
+    #expect(failed.lastError?.contains("no tries left") == true)
+  }
+
+  @Test func cancelQueuedAndRunningJobs() throws {
+    let store = try temporaryStore()
+    let queued = try store.submit(submission("q"), now: t0).job
+    #expect(try store.cancel(queued.id, now: t0).state == .cancelled)
+    #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0) == nil)
+
+    let running = try store.submit(submission("r"), now: t0).job
+    let lease = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    #expect(try store.cancel(running.id, now: t0).state == .running)
+    #expect(try store.heartbeat(lease, leaseSeconds: 30, now: t0 + 1) == .held(cancelRequested: true))
+    #expect(try store.markCancelled(lease, now: t0 + 2))
+    #expect(try store.job(running.id).state == .cancelled)
+    #expect(throws: StoreError.self) { try store.cancel(running.id, now: t0 + 3) }
+    #expect(throws: StoreError.self) { try store.retry(try store.submit(submission("x"), now: t0).job.id, now: t0) }
+  }
+
+  @Test func releaseGivesTheJobBackWithoutCountingAFailure() throws {
+    let store = try temporaryStore()
+    let job = try store.submit(submission(), now: t0).job
+    let lease = try #require(try store.claim(owner: "a", leaseSeconds: 30, now: t0))
+    try store.release(lease, now: t0 + 1)
+    let back = try store.job(job.id)
+    #expect(back.state == .queued && back.failures == 0 && back.leaseOwner == nil)
+    #expect(try store.claim(owner: "b", leaseSeconds: 30, now: t0 + 1)?.attempt == 2)
+  }
+
+  @Test func missingRowsAreNamed() throws {
+    let store = try temporaryStore()
+    #expect(throws: StoreError(.notFound, "no job 42")) { try store.job(42) }
+    #expect(throws: StoreError(.notFound, "no plan 7")) { try store.plan(7) }
+  }
+
+  /// Many threads, each with its own connection, claim from one file: every
+  /// job is claimed exactly once.
+  @Test func concurrentClaimsFromSeparateConnectionsNeverShareAJob() throws {
+    let first = try temporaryStore()
+    for i in 0..<200 { _ = try first.submit(submission("s\(i)"), now: t0) }
+    let claimed = ClaimLog()
+    let path = first.path
+    DispatchQueue.concurrentPerform(iterations: 8) { w in
+      guard let store = try? SQLiteStore(path: path) else { return }
+      while let lease = try? store.claim(owner: "w\(w)", leaseSeconds: 60, now: t0) {
+        claimed.add(lease.jobID)
+        _ = try? store.complete(lease, plan: emptyPlan(), now: t0)
+      }
+    }
+    #expect(claimed.ids.count == 200)
+    #expect(Set(claimed.ids).count == 200)
+    #expect(try first.plans(PlanFilter()).count == 50)  // limit
+    var filter = PlanFilter()
+    filter.limit = 1000
+    #expect(try first.plans(filter).count == 200)
+  }
+}
+
+final class ClaimLog: @unchecked Sendable {
+  // Safe: `ids` is only touched while holding `lock`.
+  private var list: [Int64] = []
+  private let lock = NSLock()
+  func add(_ id: Int64) { lock.withLock { list.append(id) } }
+  var ids: [Int64] { lock.withLock { list } }
+}
