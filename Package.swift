@@ -56,6 +56,10 @@ let package = Package(
     .executableTarget(
       name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c",
       linkerSettings: [.linkedLibrary("glpk")]),
+    .executableTarget(
+      name: "queue-bench",
+      dependencies: ["PlanStore", "CapacityModel", .product(name: "GRDB", package: "GRDB.swift")],
+      path: "Benchmarks/queue-bench"),
     .testTarget(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
