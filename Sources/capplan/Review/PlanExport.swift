@@ -1,0 +1,297 @@
+import CapacityModel
+import Foundation
+
+/// `capplan plans export`: a stored plan as files for spreadsheets and other
+/// programs. Long ("tidy") tables, one row per fact, every number at full
+/// precision, every header naming its unit: `it_mw`, `revenue_musd_per_year`
+/// ($M per year), `ebit_margin_fraction`. Marginal values change unit with
+/// their kind, so marginals.csv has a `value_unit` column.
+struct PlanExport {
+  let stored: StoredPlan
+  var plan: Plan { stored.plan }
+
+  enum Cell {
+    case text(String)
+    case number(Double?)
+    case flag(Bool)
+  }
+
+  struct Sheet {
+    var name: String
+    var columns: [String]
+    var rows: [[Cell]] = []
+  }
+
+  enum Format: String, CaseIterable {
+    case csv, json, markdown
+    var fileExtension: String { self == .markdown ? "md" : rawValue }
+  }
+
+  var sheets: [Sheet] {
+    [summary, allocations, financials, revenue, lab, marginals, power, installs, expansions, bindings]
+  }
+
+  var summary: Sheet {
+    var s = Sheet(name: "summary", columns: ["field", "value", "unit"])
+    let sum = stored.summary
+    s.rows.append([.text("plan_id"), .text("\(sum.id)"), .text("")])
+    s.rows.append([.text("job_id"), .text("\(sum.jobID)"), .text("")])
+    s.rows.append([.text("scenario"), .text(plan.scenario), .text("")])
+    s.rows.append([.text("scenario_sha256"), .text(sum.scenarioSHA256), .text("")])
+    s.rows.append([.text("status"), .text(plan.status.rawValue), .text("")])
+    s.rows.append([.text("created_at"), .text(isoDate(sum.createdAt)), .text("ISO 8601")])
+    s.rows.append([.text("previous_plan_id"), .text(sum.previousPlanID.map { "\($0)" } ?? ""), .text("")])
+    s.rows.append([.text("horizon_years"), .number(plan.periods.reduce(0) { $0 + $1.years }), .text("years")])
+    if let t = plan.totals {
+      s.rows.append([.text("revenue"), .number(t.revenue), .text("$M over the horizon")])
+      s.rows.append([.text("opex"), .number(t.opex), .text("$M over the horizon")])
+      s.rows.append([.text("depreciation"), .number(t.depreciation), .text("$M over the horizon")])
+      s.rows.append([.text("fixed_costs"), .number(t.fixed), .text("$M over the horizon")])
+      s.rows.append([.text("ebit"), .number(t.ebit), .text("$M over the horizon")])
+      s.rows.append([.text("ebit_margin"), .number(t.ebitMargin), .text("fraction of revenue")])
+    }
+    s.rows.append([.text("objective"), .number(plan.objective), .text("$M, EBIT less move cost")])
+    s.rows.append([.text("solve_seconds"), .number(plan.solver.seconds), .text("s")])
+    if let st = plan.stability {
+      s.rows.append([.text("mw_moved_vs_previous"), .number(st.mwMoved), .text("IT MW")])
+      s.rows.append([.text("move_cost"), .number(st.moveCost), .text("$M")])
+    }
+    return s
+  }
+
+  var allocations: Sheet {
+    var s = Sheet(name: "allocations", columns: ["offering", "use", "hardware", "site", "period", "period_years", "it_mw"])
+    let years = plan.yearsByPeriod
+    let uses = stored.uses ?? [:]
+    s.rows.reserveCapacity(plan.allocations.count)
+    for a in plan.allocations {
+      s.rows.append([
+        .text(a.offering), .text(uses[a.offering] ?? ""), .text(a.hardware), .text(a.site), .text(a.period),
+        .number(years[a.period]), .number(a.mw),
+      ])
+    }
+    return s
+  }
+
+  var financials: Sheet {
+    var s = Sheet(
+      name: "financials",
+      columns: [
+        "period", "period_years", "revenue_musd_per_year", "opex_musd_per_year", "depreciation_musd_per_year",
+        "fixed_costs_musd_per_year", "ebit_musd_per_year", "ebit_margin_fraction", "ebit_musd_in_period",
+      ])
+    for p in plan.periods {
+      s.rows.append([
+        .text(p.id), .number(p.years), .number(p.revenue), .number(p.opex), .number(p.depreciation), .number(p.fixed),
+        .number(p.ebit), .number(p.ebitMargin), .number(p.ebit * p.years),
+      ])
+    }
+    return s
+  }
+
+  var revenue: Sheet {
+    var s = Sheet(name: "revenue", columns: ["period", "use", "offering", "revenue_musd_per_year"])
+    let uses = stored.uses ?? [:]
+    for p in plan.periods {
+      for (offering, value) in p.revenueByOffering.sorted(by: { $0.key < $1.key }) {
+        s.rows.append([.text(p.id), .text(uses[offering] ?? ""), .text(offering), .number(value)])
+      }
+    }
+    return s
+  }
+
+  var lab: Sheet {
+    var s = Sheet(
+      name: "lab",
+      columns: [
+        "offering", "period", "lab_gross_revenue_musd_per_year", "paid_to_platform_musd_per_year",
+        "lab_gross_margin_fraction",
+      ])
+    for l in plan.lab {
+      s.rows.append([.text(l.offering), .text(l.period), .number(l.grossRevenue), .number(l.platformRevenue), .number(l.grossMargin)])
+    }
+    return s
+  }
+
+  var marginals: Sheet {
+    var s = Sheet(name: "marginals", columns: ["kind", "subject", "period", "value", "value_unit", "binding"])
+    for p in plan.marginals.power {
+      s.rows.append([
+        .text("power"), .text(p.site), .text(p.period), .number(p.value), .text(Self.unit("power")),
+        .flag(p.isAtLimit),
+      ])
+    }
+    for m in plan.marginals.supply + plan.marginals.demand {
+      s.rows.append([.text(m.kind), .text(m.subject), .text(m.period), .number(m.value), .text(Self.unit(m.kind)), .flag(m.binding)])
+    }
+    return s
+  }
+
+  static func unit(_ kind: String) -> String {
+    switch kind {
+    case "power": return slug(PlanBindings.powerValueUnit)
+    case "supply": return slug(PlanBindings.supplyValueUnit)
+    case "demand_gross_revenue": return slug(PlanBindings.grossDemandValueUnit)
+    case "demand_mw": return slug(PlanBindings.mwDemandValueUnit)
+    default: return ""
+    }
+  }
+
+  /// A unit as a header-style word: "$M per facility MW-year" -> musd_per_facility_mw_year.
+  static func slug(_ unit: String) -> String {
+    unit.replacingOccurrences(of: "$M", with: "musd").replacingOccurrences(of: "$", with: "usd").lowercased()
+      .replacingOccurrences(of: "-", with: "_").replacingOccurrences(of: " ", with: "_")
+  }
+
+  var power: Sheet {
+    var s = Sheet(
+      name: "power",
+      columns: [
+        "site", "period", "used_facility_mw", "limit_facility_mw", "headroom_facility_mw",
+        "value_musd_per_facility_mw_year", "at_limit",
+      ])
+    for p in plan.marginals.power {
+      s.rows.append([
+        .text(p.site), .text(p.period), .number(p.usedMw), .number(p.limitMw), .number(p.limitMw - p.usedMw),
+        .number(p.value), .flag(p.isAtLimit),
+      ])
+    }
+    return s
+  }
+
+  var installs: Sheet {
+    var s = Sheet(name: "installs", columns: ["site", "hardware", "period", "new_it_mw"])
+    for i in plan.installs { s.rows.append([.text(i.site), .text(i.hardware), .text(i.period), .number(i.mw)]) }
+    return s
+  }
+
+  var expansions: Sheet {
+    var s = Sheet(
+      name: "expansions", columns: ["expansion", "site", "first_period", "power_facility_mw", "cost_musd_per_year"])
+    for e in plan.expansions {
+      s.rows.append([.text(e.id), .text(e.site), .text(e.period), .number(e.powerMw), .number(e.costPerYear)])
+    }
+    return s
+  }
+
+  var bindings: Sheet {
+    var s = Sheet(
+      name: "bindings", columns: ["kind", "subject", "period", "level", "limit", "unit", "value", "value_unit"])
+    for b in stored.bindings {
+      s.rows.append([
+        .text(b.kind), .text(b.subject), .text(b.period), .number(b.level), .number(b.limit), .text(Self.slug(b.unit)),
+        .number(b.value), .text(b.valueUnit.map(Self.slug) ?? ""),
+      ])
+    }
+    return s
+  }
+
+  /// Writes plan.json and one file per sheet; returns the file names written.
+  func write(to directory: String, format: Format) throws(CommandFailure) -> [String] {
+    let url = URL(fileURLWithPath: directory)
+    var written: [String] = []
+    do {
+      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+      try plan.jsonData().write(to: url.appendingPathComponent("plan.json"), options: .atomic)
+      written.append("plan.json")
+    } catch {
+      throw CommandFailure(message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
+    }
+    for sheet in sheets {
+      let name = "\(sheet.name).\(format.fileExtension)"
+      let text: String
+      switch format {
+      case .csv: text = Self.csv(sheet)
+      case .json: text = Self.json(sheet)
+      case .markdown: text = Self.markdown(sheet, title: title(sheet))
+      }
+      try writeFile(text, to: url.appendingPathComponent(name))
+      written.append(name)
+    }
+    return written
+  }
+
+  func title(_ sheet: Sheet) -> String { "Plan \(stored.id) (\(plan.scenario)): \(sheet.name)" }
+
+  // MARK: Rendering
+
+  static func text(_ cell: Cell) -> String {
+    switch cell {
+    case .text(let s): return s
+    case .number(let x): return exact(x)
+    case .flag(let b): return b ? "true" : "false"
+    }
+  }
+
+  static func csv(_ sheet: Sheet) -> String {
+    func field(_ s: String) -> String {
+      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    }
+    var out = sheet.columns.map(field).joined(separator: ",") + "\n"
+    out.reserveCapacity(sheet.rows.count * 64)
+    for r in sheet.rows {
+      out += r.map { field(text($0)) }.joined(separator: ",")
+      out += "\n"
+    }
+    return out
+  }
+
+  static func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      default:
+        if u.value < 0x20 {
+          out += String(format: "\\u%04x", u.value)
+        } else {
+          out.unicodeScalars.append(u)
+        }
+      }
+    }
+    return out + "\""
+  }
+
+  /// An array of objects whose keys are the column names, in column order.
+  static func json(_ sheet: Sheet) -> String {
+    let keys = sheet.columns.map(jsonString)
+    var out = "["
+    out.reserveCapacity(sheet.rows.count * 128)
+    for (i, r) in sheet.rows.enumerated() {
+      out += i == 0 ? "\n  {" : ",\n  {"
+      for (j, cell) in r.enumerated() {
+        if j > 0 { out += ", " }
+        out += keys[j] + ": "
+        switch cell {
+        case .text(let s): out += jsonString(s)
+        case .number(let x): out += x.map { $0.isFinite ? exact($0) : "null" } ?? "null"
+        case .flag(let b): out += b ? "true" : "false"
+        }
+      }
+      out += "}"
+    }
+    return out + (sheet.rows.isEmpty ? "]\n" : "\n]\n")
+  }
+
+  static func markdown(_ sheet: Sheet, title: String) -> String {
+    var out = "## \(title)\n\n"
+    out += "| " + sheet.columns.joined(separator: " | ") + " |\n"
+    out += "|" + sheet.rows.first.map { r in
+      r.map { if case .number = $0 { return "---:|" } else { return "---|" } }.joined()
+    }.orElse(String(repeating: "---|", count: sheet.columns.count)) + "\n"
+    for r in sheet.rows {
+      out += "| " + r.map { text($0).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
+        .joined(separator: " | ") + " |\n"
+    }
+    return out
+  }
+}
+
+extension Optional {
+  func orElse(_ fallback: Wrapped) -> Wrapped { self ?? fallback }
+}

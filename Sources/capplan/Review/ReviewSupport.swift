@@ -1,0 +1,171 @@
+import CapacityModel
+import Foundation
+import PlanStore
+
+/// A stored plan with what the review commands print beside it.
+struct StoredPlan {
+  let id: Int64
+  let plan: Plan
+  let summary: PlanSummary
+  /// The scenario the plan was solved from, when it can still be read and matches the stored hash.
+  let scenario: ValidScenario?
+  /// Why `scenario` is nil, for a note in the output.
+  let scenarioNote: String?
+
+  /// Reads plan `id`. The scenario is looked up only when `withScenario` (it
+  /// is needed for commitments and the use of each offering).
+  static func load(
+    _ id: Int64, from store: SQLiteStore, withScenario: Bool = true, scenarioFile: String? = nil
+  ) throws(CommandFailure) -> StoredPlan {
+    let plan: Plan
+    let summary: PlanSummary
+    do {
+      plan = try store.plan(id)
+      summary = try store.planSummary(id)
+    } catch {
+      throw error.failure
+    }
+    guard withScenario else { return StoredPlan(id: id, plan: plan, summary: summary, scenario: nil, scenarioNote: nil) }
+    let (scenario, note) = ScenarioOfPlan.find(summary: summary, store: store, file: scenarioFile)
+    return StoredPlan(id: id, plan: plan, summary: summary, scenario: scenario, scenarioNote: note)
+  }
+
+  /// Offering id -> its `use`, from the scenario; nil without one.
+  var uses: [String: String]? {
+    scenario.map { sc in Dictionary(sc.offerings.map { ($0.id, $0.use) }, uniquingKeysWith: { a, _ in a }) }
+  }
+
+  var bindings: [BindingConstraint] { PlanBindings.derive(plan, scenario: scenario) }
+}
+
+/// The store keeps the scenario text with the job, but its API hands out only
+/// the hash; the job's source file is read back and used when its hash still
+/// matches, so a later edit of the file can never be passed off as the plan's scenario.
+enum ScenarioOfPlan {
+  static func find(summary: PlanSummary, store: SQLiteStore, file: String?) -> (ValidScenario?, String?) {
+    var path = file
+    if path == nil {
+      guard let job = try? store.job(summary.jobID) else { return (nil, "job \(summary.jobID) not found") }
+      path = job.source
+    }
+    guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      return (nil, "scenario file \(path ?? "-") not readable")
+    }
+    if ScenarioHash.sha256(text) != summary.scenarioSHA256 {
+      return (nil, "\(path) changed since the solve (SHA-256 differs)")
+    }
+    do {
+      let document = try ScenarioLoader.parse(yaml: text, file: path)
+      return (try ScenarioValidator.validate(document), nil)
+    } catch {
+      return (nil, "\(path) no longer validates")
+    }
+  }
+}
+
+/// `--schedule NAME`: resolved to a schedule id. Schedules are being added to
+/// the store (a `schedules(id, name, ...)` table); until the store can look a
+/// name up, a numeric id is accepted and a name is refused with a clear error.
+/// When the store gains `schedule(named:)`, `lookupByName` is the one place to wire it.
+enum ScheduleLookup {
+  nonisolated(unsafe) static var lookupByName: ((String, SQLiteStore) throws -> Int64?)? = nil
+
+  static func resolve(_ name: String, in store: SQLiteStore) throws(CommandFailure) -> Int64 {
+    let trimmed = name.trimmingCharacters(in: .whitespaces)
+    if let id = Int64(trimmed), id > 0 { return id }
+    guard let lookup = lookupByName else {
+      throw CommandFailure(
+        message:
+          "--schedule \(name): this database has no schedule names yet; pass the schedule's numeric id (--schedule 3)",
+        outcome: .invalidInput)
+    }
+    do {
+      guard let id = try lookup(trimmed, store) else {
+        throw CommandFailure(message: "--schedule \(name): no such schedule", outcome: .invalidInput)
+      }
+      return id
+    } catch let failure as CommandFailure {
+      throw failure
+    } catch {
+      throw CommandFailure(message: "--schedule \(name): \(error)", outcome: .error)
+    }
+  }
+}
+
+/// `--since`: YYYY-MM-DD (midnight UTC) or ISO 8601 with a time (UTC when no zone is given).
+enum SinceDate {
+  static func parse(_ text: String) -> Date? {
+    let s = text.trimmingCharacters(in: .whitespaces)
+    let day = try? Regex(#"^(\d{4})-(\d{2})-(\d{2})$"#)
+    if let day, let m = s.wholeMatch(of: day), let y = Int(m.output[1].substring ?? ""),
+      let mo = Int(m.output[2].substring ?? ""), let d = Int(m.output[3].substring ?? "")
+    {
+      var c = DateComponents()
+      (c.year, c.month, c.day) = (y, mo, d)
+      var cal = Calendar(identifier: .gregorian)
+      cal.timeZone = TimeZone(identifier: "UTC")!
+      guard let date = cal.date(from: c), cal.component(.day, from: date) == d, cal.component(.month, from: date) == mo
+      else { return nil }
+      return date
+    }
+    let formatter = ISO8601DateFormatter()
+    for options: ISO8601DateFormatter.Options in [
+      [.withInternetDateTime], [.withInternetDateTime, .withFractionalSeconds],
+    ] {
+      formatter.formatOptions = options
+      if let d = formatter.date(from: s) { return d }
+    }
+    // A local-looking time without a zone: read as UTC.
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    for options: ISO8601DateFormatter.Options in [
+      [.withFullDate, .withFullTime, .withDashSeparatorInDate, .withColonSeparatorInTime],
+      [.withFullDate, .withTime, .withDashSeparatorInDate, .withColonSeparatorInTime],
+    ] {
+      formatter.formatOptions = options
+      if let d = formatter.date(from: s) { return d }
+      if let d = formatter.date(from: s + "Z") { return d }
+    }
+    return nil
+  }
+}
+
+/// Full-precision numbers for files meant for other programs: the shortest text that reads back as the same Double.
+func exact(_ x: Double) -> String {
+  if x == 0 { return "0" }
+  if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
+  return "\(x)"
+}
+
+func exact(_ x: Double?) -> String { x.map { exact($0) } ?? "" }
+
+/// A signed figure: +1.5, -0.3, 0.0.
+func signed(_ x: Double, _ decimals: Int = 1) -> String {
+  let s = fixed(x, decimals)
+  return x > 0 && Double(s) != 0 ? "+" + s : s
+}
+
+/// $M with separators and a sign.
+func signedMoney(_ x: Double) -> String {
+  let s = money(x)
+  return x > 0 && s != "0.0" ? "+" + s : s
+}
+
+/// MW with separators and one decimal: 1,234.5.
+func mwText(_ x: Double) -> String { money(x) }
+
+/// Writes `text` to `url` (creating folders), as a command failure when it cannot.
+func writeFile(_ text: String, to url: URL) throws(CommandFailure) {
+  do {
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(text.utf8).write(to: url, options: .atomic)
+  } catch {
+    throw CommandFailure(message: "cannot write \(url.path): \(error.localizedDescription)", outcome: .error)
+  }
+}
+
+extension Plan {
+  /// Years per period id.
+  var yearsByPeriod: [String: Double] {
+    Dictionary(periods.map { ($0.id, $0.years) }, uniquingKeysWith: { a, _ in a })
+  }
+}
