@@ -172,8 +172,17 @@ extension PlanDiff {
       changes.append(
         AllocationChange(offering: key.offering, hardware: key.hardware, site: key.site, period: key.period, mw: change))
     }
-    for (key, x) in mwA { visit(key, x, mwB[key] ?? 0) }
-    for (key, y) in mwB where mwA[key] == nil { visit(key, 0, y) }
+    // In the plans' own order, so sums come out the same on every run (not in hash order).
+    var visited = Set<Plan.AllocationKey>()
+    visited.reserveCapacity(mwA.count + mwB.count)
+    for x in a.allocations {
+      let key = Plan.AllocationKey(offering: x.offering, hardware: x.hardware, site: x.site, period: x.period)
+      if visited.insert(key).inserted { visit(key, mwA[key] ?? 0, mwB[key] ?? 0) }
+    }
+    for y in b.allocations {
+      let key = Plan.AllocationKey(offering: y.offering, hardware: y.hardware, site: y.site, period: y.period)
+      if visited.insert(key).inserted { visit(key, 0, mwB[key] ?? 0) }
+    }
     changes.sort {
       abs($0.mw.delta) != abs($1.mw.delta)
         ? abs($0.mw.delta) > abs($1.mw.delta)
