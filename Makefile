@@ -30,3 +30,7 @@ lint:
 
 clean:
 	rm -rf .build
+
+.PHONY: report-check
+report-check:     ## solve the example, write its HTML report, open it in headless Chromium (skips without it)
+	SWIFT=$(SWIFT) scripts/report-check

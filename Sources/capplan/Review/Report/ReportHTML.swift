@@ -63,7 +63,8 @@ struct ReportHTML {
       font: 14px/1.45 "Helvetica Neue", Arial, sans-serif; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
     h1 { font-size: 26px; margin: 0 0 4px; }
     h2 { font-size: 20px; margin: 0 0 10px; padding-bottom: 4px; border-bottom: 2px solid #0072B2; }
-    h3 { font-size: 15px; margin: 18px 0 6px; }
+    h3 { font-size: 15px; margin: 18px 0 6px; break-after: avoid; }
+    figure { margin: 0; }
     p { margin: 6px 0; }
     .meta { color: #555; margin-bottom: 16px; }
     .status { display: inline-block; padding: 1px 8px; border-radius: 10px; border: 1px solid #999; font-size: 12px; }
@@ -98,7 +99,7 @@ struct ReportHTML {
       nav.toc { display: none; }
       section { break-before: page; margin: 0; }
       h2 { break-after: avoid; }
-      svg, figure, .card, tr, .grid2 > * { break-inside: avoid; }
+      svg, figure, .card, tr, .grid2 > *, nav { break-inside: avoid; }
       table { break-inside: auto; }
       thead { display: table-header-group; }
       .wide { overflow: visible; }
@@ -127,7 +128,7 @@ struct ReportHTML {
       guard other != nil, let now, let before else { return "" }
       let d = now - before
       let cls = d > 0 ? "up" : d < 0 ? "down" : ""
-      let text = points ? signed(d * 100, 1) + " pts" : money ? signedMoney(d) : signed(d, 1)
+      let text = points ? signed(d * 100, 1) + " pts" : money ? signedMoney(d) : signed(d, 1) + " IT MW"
       return "<div class=\"delta \(cls)\">\(html(text)) vs plan \(compare!.id)</div>"
     }
     let pivot = AllocationPivot(plan, row: { _ in "" }, column: { _ in "" })
@@ -168,16 +169,24 @@ struct ReportHTML {
     let uses = stored.uses
     let pivot = AllocationPivot(plan, row: { a in uses?[a.offering] ?? a.offering }, column: { _ in "" })
     let periods = plan.periods.map(\.id)
-    let order = pivot.rows.sorted { pivot.averageRow($0) > pivot.averageRow($1) }
-    let series = order.enumerated().map { i, use in
-      SVGChart.Series(name: use, values: periods.map { pivot.rowTotal(period: $0, row: use) }, colour: SVGChart.colour(i))
+    let ranked = pivot.rows.sorted { pivot.averageRow($0) > pivot.averageRow($1) }
+    // At most 12 colours: past that the smallest groups are summed as "other".
+    let shown = ranked.count > 12 ? Array(ranked.prefix(11)) : ranked
+    let rest = ranked.dropFirst(shown.count)
+    var lines: [(name: String, values: [Double])] = shown.map { use in (use, periods.map { pivot.rowTotal(period: $0, row: use) }) }
+    if !rest.isEmpty {
+      lines.append(
+        ("other (\(rest.count))", periods.map { p in rest.reduce(0) { $0 + pivot.rowTotal(period: p, row: $1) } }))
+    }
+    let series = lines.enumerated().map { i, line in
+      SVGChart.Series(name: line.name, values: line.values, colour: SVGChart.colour(i))
     }
     var out = "<p>IT MW allocated in each period, stacked by \(uses == nil ? "offering" : "use")."
     if uses == nil, let note = stored.scenarioNote { out += " <span class=\"note\">(Uses unknown: \(html(note)).)</span>" }
     out += "</p>"
     out += SVGChart.stackedBars(
       categories: periods, series: series, unit: "IT MW", label: "IT MW allocated by \(uses == nil ? "offering" : "use") and period")
-    var rows: [[String]] = order.map { use in [use] + periods.map { fixed(pivot.rowTotal(period: $0, row: use), 1) } }
+    var rows: [[String]] = lines.map { line in [line.name] + line.values.map { fixed($0, 1) } }
     rows.append(["total"] + periods.map { fixed(pivot.total(period: $0), 1) })
     out += table(
       header: [uses == nil ? "offering" : "use"] + periods.map { "\($0) (IT MW)" }, rows: rows, numericFrom: 1, totalLast: true)
@@ -233,14 +242,14 @@ struct ReportHTML {
   var ebitBridge: String {
     guard let t = plan.totals else { return "" }
     var out = "<p>From revenue to EBIT: opex, depreciation and fixed costs (expansions) taken off in turn.</p>"
-    out += "<h3>Over the horizon ($M)</h3>"
+    out += "<figure><h3>Over the horizon ($M)</h3>"
     out += SVGChart.waterfall(
       [
         .init(label: "revenue", value: t.revenue, kind: .start), .init(label: "opex", value: -t.opex, kind: .down),
         .init(label: "depreciation", value: -t.depreciation, kind: .down),
         .init(label: "fixed costs", value: -t.fixed, kind: .down), .init(label: "EBIT", value: t.ebit, kind: .total),
-      ], unit: "$M", label: "EBIT bridge over the horizon, $M")
-    out += "<h3>By period ($M per year)</h3>"
+      ], unit: "$M", label: "EBIT bridge over the horizon, $M") + "</figure>"
+    out += "<figure><h3>By period ($M per year)</h3>"
     let groups = plan.periods.map { p in
       (
         label: p.id,
@@ -255,7 +264,7 @@ struct ReportHTML {
     }
     out += SVGChart.waterfallGroups(
       groups: groups, stepNames: ["revenue", "opex, depreciation, fixed costs", "EBIT"], unit: "$M per year",
-      label: "EBIT bridge by period, $M per year")
+      label: "EBIT bridge by period, $M per year") + "</figure>"
     var rows: [[String]] = plan.periods.map { p in
       [p.id, fixed(p.revenue, 1), fixed(-p.opex, 1), fixed(-p.depreciation, 1), fixed(-p.fixed, 1), fixed(p.ebit, 1), percent(p.ebitMargin)]
     }
@@ -336,8 +345,10 @@ struct ReportHTML {
     out += "<ul>" + lines.map { "<li>\(html(String($0)))</li>" }.joined() + "</ul>"
     if diff.isEmpty { return out }
 
-    out += "<h3>EBIT change by period ($M per year)</h3>"
-    out += SVGChart.divergingBars(diff.financials.map { ($0.period, $0.ebit.delta) }, unit: "$M per year", label: "EBIT change by period", decimals: 2)
+    out += "<figure><h3>EBIT change by period ($M per year)</h3>"
+    out += SVGChart.divergingBars(
+      diff.financials.map { ($0.period, $0.ebit.delta) }, unit: "$M per year", label: "EBIT change by period", decimals: 2)
+    out += "</figure>"
     out += tableFrom(tables.financials)
 
     // Net change in IT MW averaged over the horizon, per offering, hardware and site.
@@ -345,11 +356,11 @@ struct ReportHTML {
     for (title, groups) in [("offering", diff.byOffering), ("hardware", diff.byHardware), ("site", diff.bySite)] {
       let moved = groups.filter { $0.moved > 0 }
       guard !moved.isEmpty else { continue }
-      out += "<h3>MW moved by \(title)</h3>"
+      out += "<figure><h3>MW moved by \(title)</h3>"
       out += "<p class=\"note\">Bars: net change of IT MW averaged over the horizon. Table: change per period and MW moved (sum of |change| over allocations).</p>"
       out += SVGChart.divergingBars(
         Array(moved.prefix(Self.heatLimit)).map { ($0.key, average($0)) }, unit: "IT MW, horizon average",
-        label: "Net change of IT MW by \(title)")
+        label: "Net change of IT MW by \(title)") + "</figure>"
       out += tableFrom(tables.groups(title, title, Array(moved.prefix(Self.heatLimit))))
     }
     var short = tables
