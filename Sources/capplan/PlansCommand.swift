@@ -10,12 +10,15 @@ struct PlansCommand: ParsableCommand {
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Stored plans, newest first: id, time, scenario, status, EBIT, margin, solve time, previous plan.")
+      abstract:
+        "Stored plans, newest first: id, time, scenario, status, EBIT, margin, solve time, previous plan.")
     @Option(help: ArgumentHelp("Only plans of this schedule (its numeric id).", valueName: "name-or-id"))
     var schedule: String?
     @Option(help: "Only plans of this scenario id.") var scenario: String?
     @Option(help: "Only plans with this status (optimal, infeasible, ...).") var status: String?
-    @Option(help: ArgumentHelp("Only plans made at or after this time: YYYY-MM-DD (UTC) or ISO 8601.", valueName: "date"))
+    @Option(
+      help: ArgumentHelp(
+        "Only plans made at or after this time: YYYY-MM-DD (UTC) or ISO 8601.", valueName: "date"))
     var since: String?
     @Option(help: "At most this many.") var limit: Int = 50
     @Option(help: "table, json, csv or markdown.") var format: TableFormat = .table
@@ -50,12 +53,16 @@ struct PlansCommand: ParsableCommand {
 
   struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "A stored plan: summary, financials, allocations by offering x hardware, power against limits, "
+      abstract:
+        "A stored plan: summary, financials, allocations by offering x hardware, power against limits, "
         + "binding constraints, marginal values, solver record.")
     @Argument(help: "The plan id.") var id: Int64
     @Option(help: "table, json (the stored plan), csv or markdown.") var format: TableFormat = .table
     @Flag(help: "Also list allocations by offering, hardware and site.") var sites = false
-    @Option(help: ArgumentHelp("The scenario file the plan was solved from, if it moved (checked against the stored hash).", valueName: "path"))
+    @Option(
+      help: ArgumentHelp(
+        "The scenario file the plan was solved from, if it moved (checked against the stored hash).",
+        valueName: "path"))
     var scenarioFile: String?
     @OptionGroup var store: StoreOptions
     func run() throws {
@@ -70,7 +77,8 @@ struct PlansCommand: ParsableCommand {
         let tables = PlanShowTables(stored: stored)
         if format == .table || format == .markdown {
           print(
-            (format == .markdown ? "## " : "") + "Plan \(id) of job \(summary.jobID) (attempt \(summary.attempt)), \(isoDate(summary.createdAt))"
+            (format == .markdown ? "## " : "")
+              + "Plan \(id) of job \(summary.jobID) (attempt \(summary.attempt)), \(isoDate(summary.createdAt))"
               + (summary.previousPlanID.map { ", previous plan \($0)" } ?? ""))
           print(PlanTables(plan: stored.plan).headline)
         }
@@ -83,9 +91,11 @@ struct PlansCommand: ParsableCommand {
 
   struct Diff: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "What changed from plan A to plan B: MW by offering, hardware, site and period; EBIT by period; "
+      abstract:
+        "What changed from plan A to plan B: MW by offering, hardware, site and period; EBIT by period; "
         + "marginal values; installs and expansions.",
-      discussion: "Changes read B - A. Plans of different scenarios compare too: what one plan lacks counts as 0.")
+      discussion:
+        "Changes read B - A. Plans of different scenarios compare too: what one plan lacks counts as 0.")
     @Argument(help: "The plan to compare against (the older one).") var a: Int64
     @Argument(help: "The plan to compare (the newer one).") var b: Int64
     @Option(help: "text, json or markdown.") var format: DiffFormat = .text
@@ -124,7 +134,8 @@ struct PlansCommand: ParsableCommand {
         """)
     @Argument(help: "The plan id.") var id: Int64
     @Option(help: "csv, json or markdown.") var format: ExportFormat = .csv
-    @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out: String
+    @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out:
+      String
     @Option(help: ArgumentHelp("The scenario file the plan was solved from, if it moved.", valueName: "path"))
     var scenarioFile: String?
     @OptionGroup var store: StoreOptions
@@ -143,9 +154,12 @@ struct PlansCommand: ParsableCommand {
 
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
-      abstract: "Write a stored plan as one self-contained HTML report (charts in SVG, no network needed, prints well).")
+      abstract:
+        "Write a stored plan as one self-contained HTML report (charts in SVG, no network needed, prints well)."
+    )
     @Argument(help: "The plan id.") var id: Int64
-    @Option(help: ArgumentHelp("Also show what changed since this plan.", valueName: "plan-id")) var compare: Int64?
+    @Option(help: ArgumentHelp("Also show what changed since this plan.", valueName: "plan-id")) var compare:
+      Int64?
     @Option(help: ArgumentHelp("The HTML file to write.", valueName: "path")) var out: String
     @Option(help: ArgumentHelp("The scenario file the plan was solved from, if it moved.", valueName: "path"))
     var scenarioFile: String?
@@ -172,8 +186,14 @@ enum PlanListTable {
     var t = Table(
       "Plans ($M over the horizon)",
       columns: raw
-        ? ["id", "created", "scenario", "status", "ebit_musd", "ebit_margin_fraction", "solve_seconds", "job", "previous_plan", "schedule"]
-        : ["id", "created", "scenario", "status", "EBIT", "EBIT margin", "solve s", "job", "previous", "schedule"],
+        ? [
+          "id", "created", "scenario", "status", "ebit_musd", "ebit_margin_fraction", "solve_seconds", "job",
+          "previous_plan", "schedule",
+        ]
+        : [
+          "id", "created", "scenario", "status", "EBIT", "EBIT margin", "solve s", "job", "previous",
+          "schedule",
+        ],
       firstNumeric: 4)
     for p in plans {
       t.add([
@@ -181,7 +201,8 @@ enum PlanListTable {
         raw ? exact(p.ebit) : p.ebit.map { money($0) } ?? "-",
         raw ? exact(p.ebitMargin) : percent(p.ebitMargin),
         raw ? exact(p.solveSeconds) : fixed(p.solveSeconds, 3), "\(p.jobID)",
-        p.previousPlanID.map { "\($0)" } ?? (raw ? "" : "-"), p.scheduleID.map { "\($0)" } ?? (raw ? "" : "-"),
+        p.previousPlanID.map { "\($0)" } ?? (raw ? "" : "-"),
+        p.scheduleID.map { "\($0)" } ?? (raw ? "" : "-"),
       ])
     }
     return t

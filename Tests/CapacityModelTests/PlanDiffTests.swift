@@ -15,12 +15,14 @@ enum ReviewPlans {
   }
 
   static func plan(
-    scenario: String = "s", periods: [Plan.PeriodFinancials], allocations: [(String, String, String, String, Double)],
+    scenario: String = "s", periods: [Plan.PeriodFinancials],
+    allocations: [(String, String, String, String, Double)],
     installs: [Plan.Install] = [], expansions: [Plan.ExpansionBuilt] = [], power: [Plan.SitePower] = [],
     supply: [Plan.Marginal] = [], demand: [Plan.Marginal] = []
   ) -> Plan {
     var totals = Plan.Totals(
-      revenue: 0, opex: 0, depreciation: 0, fixed: 0, ebit: 0, ebitMargin: nil, revenueByUse: [:], revenueByOffering: [:])
+      revenue: 0, opex: 0, depreciation: 0, fixed: 0, ebit: 0, ebitMargin: nil, revenueByUse: [:],
+      revenueByOffering: [:])
     for p in periods {
       totals.revenue += p.years * p.revenue
       totals.opex += p.years * p.opex
@@ -33,9 +35,13 @@ enum ReviewPlans {
     marginals.supply = supply
     marginals.demand = demand
     return Plan(
-      scenario: scenario, status: .optimal, message: nil, objective: totals.ebit, totals: totals, periods: periods,
-      allocations: allocations.map { Plan.Allocation(offering: $0.0, hardware: $0.1, site: $0.2, period: $0.3, mw: $0.4) },
-      installs: installs, expansions: expansions, lab: [], marginals: marginals, stability: nil, infeasibility: nil,
+      scenario: scenario, status: .optimal, message: nil, objective: totals.ebit, totals: totals,
+      periods: periods,
+      allocations: allocations.map {
+        Plan.Allocation(offering: $0.0, hardware: $0.1, site: $0.2, period: $0.3, mw: $0.4)
+      },
+      installs: installs, expansions: expansions, lab: [], marginals: marginals, stability: nil,
+      infeasibility: nil,
       solver: Plan.SolverRecord(
         status: "optimal", objective: totals.ebit, bestBound: nil, gap: nil, rows: 1, columns: 1, nonzeros: 1,
         integerColumns: 0, iterations: 1, nodes: 0, seconds: 0.01, method: "dualp"))
@@ -53,7 +59,9 @@ enum ReviewPlans {
         ("chat", "trn", "east", "h2", 12), ("gpu", "h100", "east", "h2", 4),
       ],
       installs: [Plan.Install(site: "east", hardware: "trn", period: "h1", mw: 3)],
-      expansions: [Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h2", powerMw: 50, costPerYear: 10)],
+      expansions: [
+        Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h2", powerMw: 50, costPerYear: 10)
+      ],
       power: [
         Plan.SitePower(site: "east", period: "h1", usedMw: 14, limitMw: 14, value: 2.5),
         Plan.SitePower(site: "east", period: "h2", usedMw: 16, limitMw: 64, value: 0),
@@ -72,14 +80,17 @@ enum ReviewPlans {
         period("h3", years: 1, revenue: 140, opex: 50, dep: 12, fixed: 10),
       ],
       allocations: [
-        ("chat", "trn", "east", "h1", 15), ("gpu", "h100", "east", "h1", 4), ("chat", "trn", "east", "h2", 12),
+        ("chat", "trn", "east", "h1", 15), ("gpu", "h100", "east", "h1", 4),
+        ("chat", "trn", "east", "h2", 12),
         ("gpu", "h100", "east", "h2", 6), ("rent", "h100", "west", "h3", 2),
       ],
       installs: [
         Plan.Install(site: "east", hardware: "trn", period: "h1", mw: 3),
         Plan.Install(site: "west", hardware: "h100", period: "h3", mw: 2),
       ],
-      expansions: [Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h3", powerMw: 50, costPerYear: 10)],
+      expansions: [
+        Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h3", powerMw: 50, costPerYear: 10)
+      ],
       power: [
         Plan.SitePower(site: "east", period: "h1", usedMw: 19, limitMw: 19, value: 2.5),
         Plan.SitePower(site: "east", period: "h2", usedMw: 18, limitMw: 18, value: 4),
@@ -95,7 +106,9 @@ struct PlanDiffTests {
     let d = PlanDiff(ReviewPlans.a, ReviewPlans.b)
     #expect(d.periods == ["h1", "h2", "h3"], "a's periods in order, then b's new ones")
     // (chat,trn,east,h1) 10 -> 15, (chat,trn,west,h1) 5 -> 0, (gpu,h100,east,h2) 4 -> 6, (rent,h100,west,h3) 0 -> 2.
-    let changes = d.allocations.map { "\($0.offering)/\($0.hardware)/\($0.site)/\($0.period):\($0.mw.a)->\($0.mw.b)" }
+    let changes = d.allocations.map {
+      "\($0.offering)/\($0.hardware)/\($0.site)/\($0.period):\($0.mw.a)->\($0.mw.b)"
+    }
     #expect(
       changes == [
         "chat/trn/east/h1:10.0->15.0", "chat/trn/west/h1:5.0->0.0", "gpu/h100/east/h2:4.0->6.0",
@@ -148,7 +161,8 @@ struct PlanDiffTests {
     // trn supply: same value, no longer binding. gpu demand: unchanged.
     #expect(d.marginals.count == 2)
     let power = try #require(d.marginals.first { $0.kind == "power" })
-    #expect(power.subject == "east" && power.period == "h2" && power.a == 0 && power.b == 4 && power.delta == 4)
+    #expect(
+      power.subject == "east" && power.period == "h2" && power.a == 0 && power.b == 4 && power.delta == 4)
     #expect(power.bindingA == false && power.bindingB == true)
     let supply = try #require(d.marginals.first { $0.kind == "supply" })
     #expect(supply.delta == 0 && supply.bindingA == true && supply.bindingB == false)
@@ -157,9 +171,12 @@ struct PlanDiffTests {
     #expect(d.power[0].usedMw.delta == 5 && d.power[1].limitMw.delta == -46)
 
     #expect(d.installs.count == 1)
-    #expect(d.installs[0].site == "west" && d.installs[0].hardware == "h100" && d.installs[0].mw.b == 2 && d.installs[0].mw.a == 0)
+    #expect(
+      d.installs[0].site == "west" && d.installs[0].hardware == "h100" && d.installs[0].mw.b == 2
+        && d.installs[0].mw.a == 0)
     #expect(d.expansions.count == 1)
-    #expect(d.expansions[0].id == "east-2" && d.expansions[0].periodA == "h2" && d.expansions[0].periodB == "h3")
+    #expect(
+      d.expansions[0].id == "east-2" && d.expansions[0].periodA == "h2" && d.expansions[0].periodB == "h3")
   }
 
   @Test func aPlanAgainstItselfIsEmptyAndSwappingNegates() throws {
@@ -170,7 +187,8 @@ struct PlanDiffTests {
     let back = PlanDiff(ReviewPlans.b, ReviewPlans.a)
     #expect(forward.mwMoved == back.mwMoved)
     #expect(forward.totals?.ebit.delta == -(back.totals?.ebit.delta ?? 0))
-    let f = Dictionary(uniqueKeysWithValues: forward.allocations.map { ("\($0.offering)\($0.site)\($0.period)", $0.mw.delta) })
+    let f = Dictionary(
+      uniqueKeysWithValues: forward.allocations.map { ("\($0.offering)\($0.site)\($0.period)", $0.mw.delta) })
     for c in back.allocations { #expect(f["\(c.offering)\(c.site)\(c.period)"] == -c.mw.delta) }
   }
 
@@ -197,8 +215,11 @@ struct PlanDiffTests {
     #expect(pivot.periods == ["h1", "h2", "h3"])
     #expect(pivot.mw(period: "h1", row: "chat", column: "trn") == 15)
     #expect(pivot.mw(period: "h2", row: "gpu", column: "h100") == 6)
-    #expect(pivot.mw(period: "h2", row: "gpu", column: "trn") == 0 && !pivot.has(period: "h2", row: "gpu", column: "trn"))
-    #expect(pivot.rowTotal(period: "h1", row: "chat") == 15 && pivot.columnTotal(period: "h3", column: "h100") == 2)
+    #expect(
+      pivot.mw(period: "h2", row: "gpu", column: "trn") == 0
+        && !pivot.has(period: "h2", row: "gpu", column: "trn"))
+    #expect(
+      pivot.rowTotal(period: "h1", row: "chat") == 15 && pivot.columnTotal(period: "h3", column: "h100") == 2)
     #expect(pivot.total(period: "h2") == 18)
     // Horizon average: chat on trn (0.5 * 15 + 0.5 * 12 + 1 * 0) / 2 = 6.75.
     #expect(pivot.average(row: "chat", column: "trn") == 6.75)
@@ -212,7 +233,10 @@ struct PlanDiffTests {
     // 120,000 allocation rows pivot in well under a second (dictionaries, one pass).
     var rows: [(String, String, String, String, Double)] = []
     for i in 0..<120_000 { rows.append(("o\(i % 300)", "h\(i % 40)", "s\(i % 10)", "p\(i % 8)", 1)) }
-    let plan = ReviewPlans.plan(periods: (0..<8).map { ReviewPlans.period("p\($0)", years: 0.25, revenue: 1, opex: 0, dep: 0, fixed: 0) }, allocations: rows)
+    let plan = ReviewPlans.plan(
+      periods: (0..<8).map {
+        ReviewPlans.period("p\($0)", years: 0.25, revenue: 1, opex: 0, dep: 0, fixed: 0)
+      }, allocations: rows)
     let clock = ContinuousClock()
     let elapsed = clock.measure {
       let pivot = AllocationPivot.offeringByHardware(plan)
@@ -229,7 +253,8 @@ struct PlanDiffTests {
     let plan = try solvedPlan(FormulationDemandTests.commitmentsYAML)
     let list = PlanBindings.derive(plan, scenario: scenario)
     let committed = try #require(list.first { $0.kind == "committed_mw" })
-    #expect(committed.subject == "gpu" && committed.period == "fy" && committed.level == 4 && committed.limit == 4)
+    #expect(
+      committed.subject == "gpu" && committed.period == "fy" && committed.level == 4 && committed.limit == 4)
     let required = try #require(list.first { $0.kind == "required_mw" })
     #expect(required.subject == "train" && required.level == 2)
     #expect(!list.contains { $0.kind == "power" }, "10 MW used of 100: not binding")
@@ -238,7 +263,10 @@ struct PlanDiffTests {
 
     // Power at its limit, supply and demand marked binding: from the plan alone.
     let hand = PlanBindings.derive(ReviewPlans.b)
-    #expect(hand.map { "\($0.kind) \($0.subject) \($0.period)" } == ["power east h1", "power east h2", "demand_mw gpu h2"])
+    #expect(
+      hand.map { "\($0.kind) \($0.subject) \($0.period)" } == [
+        "power east h1", "power east h2", "demand_mw gpu h2",
+      ])
     #expect(hand[0].level == 19 && hand[0].limit == 19 && hand[0].value == 2.5)
     #expect(hand[2].level == 6, "MW demand level: the offering's MW in that period")
   }

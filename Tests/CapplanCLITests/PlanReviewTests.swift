@@ -7,7 +7,8 @@ import Testing
 /// scenarios through `capplan worker`, and hand-made plans stored through the
 /// store's own submit, claim and complete.
 struct ReviewFixture {
-  let q = try! QueueFixture()
+  let q: QueueFixture
+  init() throws { q = try QueueFixture() }
   var db: String { q.db }
 
   /// Queues `model` (a file under Models/, or a path) and solves it with `capplan worker --once`; returns the plan id.
@@ -25,7 +26,9 @@ struct ReviewFixture {
   }
 
   /// Stores `plan` as the result of a fresh job; returns its id.
-  func store(_ plan: Plan, scenarioID: String? = nil, scheduleID: Int64? = nil, source: String = "/nonexistent.yaml") throws
+  func store(
+    _ plan: Plan, scenarioID: String? = nil, scheduleID: Int64? = nil, source: String = "/nonexistent.yaml"
+  ) throws
     -> Int64
   {
     let submission = JobSubmission(
@@ -40,7 +43,8 @@ struct ReviewFixture {
   func awsVariant() throws -> String {
     var text = try String(contentsOfFile: q.model("aws-2026.yaml"), encoding: .utf8)
     for (from, to) in [
-      ("    power_mw: 500   ", "    power_mw: 560   "), ("2027Q3: 900, 2028Q1: 1100}", "2027Q3: 1000, 2028Q1: 1100}"),
+      ("    power_mw: 500   ", "    power_mw: 560   "),
+      ("2027Q3: 900, 2028Q1: 1100}", "2027Q3: 1000, 2028Q1: 1100}"),
       ("earliest: 2027Q3 ", "earliest: 2027Q4 "),
     ] {
       #expect(text.contains(from), "the variant edits \(from)")
@@ -53,7 +57,10 @@ struct ReviewFixture {
 
   /// The plan the seed scenario solves to, read back from `capplan solve --format json`.
   static func seedPlan() throws -> Plan {
-    let r = try CLI.run(["solve", CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path, "--format", "json"])
+    let r = try CLI.run([
+      "solve", CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path, "--format",
+      "json",
+    ])
     try #require(r.status == 0, "\(r.stderr)")
     return try Plan.decoder().decode(Plan.self, from: Data(r.stdout.utf8))
   }
@@ -112,7 +119,7 @@ func allocationKey(_ offering: String, _ hardware: String, _ site: String, _ per
 @Suite("Plan review commands: list, show, diff, export, report", .serialized)
 struct PlanReviewTests {
   @Test func listFiltersByScenarioStatusScheduleSinceAndLimit() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let seed = try ReviewFixture.seedPlan()
     var alpha = seed
     alpha.scenario = "alpha"
@@ -145,7 +152,9 @@ struct PlanReviewTests {
 
     let named = try CLI.run(["plans", "list", "--db", f.db, "--schedule", "weekly-capacity"])
     #expect(named.status == 2)
-    #expect(named.stderr.contains("--schedule weekly-capacity") && named.stderr.contains("numeric id"), "\(named.stderr)")
+    #expect(
+      named.stderr.contains("--schedule weekly-capacity") && named.stderr.contains("numeric id"),
+      "\(named.stderr)")
     let badDate = try CLI.run(["plans", "list", "--db", f.db, "--since", "2026-02-30"])
     #expect(badDate.status != 0 && badDate.stderr.contains("YYYY-MM-DD"), "\(badDate.stderr)")
 
@@ -162,7 +171,7 @@ struct PlanReviewTests {
   }
 
   @Test func showPrintsEverySectionWithTheStoredNumbers() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let id = try f.solve("aws-2026.yaml")
     let plan = try f.q.store.plan(id)
     let r = try CLI.run(["plans", "show", "\(id)", "--db", f.db])
@@ -170,7 +179,8 @@ struct PlanReviewTests {
     let out = r.stdout
     #expect(out.hasPrefix("Plan \(id) of job"))
     for section in [
-      "Financials ($M per year", "Allocations by offering x hardware, per period (IT MW", "Site power against its limit",
+      "Financials ($M per year", "Allocations by offering x hardware, per period (IT MW",
+      "Site power against its limit",
       "Binding constraints", "Marginal values", "Solver", "New installs",
     ] {
       #expect(out.contains(section), "section \(section)")
@@ -197,10 +207,13 @@ struct PlanReviewTests {
       #expect(figure == String(format: "%.1f", cells["2027Q3 anthropic-claude \(h)"] ?? -1), "\(h)")
     }
     // Power against the limit, with the marginal value.
-    let power = try #require(plan.marginals.power.first { $0.usedMw >= $0.limitMw - 1e-6 && ($0.value ?? 0) > 0 })
+    let power = try #require(
+      plan.marginals.power.first { $0.usedMw >= $0.limitMw - 1e-6 && ($0.value ?? 0) > 0 })
     let powerLine = try #require(
       lines.first { $0.hasPrefix(power.site) && $0.contains(" \(power.period) ") && $0.hasSuffix("yes") })
-    #expect(powerLine.contains(String(format: "%.1f", power.limitMw)) && powerLine.contains(String(format: "%.3f", power.value ?? 0)))
+    #expect(
+      powerLine.contains(String(format: "%.1f", power.limitMw))
+        && powerLine.contains(String(format: "%.3f", power.value ?? 0)))
     #expect(powerLine.hasSuffix("yes"))
     // Binding constraints: from the plan (power, demand) and from its scenario (commitments met exactly).
     #expect(out.contains("committed MW of trainium-rental") && out.contains("required MW of nova-training"))
@@ -212,12 +225,13 @@ struct PlanReviewTests {
     let withSites = try CLI.run(["plans", "show", "\(id)", "--db", f.db, "--sites"]).stdout
     #expect(withSites.contains("Allocations (IT MW)") && withSites.contains("pennsylvania"))
     let json = try Plan.decoder().decode(
-      Plan.self, from: Data(try CLI.run(["plans", "show", "\(id)", "--db", f.db, "--format", "json"]).stdout.utf8))
+      Plan.self,
+      from: Data(try CLI.run(["plans", "show", "\(id)", "--db", f.db, "--format", "json"]).stdout.utf8))
     #expect(json == plan, "--format json is the stored plan")
   }
 
   @Test func showSaysWhenTheScenarioIsGone() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let id = try f.store(try ReviewFixture.seedPlan(), source: "/nonexistent/scenario.yaml")
     let out = try CLI.run(["plans", "show", "\(id)", "--db", f.db]).stdout
     #expect(out.contains("commitments not checked") && out.contains("/nonexistent/scenario.yaml"))
@@ -226,7 +240,7 @@ struct PlanReviewTests {
   }
 
   @Test func csvExportMatchesTheStoredPlanNumberByNumber() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let id = try f.solve("aws-2026.yaml")
     let plan = try f.q.store.plan(id)
     let dir = f.q.dir.appendingPathComponent("export")
@@ -243,11 +257,15 @@ struct PlanReviewTests {
     #expect(alloc.rows.count == plan.allocations.count)
     let years = Dictionary(uniqueKeysWithValues: plan.periods.map { ($0.id, $0.years) })
     for (row, a) in zip(alloc.rows, plan.allocations) {
-      #expect(row["offering"] == a.offering && row["hardware"] == a.hardware && row["site"] == a.site && row["period"] == a.period)
+      #expect(
+        row["offering"] == a.offering && row["hardware"] == a.hardware && row["site"] == a.site
+          && row["period"] == a.period)
       #expect(Double(row["it_mw"] ?? "") == a.mw, "\(a)")
       #expect(Double(row["period_years"] ?? "") == years[a.period])
     }
-    #expect(alloc.rows.first { $0["offering"] == "nova-training" }?["use"] == "internal", "uses come from the scenario")
+    #expect(
+      alloc.rows.first { $0["offering"] == "nova-training" }?["use"] == "internal",
+      "uses come from the scenario")
 
     // financials.csv: every figure of every period.
     let fin = try CSV.records(dir.appendingPathComponent("financials.csv"))
@@ -273,20 +291,26 @@ struct PlanReviewTests {
     // marginals.csv: power, supply and demand rows, value and binding as stored.
     let marg = try CSV.records(dir.appendingPathComponent("marginals.csv"))
     #expect(marg.header == ["kind", "subject", "period", "value", "value_unit", "binding"])
-    #expect(marg.rows.count == plan.marginals.power.count + plan.marginals.supply.count + plan.marginals.demand.count)
+    #expect(
+      marg.rows.count == plan.marginals.power.count + plan.marginals.supply.count
+        + plan.marginals.demand.count)
     for (row, p) in zip(marg.rows, plan.marginals.power) {
       #expect(row["kind"] == "power" && row["subject"] == p.site && row["period"] == p.period)
       #expect(Double(row["value"] ?? "") == p.value && row["value_unit"] == "musd_per_facility_mw_year")
       #expect(row["binding"] == (p.usedMw >= p.limitMw - 1e-6 ? "true" : "false"))
     }
-    for (row, m) in zip(marg.rows.dropFirst(plan.marginals.power.count), plan.marginals.supply + plan.marginals.demand) {
+    for (row, m) in zip(
+      marg.rows.dropFirst(plan.marginals.power.count), plan.marginals.supply + plan.marginals.demand)
+    {
       #expect(row["kind"] == m.kind && row["subject"] == m.subject && row["period"] == m.period)
       #expect(Double(row["value"] ?? "") == m.value && row["binding"] == (m.binding ? "true" : "false"))
     }
     // power.csv: used, limit and headroom in facility MW.
     let power = try CSV.records(dir.appendingPathComponent("power.csv"))
     for (row, p) in zip(power.rows, plan.marginals.power) {
-      #expect(Double(row["used_facility_mw"] ?? "") == p.usedMw && Double(row["limit_facility_mw"] ?? "") == p.limitMw)
+      #expect(
+        Double(row["used_facility_mw"] ?? "") == p.usedMw
+          && Double(row["limit_facility_mw"] ?? "") == p.limitMw)
       #expect(Double(row["headroom_facility_mw"] ?? "") == p.limitMw - p.usedMw)
       #expect(Double(row["value_musd_per_facility_mw_year"] ?? "") == p.value)
     }
@@ -294,7 +318,8 @@ struct PlanReviewTests {
     #expect(installs.rows.map { Double($0["new_it_mw"] ?? "") } == plan.installs.map(\.mw))
     let expansions = try CSV.records(dir.appendingPathComponent("expansions.csv"))
     #expect(expansions.rows.map { $0["expansion"] ?? "" } == plan.expansions.map(\.id))
-    #expect(expansions.rows.map { Double($0["cost_musd_per_year"] ?? "") } == plan.expansions.map(\.costPerYear))
+    #expect(
+      expansions.rows.map { Double($0["cost_musd_per_year"] ?? "") } == plan.expansions.map(\.costPerYear))
     let summary = try CSV.records(dir.appendingPathComponent("summary.csv"))
     let ebit = try #require(summary.rows.first { $0["field"] == "ebit" })
     #expect(Double(ebit["value"] ?? "") == plan.totals?.ebit && ebit["unit"] == "$M over the horizon")
@@ -303,11 +328,13 @@ struct PlanReviewTests {
   }
 
   @Test func jsonAndMarkdownExportsCarryTheSameFigures() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let id = try f.solve("aws-2026.yaml")
     let plan = try f.q.store.plan(id)
     let json = f.q.dir.appendingPathComponent("json")
-    #expect(try CLI.run(["plans", "export", "\(id)", "--db", f.db, "--format", "json", "--out", json.path]).status == 0)
+    #expect(
+      try CLI.run(["plans", "export", "\(id)", "--db", f.db, "--format", "json", "--out", json.path]).status
+        == 0)
     func read<T: Decodable>(_ name: String, as: T.Type) throws -> T {
       try JSONDecoder().decode(T.self, from: Data(contentsOf: json.appendingPathComponent(name)))
     }
@@ -320,24 +347,30 @@ struct PlanReviewTests {
     #expect(fin.map(\.ebit_musd_per_year) == plan.periods.map(\.ebit))
     #expect(fin.map(\.ebit_margin_fraction) == plan.periods.map(\.ebitMargin))
     let marginals = try read("marginals.json", as: [MarginalRow].self)
-    #expect(marginals.map(\.value) == plan.marginals.power.map(\.value) + (plan.marginals.supply + plan.marginals.demand).map(\.value))
-    #expect(marginals.filter(\.binding).count
-      == plan.marginals.power.filter { $0.usedMw >= $0.limitMw - 1e-6 }.count
-      + (plan.marginals.supply + plan.marginals.demand).filter(\.binding).count)
+    #expect(
+      marginals.map(\.value) == plan.marginals.power.map(\.value)
+        + (plan.marginals.supply + plan.marginals.demand).map(\.value))
+    #expect(
+      marginals.filter(\.binding).count
+        == plan.marginals.power.filter { $0.usedMw >= $0.limitMw - 1e-6 }.count
+        + (plan.marginals.supply + plan.marginals.demand).filter(\.binding).count)
 
     let md = f.q.dir.appendingPathComponent("md")
-    #expect(try CLI.run(["plans", "export", "\(id)", "--db", f.db, "--format", "markdown", "--out", md.path]).status == 0)
+    #expect(
+      try CLI.run(["plans", "export", "\(id)", "--db", f.db, "--format", "markdown", "--out", md.path]).status
+        == 0)
     let allocations = try String(contentsOf: md.appendingPathComponent("allocations.md"), encoding: .utf8)
     #expect(allocations.hasPrefix("## Plan \(id) (aws-2026): allocations"))
     #expect(allocations.contains("| offering | use | hardware | site | period | period_years | it_mw |"))
-    #expect(allocations.split(separator: "\n").filter { $0.hasPrefix("| ") }.count == plan.allocations.count + 1)
+    #expect(
+      allocations.split(separator: "\n").filter { $0.hasPrefix("| ") }.count == plan.allocations.count + 1)
     for name in ["financials.md", "marginals.md", "plan.json"] {
       #expect(FileManager.default.fileExists(atPath: md.appendingPathComponent(name).path), "\(name)")
     }
   }
 
   @Test func diffMatchesTheStoredPlansNumberByNumber() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let a = try f.solve("aws-2026.yaml")
     let b = try f.solve(try f.awsVariant(), previousPlan: a)
     let planA = try f.q.store.plan(a)
@@ -351,8 +384,12 @@ struct PlanReviewTests {
     // Every allocation key in either plan: the change is B - A, absent = 0.
     var mwA: [String: Double] = [:]
     var mwB: [String: Double] = [:]
-    for x in planA.allocations { mwA[allocationKey(x.offering, x.hardware, x.site, x.period), default: 0] += x.mw }
-    for x in planB.allocations { mwB[allocationKey(x.offering, x.hardware, x.site, x.period), default: 0] += x.mw }
+    for x in planA.allocations {
+      mwA[allocationKey(x.offering, x.hardware, x.site, x.period), default: 0] += x.mw
+    }
+    for x in planB.allocations {
+      mwB[allocationKey(x.offering, x.hardware, x.site, x.period), default: 0] += x.mw
+    }
     var expected: [String: Double] = [:]
     for key in Set(mwA.keys).union(mwB.keys) {
       let d = (mwB[key] ?? 0) - (mwA[key] ?? 0)
@@ -360,7 +397,9 @@ struct PlanReviewTests {
     }
     #expect(!expected.isEmpty, "the variant moves MW")
     let listed = Dictionary(
-      uniqueKeysWithValues: diff.allocations.map { (allocationKey($0.offering, $0.hardware, $0.site, $0.period), $0) })
+      uniqueKeysWithValues: diff.allocations.map {
+        (allocationKey($0.offering, $0.hardware, $0.site, $0.period), $0)
+      })
     #expect(Set(listed.keys) == Set(expected.keys))
     for (key, d) in expected {
       let c = try #require(listed[key])
@@ -371,14 +410,20 @@ struct PlanReviewTests {
     // Rolled up by offering and period.
     for g in diff.byOffering {
       for cell in g.periods {
-        let sumA = planA.allocations.filter { $0.offering == g.key && $0.period == cell.period }.reduce(0) { $0 + $1.mw }
-        let sumB = planB.allocations.filter { $0.offering == g.key && $0.period == cell.period }.reduce(0) { $0 + $1.mw }
+        let sumA = planA.allocations.filter { $0.offering == g.key && $0.period == cell.period }.reduce(0) {
+          $0 + $1.mw
+        }
+        let sumB = planB.allocations.filter { $0.offering == g.key && $0.period == cell.period }.reduce(0) {
+          $0 + $1.mw
+        }
         #expect(abs(cell.mw.a - sumA) < 1e-9 && abs(cell.mw.b - sumB) < 1e-9, "\(g.key) \(cell.period)")
       }
     }
     // EBIT by period and over the horizon.
     for (change, (pa, pb)) in zip(diff.financials, zip(planA.periods, planB.periods)) {
-      #expect(change.period == pa.id && change.ebit.a == pa.ebit && change.ebit.b == pb.ebit && change.ebit.delta == pb.ebit - pa.ebit)
+      #expect(
+        change.period == pa.id && change.ebit.a == pa.ebit && change.ebit.b == pb.ebit
+          && change.ebit.delta == pb.ebit - pa.ebit)
       #expect(change.revenue.delta == pb.revenue - pa.revenue && change.opex.delta == pb.opex - pa.opex)
     }
     #expect(diff.totals?.ebit.delta == (planB.totals?.ebit ?? 0) - (planA.totals?.ebit ?? 0))
@@ -388,7 +433,8 @@ struct PlanReviewTests {
       let y = try #require(planB.marginals.power.first { $0.site == m.subject && $0.period == m.period })
       #expect(m.a == x.value && m.b == y.value)
     }
-    for (x, y) in zip(planA.marginals.power, planB.marginals.power) where abs((x.value ?? 0) - (y.value ?? 0)) > 1e-6 {
+    for (x, y) in zip(planA.marginals.power, planB.marginals.power)
+    where abs((x.value ?? 0) - (y.value ?? 0)) > 1e-6 {
       #expect(diff.marginals.contains { $0.kind == "power" && $0.subject == x.site && $0.period == x.period })
     }
     // The Pennsylvania tranche comes a quarter later.
@@ -410,7 +456,7 @@ struct PlanReviewTests {
   }
 
   @Test func diffAcrossScenariosCountsAbsentKeysAsZero() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let seed = try f.solve("seed-bedrock-deal.yaml")
     let aws = try f.solve("aws-2026.yaml")
     let planSeed = try f.q.store.plan(seed)
@@ -421,7 +467,9 @@ struct PlanReviewTests {
     #expect(diff.periods == planSeed.periods.map(\.id) + planAWS.periods.map(\.id))
     #expect(diff.allocations.count == planSeed.allocations.count + planAWS.allocations.count)
     let claude = try #require(diff.byOffering.first { $0.key == "claude" })
-    #expect(claude.periods.first { $0.period == "Y1" }?.mw.b == 0 && claude.periods.first { $0.period == "Y1" }?.mw.a == 1)
+    #expect(
+      claude.periods.first { $0.period == "Y1" }?.mw.b == 0
+        && claude.periods.first { $0.period == "Y1" }?.mw.a == 1)
     #expect(claude.periods.filter { $0.period != "Y1" }.allSatisfy { $0.mw.a == 0 && $0.mw.b == 0 })
     let y1 = try #require(diff.financials.first)
     #expect(y1.period == "Y1" && y1.ebit.a == 7.5 && y1.ebit.b == 0)
@@ -429,7 +477,7 @@ struct PlanReviewTests {
   }
 
   @Test func reportIsOneSelfContainedPageWithEverySection() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let a = try f.solve("aws-2026.yaml")
     let b = try f.solve(try f.awsVariant(), previousPlan: a)
     let out = f.q.dir.appendingPathComponent("report.html")
@@ -438,22 +486,30 @@ struct PlanReviewTests {
     let page = try String(contentsOf: out, encoding: .utf8)
     #expect(page.hasPrefix("<!DOCTYPE html>") && page.contains("</html>"))
     // Nothing to fetch: no scripts, stylesheets, images, fonts or links off the page.
-    for forbidden in ["<script", "<link", "<img", "<iframe", "@import", "url(", "src=", "href=\"http", "https://"] {
+    for forbidden in [
+      "<script", "<link", "<img", "<iframe", "@import", "url(", "src=", "href=\"http", "https://",
+    ] {
       #expect(!page.contains(forbidden), "\(forbidden)")
     }
-    #expect(page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http://") == false)
+    #expect(
+      page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http://")
+        == false)
     for section in [
-      "id=\"mw-by-use\"", "id=\"allocation\"", "id=\"ebit-bridge\"", "id=\"power\"", "id=\"binding\"", "id=\"changes\"",
+      "id=\"mw-by-use\"", "id=\"allocation\"", "id=\"ebit-bridge\"", "id=\"power\"", "id=\"binding\"",
+      "id=\"changes\"",
       "id=\"solver\"", "What changed since plan \(a)",
     ] {
       #expect(page.contains(section), "\(section)")
     }
     #expect(page.components(separatedBy: "<svg").count - 1 >= 10, "charts drawn as SVG")
-    #expect(page.contains("@media print") && page.contains("break-before: page") && page.contains("break-inside: avoid"))
+    #expect(
+      page.contains("@media print") && page.contains("break-before: page")
+        && page.contains("break-inside: avoid"))
     // Headline figures with units.
     let plan = try f.q.store.plan(b)
     #expect(page.contains(">\(money(plan.totals?.ebit ?? 0))<") && page.contains("$M over 2.00 years"))
-    #expect(page.contains("IT MW") && page.contains("facility MW") && page.contains("$M per facility MW-year"))
+    #expect(
+      page.contains("IT MW") && page.contains("facility MW") && page.contains("$M per facility MW-year"))
     // The uses of the scenario stack the MW chart.
     #expect(page.contains(">bedrock<") && page.contains(">iaas<") && page.contains(">internal<"))
 
@@ -464,7 +520,7 @@ struct PlanReviewTests {
   }
 
   @Test func everyStringFromThePlanIsEscaped() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     var plan = try ReviewFixture.seedPlan()
     let evil = "<script>alert('x')</script>"
     plan.scenario = "evil<b>\"scenario\"</b>"
@@ -478,7 +534,9 @@ struct PlanReviewTests {
     let r = try CLI.run(["plans", "report", "\(id)", "--db", f.db, "--out", out.path])
     #expect(r.status == 0, "\(r.stderr)")
     let page = try String(contentsOf: out, encoding: .utf8)
-    #expect(!page.contains("<script") && !page.contains("<img") && !page.contains("<h1>owned") && !page.contains("<b>"))
+    #expect(
+      !page.contains("<script") && !page.contains("<img") && !page.contains("<h1>owned")
+        && !page.contains("<b>"))
     #expect(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"))
     #expect(page.contains("evil&lt;b&gt;&quot;scenario&quot;&lt;/b&gt;"))
     #expect(page.contains("&lt;img src=x onerror=alert(1)&gt;"))
@@ -490,13 +548,16 @@ struct PlanReviewTests {
     let alloc = try CSV.records(dir.appendingPathComponent("allocations.csv"))
     #expect(alloc.rows[0]["offering"] == evil && alloc.rows[0]["site"] == "a&b, \"quoted\"")
     let json = f.q.dir.appendingPathComponent("evil-json")
-    #expect(try CLI.run(["plans", "export", "\(id)", "--db", f.db, "--format", "json", "--out", json.path]).status == 0)
-    let rows = try JSONDecoder().decode([AllocationRow].self, from: Data(contentsOf: json.appendingPathComponent("allocations.json")))
+    #expect(
+      try CLI.run(["plans", "export", "\(id)", "--db", f.db, "--format", "json", "--out", json.path]).status
+        == 0)
+    let rows = try JSONDecoder().decode(
+      [AllocationRow].self, from: Data(contentsOf: json.appendingPathComponent("allocations.json")))
     #expect(rows[0].site == "a&b, \"quoted\"" && rows[0].offering == evil)
   }
 
   @Test func reportOfAPlanWithoutSolution() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
     let id = try f.solve("infeasible-power.yaml")
     let out = f.q.dir.appendingPathComponent("infeasible.html")
     let r = try CLI.run(["plans", "report", "\(id)", "--db", f.db, "--out", out.path])
@@ -504,7 +565,10 @@ struct PlanReviewTests {
     let page = try String(contentsOf: out, encoding: .utf8)
     #expect(page.contains("Why there is no plan") && page.contains("infeasible"))
     #expect(try CLI.run(["plans", "show", "\(id)", "--db", f.db]).stdout.contains("infeasible"))
-    #expect(try CLI.run(["plans", "export", "\(id)", "--db", f.db, "--out", f.q.dir.appendingPathComponent("x").path]).status == 0)
+    #expect(
+      try CLI.run([
+        "plans", "export", "\(id)", "--db", f.db, "--out", f.q.dir.appendingPathComponent("x").path,
+      ]).status == 0)
   }
 }
 
@@ -566,7 +630,8 @@ struct PlanReviewScaleTests {
       p.id = id
       p.revenue += Double(i) * 100 + shift
       p.ebit += Double(i) * 100 + shift
-      p.revenueByOffering = Dictionary(uniqueKeysWithValues: offeringIDs.map { ($0, p.revenue / Double(offerings)) })
+      p.revenueByOffering = Dictionary(
+        uniqueKeysWithValues: offeringIDs.map { ($0, p.revenue / Double(offerings)) })
       return p
     }
     plan.allocations.removeAll()
@@ -578,7 +643,8 @@ struct PlanReviewScaleTests {
           for s in siteIDs {
             n += 1
             plan.allocations.append(
-              Plan.Allocation(offering: o, hardware: h, site: s, period: t, mw: Double(n % 97) * 0.5 + 0.25 + shift))
+              Plan.Allocation(
+                offering: o, hardware: h, site: s, period: t, mw: Double(n % 97) * 0.5 + 0.25 + shift))
           }
         }
       }
@@ -632,13 +698,16 @@ struct PlanReviewScaleTests {
   }
 
   @Test func hundredThousandRowsListShowExportDiffAndReportInSeconds() throws {
-    let f = ReviewFixture()
+    let f = try ReviewFixture()
+    defer { try? FileManager.default.removeItem(at: f.q.dir) }  // some 60 MB of database and exports
     let template = try f.q.store.plan(try f.solve("aws-2026.yaml"))
     let big = try Self.bigPlan(from: template)
     #expect(big.allocations.count == 100_000)
     let storeStart = Date()
     let id = try f.store(big, scenarioID: "big")
-    print("plan review at scale: storing the plan (store.complete, 100,000 rows): \(String(format: "%.2f", Date().timeIntervalSince(storeStart))) s")
+    print(
+      "plan review at scale: storing the plan (store.complete, 100,000 rows): \(String(format: "%.2f", Date().timeIntervalSince(storeStart))) s"
+    )
     let other = try f.store(try Self.bigPlan(from: template, shift: 0.125), scenarioID: "big")
 
     // Limits are generous for a debug build on a busy 2-core machine; release figures are in BENCHMARKS.md.
@@ -649,15 +718,18 @@ struct PlanReviewScaleTests {
     #expect(lines.contains { $0.hasPrefix("P10 ") && $0.contains(" total ") }, "the pivot's last total row")
     #expect(lines.contains { $0.hasPrefix("allocation rows") && $0.hasSuffix(" 100000") })
     let dir = f.q.dir.appendingPathComponent("big-export")
-    _ = try Self.timed("plans export (csv)", ["plans", "export", "\(id)", "--db", f.db, "--out", dir.path], limit: 60)
+    _ = try Self.timed(
+      "plans export (csv)", ["plans", "export", "\(id)", "--db", f.db, "--out", dir.path], limit: 60)
     let csv = try String(contentsOf: dir.appendingPathComponent("allocations.csv"), encoding: .utf8)
     #expect(csv.split(separator: "\n").count == 100_001)
     let (diff, _) = try Self.timed(
       "plans diff (100,000 changed rows)", ["plans", "diff", "\(id)", "\(other)", "--db", f.db], limit: 60)
-    #expect(diff.stdout.contains("over 100000 allocations") || diff.stdout.contains("over 100,000 allocations"))
+    #expect(
+      diff.stdout.contains("over 100000 allocations") || diff.stdout.contains("over 100,000 allocations"))
     let report = f.q.dir.appendingPathComponent("big.html")
     _ = try Self.timed(
-      "plans report --compare", ["plans", "report", "\(id)", "--compare", "\(other)", "--db", f.db, "--out", report.path],
+      "plans report --compare",
+      ["plans", "report", "\(id)", "--compare", "\(other)", "--db", f.db, "--out", report.path],
       limit: 60)
   }
 }

@@ -41,18 +41,26 @@ public enum PlanBindings {
   public static let grossDemandValueUnit = "$ EBIT per $ gross revenue per year"
   public static let mwDemandValueUnit = "$M per MW-year"
 
-  static func near(_ level: Double, _ limit: Double) -> Bool { abs(level - limit) <= 1e-6 * max(1, abs(limit)) }
+  static func near(_ level: Double, _ limit: Double) -> Bool {
+    abs(level - limit) <= 1e-6 * max(1, abs(limit))
+  }
 
   public static func derive(_ plan: Plan, scenario: ValidScenario? = nil) -> [BindingConstraint] {
     let list = collect(plan, scenario: scenario)
     let kinds = ["power", "supply", "demand_gross_revenue", "demand_mw", "committed_mw", "required_mw"]
     var subjectOrder: [String: Int] = [:]
-    let subjects = plan.marginals.power.map(\.site) + (plan.marginals.supply + plan.marginals.demand).map(\.subject)
-    for s in subjects + list.map(\.subject) where subjectOrder[s] == nil { subjectOrder[s] = subjectOrder.count }
+    let subjects =
+      plan.marginals.power.map(\.site) + (plan.marginals.supply + plan.marginals.demand).map(\.subject)
+    for s in subjects + list.map(\.subject) where subjectOrder[s] == nil {
+      subjectOrder[s] = subjectOrder.count
+    }
     var periodOrder: [String: Int] = [:]
     for p in plan.periods where periodOrder[p.id] == nil { periodOrder[p.id] = periodOrder.count }
     func rank(_ b: BindingConstraint) -> (Int, Int, Int) {
-      (kinds.firstIndex(of: b.kind) ?? kinds.count, subjectOrder[b.subject] ?? 0, periodOrder[b.period] ?? Int.max)
+      (
+        kinds.firstIndex(of: b.kind) ?? kinds.count, subjectOrder[b.subject] ?? 0,
+        periodOrder[b.period] ?? Int.max
+      )
     }
     return list.enumerated().sorted { l, r in
       let a = rank(l.element)
@@ -71,7 +79,9 @@ public enum PlanBindings {
     for i in plan.installs { installed[i.hardware, default: [:]][i.period, default: 0] += i.mw }
     let labGross = Dictionary(
       plan.lab.map { ("\($0.offering)\u{0}\($0.period)", $0.grossRevenue) }, uniquingKeysWith: { a, _ in a })
-    let periodIndex = scenario.map { sc in Dictionary(periodIDs.map { ($0, sc.periodIndex($0)) }, uniquingKeysWith: { a, _ in a }) }
+    let periodIndex = scenario.map { sc in
+      Dictionary(periodIDs.map { ($0, sc.periodIndex($0)) }, uniquingKeysWith: { a, _ in a })
+    }
 
     // The lab's gross revenue rate by offering and period, from the scenario's figures per MW.
     var scenarioGross: [String: Double]?
@@ -90,7 +100,8 @@ public enum PlanBindings {
     for p in plan.marginals.power where p.isAtLimit {
       out.append(
         BindingConstraint(
-          kind: "power", subject: p.site, period: p.period, level: p.usedMw, limit: p.limitMw, unit: "facility MW",
+          kind: "power", subject: p.site, period: p.period, level: p.usedMw, limit: p.limitMw,
+          unit: "facility MW",
           value: p.value, valueUnit: powerValueUnit))
     }
     for m in plan.marginals.supply where m.binding {

@@ -43,7 +43,9 @@ public struct PlanDiff: Codable, Sendable, Equatable {
     public var revenue: Double?
     public var ebitMargin: Double?
     public var objective: Double?
-    enum CodingKeys: String, CodingKey { case scenario, status, ebit, revenue, ebitMargin = "ebit_margin", objective }
+    enum CodingKeys: String, CodingKey {
+      case scenario, status, ebit, revenue, ebitMargin = "ebit_margin", objective
+    }
   }
 
   /// A figure in both plans.
@@ -73,7 +75,9 @@ public struct PlanDiff: Codable, Sendable, Equatable {
     /// Sum of |b - a| over its allocations and periods, IT MW (as a plan's `stability.mw_moved` counts):
     /// a site swap moves MW without a net change.
     public var moved: Double
-    enum CodingKeys: String, CodingKey { case key, periods, netMWYears = "net_change_mw_years", moved = "moved_mw" }
+    enum CodingKeys: String, CodingKey {
+      case key, periods, netMWYears = "net_change_mw_years", moved = "moved_mw"
+    }
   }
 
   public struct PeriodChange: Codable, Sendable, Equatable {
@@ -129,13 +133,16 @@ public struct PlanDiff: Codable, Sendable, Equatable {
     public var powerMw: Double
     public var costPerYear: Double
     enum CodingKeys: String, CodingKey {
-      case id, site, periodA = "period_a", periodB = "period_b", powerMw = "power_mw", costPerYear = "cost_per_year"
+      case id, site, periodA = "period_a", periodB = "period_b", powerMw = "power_mw", costPerYear =
+        "cost_per_year"
     }
   }
 
   enum CodingKeys: String, CodingKey {
-    case a, b, periods, horizonYears = "horizon_years", mwMoved = "mw_moved", allocations, byOffering = "by_offering", byHardware = "by_hardware"
-    case bySite = "by_site", byPeriod = "by_period", financials, totals, marginals, power, installs, expansions
+    case a, b, periods, horizonYears = "horizon_years", mwMoved = "mw_moved", allocations, byOffering =
+      "by_offering", byHardware = "by_hardware"
+    case bySite = "by_site", byPeriod = "by_period", financials, totals, marginals, power, installs,
+      expansions
   }
 }
 
@@ -146,7 +153,8 @@ extension PlanDiff {
     self.b = Side(b)
     var periods = a.periods.map(\.id)
     var seen = Set(periods)
-    for p in b.periods.map(\.id) + a.allocations.map(\.period) + b.allocations.map(\.period) where seen.insert(p).inserted {
+    for p in b.periods.map(\.id) + a.allocations.map(\.period) + b.allocations.map(\.period)
+    where seen.insert(p).inserted {
       periods.append(p)
     }
     self.periods = periods
@@ -170,7 +178,8 @@ extension PlanDiff {
       guard change.isChange else { return }
       moved += m
       changes.append(
-        AllocationChange(offering: key.offering, hardware: key.hardware, site: key.site, period: key.period, mw: change))
+        AllocationChange(
+          offering: key.offering, hardware: key.hardware, site: key.site, period: key.period, mw: change))
     }
     // In the plans' own order, so sums come out the same on every run (not in hash order).
     var visited = Set<Plan.AllocationKey>()
@@ -199,9 +208,11 @@ extension PlanDiff {
     self.byOffering = offering.groups(periods: periods, years: years)
     self.byHardware = hardware.groups(periods: periods, years: years)
     self.bySite = site.groups(periods: periods, years: years)
-    self.byPeriod = period.groups(periods: periods, years: years).first?.periods ?? periods.map {
-      PeriodChange(period: $0, mw: Change(a: 0, b: 0), moved: 0)
-    }
+    self.byPeriod =
+      period.groups(periods: periods, years: years).first?.periods
+      ?? periods.map {
+        PeriodChange(period: $0, mw: Change(a: 0, b: 0), moved: 0)
+      }
 
     // Financials per period.
     let finA = Dictionary(a.periods.map { ($0.id, $0) }, uniquingKeysWith: { x, _ in x })
@@ -211,7 +222,8 @@ extension PlanDiff {
       let y = finB[p]
       return FinancialChange(
         period: p, years: Change(a: x?.years ?? 0, b: y?.years ?? 0),
-        revenue: Change(a: x?.revenue ?? 0, b: y?.revenue ?? 0), opex: Change(a: x?.opex ?? 0, b: y?.opex ?? 0),
+        revenue: Change(a: x?.revenue ?? 0, b: y?.revenue ?? 0),
+        opex: Change(a: x?.opex ?? 0, b: y?.opex ?? 0),
         depreciation: Change(a: x?.depreciation ?? 0, b: y?.depreciation ?? 0),
         fixed: Change(a: x?.fixed ?? 0, b: y?.fixed ?? 0), ebit: Change(a: x?.ebit ?? 0, b: y?.ebit ?? 0))
     }
@@ -219,8 +231,10 @@ extension PlanDiff {
       let x = a.totals
       let y = b.totals
       self.totals = FinancialChange(
-        period: "total", years: Change(a: a.periods.reduce(0) { $0 + $1.years }, b: b.periods.reduce(0) { $0 + $1.years }),
-        revenue: Change(a: x?.revenue ?? 0, b: y?.revenue ?? 0), opex: Change(a: x?.opex ?? 0, b: y?.opex ?? 0),
+        period: "total",
+        years: Change(a: a.periods.reduce(0) { $0 + $1.years }, b: b.periods.reduce(0) { $0 + $1.years }),
+        revenue: Change(a: x?.revenue ?? 0, b: y?.revenue ?? 0),
+        opex: Change(a: x?.opex ?? 0, b: y?.opex ?? 0),
         depreciation: Change(a: x?.depreciation ?? 0, b: y?.depreciation ?? 0),
         fixed: Change(a: x?.fixed ?? 0, b: y?.fixed ?? 0), ebit: Change(a: x?.ebit ?? 0, b: y?.ebit ?? 0))
     }
@@ -234,7 +248,10 @@ extension PlanDiff {
   /// Whether the plans differ anywhere this diff looks.
   public var isEmpty: Bool {
     allocations.isEmpty && marginals.isEmpty && power.isEmpty && installs.isEmpty && expansions.isEmpty
-      && financials.allSatisfy { !$0.revenue.isChange && !$0.opex.isChange && !$0.depreciation.isChange && !$0.fixed.isChange && !$0.ebit.isChange }
+      && financials.allSatisfy {
+        !$0.revenue.isChange && !$0.opex.isChange && !$0.depreciation.isChange && !$0.fixed.isChange
+          && !$0.ebit.isChange
+      }
   }
 
   struct MarginalKey: Hashable {
@@ -261,7 +278,8 @@ extension PlanDiff {
     let periodOrder = Dictionary(periods.enumerated().map { ($1, $0) }, uniquingKeysWith: { x, _ in x })
     var subjectOrder: [String: Int] = [:]
     for plan in [a, b] {
-      for s in plan.marginals.power.map(\.site) + (plan.marginals.supply + plan.marginals.demand).map(\.subject)
+      for s in plan.marginals.power.map(\.site)
+        + (plan.marginals.supply + plan.marginals.demand).map(\.subject)
       where subjectOrder[s] == nil {
         subjectOrder[s] = subjectOrder.count
       }
@@ -281,7 +299,8 @@ extension PlanDiff {
       guard valueChanged || x?.binding != y?.binding else { continue }
       out.append(
         MarginalChange(
-          kind: key.kind, subject: key.subject, period: key.period, a: va, b: vb, delta: (vb ?? 0) - (va ?? 0),
+          kind: key.kind, subject: key.subject, period: key.period, a: va, b: vb,
+          delta: (vb ?? 0) - (va ?? 0),
           bindingA: x?.binding, bindingB: y?.binding))
     }
     out.sort {
@@ -297,8 +316,12 @@ extension PlanDiff {
   }
 
   static func powerChanges(_ a: Plan, _ b: Plan, periods: [String]) -> [PowerChange] {
-    let rowsA = Dictionary(a.marginals.power.map { (SitePeriod(site: $0.site, period: $0.period), $0) }, uniquingKeysWith: { x, _ in x })
-    let rowsB = Dictionary(b.marginals.power.map { (SitePeriod(site: $0.site, period: $0.period), $0) }, uniquingKeysWith: { x, _ in x })
+    let rowsA = Dictionary(
+      a.marginals.power.map { (SitePeriod(site: $0.site, period: $0.period), $0) },
+      uniquingKeysWith: { x, _ in x })
+    let rowsB = Dictionary(
+      b.marginals.power.map { (SitePeriod(site: $0.site, period: $0.period), $0) },
+      uniquingKeysWith: { x, _ in x })
     let sites = (a.marginals.power.map(\.site) + b.marginals.power.map(\.site)).uniquedInOrder()
     var out: [PowerChange] = []
     for site in sites {
@@ -340,7 +363,9 @@ extension PlanDiff {
       let c = Change(a: mwA[k] ?? 0, b: mwB[k] ?? 0)
       return c.isChange ? InstallChange(site: k.site, hardware: k.hardware, period: k.period, mw: c) : nil
     }.sorted {
-      ($0.site, periodOrder[$0.period] ?? Int.max, $0.hardware) < ($1.site, periodOrder[$1.period] ?? Int.max, $1.hardware)
+      ($0.site, periodOrder[$0.period] ?? Int.max, $0.hardware) < (
+        $1.site, periodOrder[$1.period] ?? Int.max, $1.hardware
+      )
     }
   }
 
@@ -359,7 +384,8 @@ extension PlanDiff {
       let y = builtB[id]
       guard x?.period != y?.period, let e = x ?? y else { return nil }
       return ExpansionChange(
-        id: id, site: e.site, periodA: x?.period, periodB: y?.period, powerMw: e.powerMw, costPerYear: e.costPerYear)
+        id: id, site: e.site, periodA: x?.period, periodB: y?.period, powerMw: e.powerMw,
+        costPerYear: e.costPerYear)
     }
   }
 }
@@ -367,7 +393,8 @@ extension PlanDiff {
 extension PlanDiff.Side {
   init(_ plan: Plan) {
     self.init(
-      scenario: plan.scenario, status: plan.status.rawValue, ebit: plan.totals?.ebit, revenue: plan.totals?.revenue,
+      scenario: plan.scenario, status: plan.status.rawValue, ebit: plan.totals?.ebit,
+      revenue: plan.totals?.revenue,
       ebitMargin: plan.totals?.ebitMargin, objective: plan.objective)
   }
 }
@@ -415,7 +442,9 @@ extension Plan {
     var out: [AllocationKey: Double] = [:]
     out.reserveCapacity(allocations.count)
     for a in allocations {
-      out[AllocationKey(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] += a.mw
+      out[
+        AllocationKey(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] +=
+        a.mw
     }
     return out
   }

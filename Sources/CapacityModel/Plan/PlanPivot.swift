@@ -91,7 +91,9 @@ public struct AllocationPivot: Sendable {
 
   /// Whether any allocation falls in this cell (a cell can hold 0 MW only if the plan stores 0).
   public func has(period: String, row: String, column: String) -> Bool {
-    guard let p = periodIndex[period], let r = rowIndex[row], let c = columnIndex[column] else { return false }
+    guard let p = periodIndex[period], let r = rowIndex[row], let c = columnIndex[column] else {
+      return false
+    }
     return cells[Cell(period: p, row: r, column: c)] != nil
   }
 

@@ -10,7 +10,8 @@ struct PlanDiffTables {
   var top: Int = 30
 
   var headline: String {
-    var s = "Plan \(idB) (\(diff.b.scenario), \(diff.b.status)) against plan \(idA) (\(diff.a.scenario), \(diff.a.status))\n"
+    var s =
+      "Plan \(idB) (\(diff.b.scenario), \(diff.b.status)) against plan \(idA) (\(diff.a.scenario), \(diff.a.status))\n"
     if let x = diff.a.ebit, let y = diff.b.ebit {
       s += "EBIT $\(money(x))M -> $\(money(y))M over the horizon (\(signedMoney(y - x)) $M)"
       s += "; EBIT margin \(percent(diff.a.ebitMargin)) -> \(percent(diff.b.ebitMargin))\n"
@@ -20,14 +21,18 @@ struct PlanDiffTables {
     s += "; \(diff.marginals.count) marginal value\(diff.marginals.count == 1 ? "" : "s"), "
     s += "\(diff.installs.count) install\(diff.installs.count == 1 ? "" : "s") and "
     s += "\(diff.expansions.count) expansion\(diff.expansions.count == 1 ? "" : "s") differ\n"
-    if diff.isEmpty { s += "The plans are the same: no MW, money, marginal value, install or expansion differs.\n" }
+    if diff.isEmpty {
+      s += "The plans are the same: no MW, money, marginal value, install or expansion differs.\n"
+    }
     return s
   }
 
   var financials: Table {
     var t = Table(
       "EBIT change by period ($M per year, B - A; total row in $M over the horizon)",
-      columns: ["period", "revenue", "opex", "depreciation", "fixed costs", "EBIT A", "EBIT B", "EBIT change"],
+      columns: [
+        "period", "revenue", "opex", "depreciation", "fixed costs", "EBIT A", "EBIT B", "EBIT change",
+      ],
       firstNumeric: 1)
     func row(_ f: PlanDiff.FinancialChange) -> [String] {
       [
@@ -56,7 +61,9 @@ struct PlanDiffTables {
       columns: [label] + diff.periods + ["net MW-yr", "moved MW"], firstNumeric: 1)
     for g in groups where g.moved > 0 || abs(g.netMWYears) > PlanDiff.tolerance {
       t.add(
-        [g.key] + g.periods.map { $0.mw.isChange ? signed($0.mw.delta) : "" } + [signed(g.netMWYears), fixed(g.moved, 1)])
+        [g.key] + g.periods.map { $0.mw.isChange ? signed($0.mw.delta) : "" } + [
+          signed(g.netMWYears), fixed(g.moved, 1),
+        ])
     }
     return t
   }
@@ -67,9 +74,12 @@ struct PlanDiffTables {
     if shown.count < diff.allocations.count {
       title += ": \(shown.count) of \(diff.allocations.count) (--top 0 lists all)"
     }
-    var t = Table(title, columns: ["offering", "hardware", "site", "period", "A", "B", "change"], firstNumeric: 4)
+    var t = Table(
+      title, columns: ["offering", "hardware", "site", "period", "A", "B", "change"], firstNumeric: 4)
     for c in shown {
-      t.add([c.offering, c.hardware, c.site, c.period, fixed(c.mw.a, 1), fixed(c.mw.b, 1), signed(c.mw.delta)])
+      t.add([
+        c.offering, c.hardware, c.site, c.period, fixed(c.mw.a, 1), fixed(c.mw.b, 1), signed(c.mw.delta),
+      ])
     }
     return t
   }
@@ -86,31 +96,40 @@ struct PlanDiffTables {
 
   var marginals: Table {
     var t = Table(
-      "Marginal values that changed (* binding)", columns: ["kind", "subject", "period", "A", "B", "change", "unit"],
+      "Marginal values that changed (* binding)",
+      columns: ["kind", "subject", "period", "A", "B", "change", "unit"],
       firstNumeric: 3)
     func v(_ x: Double?, _ binding: Bool?) -> String {
       guard binding != nil || x != nil else { return "none" }
       return (x.map { fixed($0, 3) } ?? "-") + (binding == true ? "*" : "")
     }
     for m in diff.marginals {
-      t.add([m.kind, m.subject, m.period, v(m.a, m.bindingA), v(m.b, m.bindingB), signed(m.delta, 3), Self.unit(m.kind)])
+      t.add([
+        m.kind, m.subject, m.period, v(m.a, m.bindingA), v(m.b, m.bindingB), signed(m.delta, 3),
+        Self.unit(m.kind),
+      ])
     }
     return t
   }
 
   var power: Table {
     var t = Table(
-      "Site power that changed (facility MW)", columns: ["site", "period", "used A", "used B", "limit A", "limit B"],
+      "Site power that changed (facility MW)",
+      columns: ["site", "period", "used A", "used B", "limit A", "limit B"],
       firstNumeric: 2)
     for p in diff.power {
-      t.add([p.site, p.period, fixed(p.usedMw.a, 1), fixed(p.usedMw.b, 1), fixed(p.limitMw.a, 1), fixed(p.limitMw.b, 1)])
+      t.add([
+        p.site, p.period, fixed(p.usedMw.a, 1), fixed(p.usedMw.b, 1), fixed(p.limitMw.a, 1),
+        fixed(p.limitMw.b, 1),
+      ])
     }
     return t
   }
 
   var installs: Table {
     var t = Table(
-      "New installs that differ (IT MW)", columns: ["site", "hardware", "period", "A", "B", "change"], firstNumeric: 3)
+      "New installs that differ (IT MW)", columns: ["site", "hardware", "period", "A", "B", "change"],
+      firstNumeric: 3)
     for i in diff.installs {
       t.add([i.site, i.hardware, i.period, fixed(i.mw.a, 1), fixed(i.mw.b, 1), signed(i.mw.delta)])
     }
@@ -122,7 +141,10 @@ struct PlanDiffTables {
       "Expansions that differ (first period built)",
       columns: ["expansion", "site", "A", "B", "facility MW", "$M per year"], firstNumeric: 4)
     for e in diff.expansions {
-      t.add([e.id, e.site, e.periodA ?? "not built", e.periodB ?? "not built", fixed(e.powerMw, 1), money(e.costPerYear)])
+      t.add([
+        e.id, e.site, e.periodA ?? "not built", e.periodB ?? "not built", fixed(e.powerMw, 1),
+        money(e.costPerYear),
+      ])
     }
     return t
   }

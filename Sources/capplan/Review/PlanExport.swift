@@ -60,7 +60,9 @@ struct PlanExport {
   }
 
   var allocations: Sheet {
-    var s = Sheet(name: "allocations", columns: ["offering", "use", "hardware", "site", "period", "period_years", "it_mw"])
+    var s = Sheet(
+      name: "allocations",
+      columns: ["offering", "use", "hardware", "site", "period", "period_years", "it_mw"])
     let years = plan.yearsByPeriod
     let uses = stored.uses ?? [:]
     s.rows.reserveCapacity(plan.allocations.count)
@@ -82,7 +84,8 @@ struct PlanExport {
       ])
     for p in plan.periods {
       s.rows.append([
-        .text(p.id), .number(p.years), .number(p.revenue), .number(p.opex), .number(p.depreciation), .number(p.fixed),
+        .text(p.id), .number(p.years), .number(p.revenue), .number(p.opex), .number(p.depreciation),
+        .number(p.fixed),
         .number(p.ebit), .number(p.ebitMargin), .number(p.ebit * p.years),
       ])
     }
@@ -108,13 +111,17 @@ struct PlanExport {
         "lab_gross_margin_fraction",
       ])
     for l in plan.lab {
-      s.rows.append([.text(l.offering), .text(l.period), .number(l.grossRevenue), .number(l.platformRevenue), .number(l.grossMargin)])
+      s.rows.append([
+        .text(l.offering), .text(l.period), .number(l.grossRevenue), .number(l.platformRevenue),
+        .number(l.grossMargin),
+      ])
     }
     return s
   }
 
   var marginals: Sheet {
-    var s = Sheet(name: "marginals", columns: ["kind", "subject", "period", "value", "value_unit", "binding"])
+    var s = Sheet(
+      name: "marginals", columns: ["kind", "subject", "period", "value", "value_unit", "binding"])
     for p in plan.marginals.power {
       s.rows.append([
         .text("power"), .text(p.site), .text(p.period), .number(p.value), .text(Self.unit("power")),
@@ -122,7 +129,10 @@ struct PlanExport {
       ])
     }
     for m in plan.marginals.supply + plan.marginals.demand {
-      s.rows.append([.text(m.kind), .text(m.subject), .text(m.period), .number(m.value), .text(Self.unit(m.kind)), .flag(m.binding)])
+      s.rows.append([
+        .text(m.kind), .text(m.subject), .text(m.period), .number(m.value), .text(Self.unit(m.kind)),
+        .flag(m.binding),
+      ])
     }
     return s
   }
@@ -161,13 +171,16 @@ struct PlanExport {
 
   var installs: Sheet {
     var s = Sheet(name: "installs", columns: ["site", "hardware", "period", "new_it_mw"])
-    for i in plan.installs { s.rows.append([.text(i.site), .text(i.hardware), .text(i.period), .number(i.mw)]) }
+    for i in plan.installs {
+      s.rows.append([.text(i.site), .text(i.hardware), .text(i.period), .number(i.mw)])
+    }
     return s
   }
 
   var expansions: Sheet {
     var s = Sheet(
-      name: "expansions", columns: ["expansion", "site", "first_period", "power_facility_mw", "cost_musd_per_year"])
+      name: "expansions",
+      columns: ["expansion", "site", "first_period", "power_facility_mw", "cost_musd_per_year"])
     for e in plan.expansions {
       s.rows.append([.text(e.id), .text(e.site), .text(e.period), .number(e.powerMw), .number(e.costPerYear)])
     }
@@ -176,10 +189,12 @@ struct PlanExport {
 
   var bindings: Sheet {
     var s = Sheet(
-      name: "bindings", columns: ["kind", "subject", "period", "level", "limit", "unit", "value", "value_unit"])
+      name: "bindings",
+      columns: ["kind", "subject", "period", "level", "limit", "unit", "value", "value_unit"])
     for b in stored.bindings {
       s.rows.append([
-        .text(b.kind), .text(b.subject), .text(b.period), .number(b.level), .number(b.limit), .text(Self.slug(b.unit)),
+        .text(b.kind), .text(b.subject), .text(b.period), .number(b.level), .number(b.limit),
+        .text(Self.slug(b.unit)),
         .number(b.value), .text(b.valueUnit.map(Self.slug) ?? ""),
       ])
     }
@@ -195,7 +210,8 @@ struct PlanExport {
       try plan.jsonData().write(to: url.appendingPathComponent("plan.json"), options: .atomic)
       written.append("plan.json")
     } catch {
-      throw CommandFailure(message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
+      throw CommandFailure(
+        message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
     }
     for sheet in sheets {
       let name = "\(sheet.name).\(format.fileExtension)"
@@ -225,7 +241,8 @@ struct PlanExport {
 
   static func csv(_ sheet: Sheet) -> String {
     func field(_ s: String) -> String {
-      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+      // Scanning bytes: these are all ASCII, and a Character scan costs seconds over 100,000 rows.
+      s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
         ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
     }
     var out = sheet.columns.map(field).joined(separator: ",") + "\n"
@@ -238,6 +255,7 @@ struct PlanExport {
   }
 
   static func jsonString(_ s: String) -> String {
+    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
     var out = "\""
     for u in s.unicodeScalars {
       switch u {
@@ -281,12 +299,20 @@ struct PlanExport {
   static func markdown(_ sheet: Sheet, title: String) -> String {
     var out = "## \(title)\n\n"
     out += "| " + sheet.columns.joined(separator: " | ") + " |\n"
-    out += "|" + sheet.rows.first.map { r in
-      r.map { if case .number = $0 { return "---:|" } else { return "---|" } }.joined()
-    }.orElse(String(repeating: "---|", count: sheet.columns.count)) + "\n"
+    out +=
+      "|"
+      + sheet.rows.first.map { r in
+        r.map { if case .number = $0 { return "---:|" } else { return "---|" } }.joined()
+      }.orElse(String(repeating: "---|", count: sheet.columns.count)) + "\n"
     for r in sheet.rows {
-      out += "| " + r.map { text($0).replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ") }
-        .joined(separator: " | ") + " |\n"
+      out +=
+        "| "
+        + r.map { cell in
+          let s = text(cell)
+          guard s.utf8.contains(where: { $0 == 0x7C || $0 == 0x0A || $0 == 0x0D }) else { return s }
+          return s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
+            .replacingOccurrences(of: "\n", with: " ")
+        }.joined(separator: " | ") + " |\n"
     }
     return out
   }

@@ -53,7 +53,8 @@ struct PlanShowTables {
         t.add(
           [period, offering]
             + pivot.columns.map { h in
-              pivot.has(period: period, row: offering, column: h) ? fixed(pivot.mw(period: period, row: offering, column: h), 1) : ""
+              pivot.has(period: period, row: offering, column: h)
+                ? fixed(pivot.mw(period: period, row: offering, column: h), 1) : ""
             } + [fixed(pivot.rowTotal(period: period, row: offering), 1)])
       }
       t.add(
@@ -82,11 +83,15 @@ struct PlanShowTables {
     return t
   }
 
-  var bindings: Table { BindingTable.pivot(stored.bindings, periods: plan.periods.map(\.id), note: stored.scenarioNote) }
+  var bindings: Table {
+    BindingTable.pivot(stored.bindings, periods: plan.periods.map(\.id), note: stored.scenarioNote)
+  }
 
   /// Every section, in reading order; empty sections are left out.
   func all(siteDetail: Bool) -> [Table] {
-    guard plan.status.hasSolution else { return [summary] + [base.infeasibility, base.solver].compactMap { $0 } }
+    guard plan.status.hasSolution else {
+      return [summary] + [base.infeasibility, base.solver].compactMap { $0 }
+    }
     var tables = [summary, base.financials, base.lab, allocationPivot]
     if siteDetail { tables.append(base.allocations) }
     tables += [base.installs, power, bindings, base.marginals]
@@ -98,7 +103,8 @@ struct PlanShowTables {
 /// marginal value where it binds ("met" for a commitment met exactly), blank where it does not.
 enum BindingTable {
   static func pivot(_ list: [BindingConstraint], periods: [String], note: String?) -> Table {
-    var title = "Binding constraints: marginal value where the limit binds (blank: not binding; met: commitment met exactly)"
+    var title =
+      "Binding constraints: marginal value where the limit binds (blank: not binding; met: commitment met exactly)"
     if let note { title += "; commitments not checked: \(note)" }
     var t = Table(title, columns: ["constraint", "value unit"] + periods, firstNumeric: 2)
     var order: [String] = []
@@ -109,7 +115,8 @@ enum BindingTable {
         order.append(key)
         rows[key] = (b.valueUnit ?? "", [:])
       }
-      rows[key]?.cells[b.period] = b.value.map { fixed($0, 3) } ?? (b.kind == "committed_mw" || b.kind == "required_mw" ? "met" : "-")
+      rows[key]?.cells[b.period] =
+        b.value.map { fixed($0, 3) } ?? (b.kind == "committed_mw" || b.kind == "required_mw" ? "met" : "-")
     }
     for key in order {
       guard let row = rows[key] else { continue }

@@ -25,7 +25,9 @@ struct StoredPlan {
     } catch {
       throw error.failure
     }
-    guard withScenario else { return StoredPlan(id: id, plan: plan, summary: summary, scenario: nil, scenarioNote: nil) }
+    guard withScenario else {
+      return StoredPlan(id: id, plan: plan, summary: summary, scenario: nil, scenarioNote: nil)
+    }
     let (scenario, note) = ScenarioOfPlan.find(summary: summary, store: store, file: scenarioFile)
     return StoredPlan(id: id, plan: plan, summary: summary, scenario: scenario, scenarioNote: note)
   }
@@ -103,8 +105,9 @@ enum SinceDate {
       var c = DateComponents()
       (c.year, c.month, c.day) = (y, mo, d)
       var cal = Calendar(identifier: .gregorian)
-      cal.timeZone = TimeZone(identifier: "UTC")!
-      guard let date = cal.date(from: c), cal.component(.day, from: date) == d, cal.component(.month, from: date) == mo
+      cal.timeZone = TimeZone(secondsFromGMT: 0) ?? cal.timeZone
+      guard let date = cal.date(from: c), cal.component(.day, from: date) == d,
+        cal.component(.month, from: date) == mo
       else { return nil }
       return date
     }
@@ -156,7 +159,8 @@ func mwText(_ x: Double) -> String { money(x) }
 /// Writes `text` to `url` (creating folders), as a command failure when it cannot.
 func writeFile(_ text: String, to url: URL) throws(CommandFailure) {
   do {
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(text.utf8).write(to: url, options: .atomic)
   } catch {
     throw CommandFailure(message: "cannot write \(url.path): \(error.localizedDescription)", outcome: .error)

@@ -95,19 +95,23 @@ enum SVGChart {
     _ s: String, x: Double, y: Double, anchor: String = "middle", size: Double = 12, weight: String? = nil,
     fill: String = ink, rotate: Double? = nil
   ) -> String {
-    var attrs = "x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(n(size))\" fill=\"\(fill)\""
+    var attrs =
+      "x=\"\(n(x))\" y=\"\(n(y))\" text-anchor=\"\(anchor)\" font-size=\"\(n(size))\" fill=\"\(fill)\""
     if let weight { attrs += " font-weight=\"\(weight)\"" }
     if let rotate { attrs += " transform=\"rotate(\(n(rotate)) \(n(x)) \(n(y)))\"" }
     return "<text \(attrs)>\(html(s))</text>"
   }
 
   static func rect(x: Double, y: Double, w: Double, h: Double, fill: String, title: String? = nil) -> String {
-    let r = "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(max(0, w)))\" height=\"\(n(max(0, h)))\" fill=\"\(fill)\""
+    let r =
+      "<rect x=\"\(n(x))\" y=\"\(n(y))\" width=\"\(n(max(0, w)))\" height=\"\(n(max(0, h)))\" fill=\"\(fill)\""
     guard let title else { return r + "/>" }
     return r + "><title>\(html(title))</title></rect>"
   }
 
-  static func line(x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String? = nil)
+  static func line(
+    x1: Double, y1: Double, x2: Double, y2: Double, stroke: String, width: Double = 1, dash: String? = nil
+  )
     -> String
   {
     "<line x1=\"\(n(x1))\" y1=\"\(n(y1))\" x2=\"\(n(x2))\" y2=\"\(n(y2))\" stroke=\"\(stroke)\" stroke-width=\"\(n(width))\""
@@ -119,7 +123,8 @@ enum SVGChart {
     var out = ""
     for t in scale.ticks {
       let y = scale.y(t)
-      out += line(x1: left, y1: y, x2: right, y2: y, stroke: t == 0 ? "#888888" : grid, width: t == 0 ? 1.2 : 1)
+      out += line(
+        x1: left, y1: y, x2: right, y2: y, stroke: t == 0 ? "#888888" : grid, width: t == 0 ? 1.2 : 1)
       out += text(tick(t, step: scale.step), x: left - 6, y: y + 4, anchor: "end", size: 11, fill: "#555555")
     }
     out += text(unit, x: left - 6, y: scale.top - 12, anchor: "start", size: 11, fill: "#555555")
@@ -127,7 +132,9 @@ enum SVGChart {
   }
 
   /// A legend in rows under a chart; returns the markup and the height it takes.
-  static func legend(_ items: [(name: String, colour: String)], x: Double, y: Double, width: Double) -> (String, Double) {
+  static func legend(_ items: [(name: String, colour: String)], x: Double, y: Double, width: Double) -> (
+    String, Double
+  ) {
     var out = ""
     var cx = x
     var cy = y
@@ -152,7 +159,8 @@ enum SVGChart {
 
   /// Stacked bars, one per category (period), with the total on top of each.
   static func stackedBars(
-    categories: [String], series: [Series], unit: String, label: String, width: Double = 1040, height: Double = 340
+    categories: [String], series: [Series], unit: String, label: String, width: Double = 1040,
+    height: Double = 340
   ) -> String {
     let left = 64.0
     let right = width - 16
@@ -162,7 +170,8 @@ enum SVGChart {
     let scale = Scale(low: 0, high: totals.max() ?? 1, top: top, bottom: bottom)
     let slot = (right - left) / Double(max(1, categories.count))
     let barWidth = min(72, slot * 0.62)
-    let (legendMarkup, legendHeight) = legend(series.map { ($0.name, $0.colour) }, x: left, y: height + 8, width: right - left)
+    let (legendMarkup, legendHeight) = legend(
+      series.map { ($0.name, $0.colour) }, x: left, y: height + 8, width: right - left)
     var out = open(width: width, height: height + legendHeight + 8, label: label)
     out += yAxis(scale, left: left, right: right, unit: unit)
     for (i, category) in categories.enumerated() {
@@ -191,7 +200,9 @@ enum SVGChart {
   }
 
   /// One waterfall: a start bar, steps up or down from the running level, and a total bar.
-  static func waterfall(_ steps: [Step], unit: String, label: String, width: Double = 1040, height: Double = 320) -> String {
+  static func waterfall(
+    _ steps: [Step], unit: String, label: String, width: Double = 1040, height: Double = 320
+  ) -> String {
     let left = 70.0
     let right = width - 16
     let top = 30.0
@@ -227,10 +238,13 @@ enum SVGChart {
       case .up: fill = positive
       case .down: fill = s.value >= 0 ? positive : negative
       }
-      out += rect(x: cx - barWidth / 2, y: y0, w: barWidth, h: max(1, y1 - y0), fill: fill, title: "\(s.label): \(fixed(s.value, 1)) \(unit)")
+      out += rect(
+        x: cx - barWidth / 2, y: y0, w: barWidth, h: max(1, y1 - y0), fill: fill,
+        title: "\(s.label): \(fixed(s.value, 1)) \(unit)")
       if i + 1 < steps.count {
         let y = scale.y(span.to)
-        out += line(x1: cx + barWidth / 2, y1: y, x2: cx + slot - barWidth / 2, y2: y, stroke: "#999999", dash: "3,3")
+        out += line(
+          x1: cx + barWidth / 2, y1: y, x2: cx + slot - barWidth / 2, y2: y, stroke: "#999999", dash: "3,3")
       }
       let shown = s.kind == .start || s.kind == .total ? money(s.value) : signedMoney(s.value)
       out += text(shown, x: cx, y: y0 - 6, size: 12, weight: "600")
@@ -241,7 +255,8 @@ enum SVGChart {
 
   /// Small waterfalls side by side on one scale: revenue, minus each cost, EBIT; one group per period.
   static func waterfallGroups(
-    groups: [(label: String, steps: [Step])], stepNames: [String], unit: String, label: String, width: Double = 1040,
+    groups: [(label: String, steps: [Step])], stepNames: [String], unit: String, label: String,
+    width: Double = 1040,
     height: Double = 340
   ) -> String {
     let left = 70.0
@@ -289,7 +304,9 @@ enum SVGChart {
           title: "\(group.label) \(s.label): \(fixed(s.value, 1)) \(unit)")
       }
       if let last = group.steps.last {
-        out += text(money(last.value), x: x0 + inner - bar / 2, y: scale.y(max(0, last.value)) - 5, size: 10, weight: "600")
+        out += text(
+          money(last.value), x: x0 + inner - bar / 2, y: scale.y(max(0, last.value)) - 5, size: 10,
+          weight: "600")
       }
       out += text(group.label, x: x0 + inner / 2, y: bottom + 18, size: 12)
     }
@@ -302,7 +319,8 @@ enum SVGChart {
 
   /// Horizontal bars left (negative) or right (positive) of zero, one per item.
   static func divergingBars(
-    _ items: [(label: String, value: Double)], unit: String, label: String, width: Double = 1040, decimals: Int = 1
+    _ items: [(label: String, value: Double)], unit: String, label: String, width: Double = 1040,
+    decimals: Int = 1
   ) -> String {
     let rowHeight = 24.0
     let labelWidth = min(300, max(90, Double(items.map(\.label.count).max() ?? 8) * 7 + 12))
@@ -326,11 +344,13 @@ enum SVGChart {
         x: x0, y: y + 4, w: max(1, x1 - x0), h: rowHeight - 8, fill: item.value >= 0 ? positive : negative,
         title: "\(item.label): \(fixed(item.value, decimals)) \(unit)")
       let shown = signed(item.value, decimals)
-      out += item.value >= 0
+      out +=
+        item.value >= 0
         ? text(shown, x: x1 + 5, y: y + 16, anchor: "start", size: 11)
         : text(shown, x: x0 - 5, y: y + 16, anchor: "end", size: 11)
     }
-    out += line(x1: x(0), y1: top - 4, x2: x(0), y2: top + rowHeight * Double(items.count) + 2, stroke: "#666666")
+    out += line(
+      x1: x(0), y1: top - 4, x2: x(0), y2: top + rowHeight * Double(items.count) + 2, stroke: "#666666")
     return out + "</svg>"
   }
 
@@ -344,7 +364,8 @@ enum SVGChart {
     let right = width - 10
     let top = 40.0
     let bottom = height - 52
-    let scale = Scale(low: 0, high: max(used.max() ?? 0, limit.max() ?? 0), top: top, bottom: bottom, ticks: 4)
+    let scale = Scale(
+      low: 0, high: max(used.max() ?? 0, limit.max() ?? 0), top: top, bottom: bottom, ticks: 4)
     let slot = (right - left) / Double(max(1, periods.count))
     let bar = slot * 0.62
     var out = open(width: width, height: height, label: "Facility power at \(site)")
@@ -359,12 +380,18 @@ enum SVGChart {
         x: cx - bar / 2, y: y, w: bar, h: scale.y(0) - y, fill: atLimit ? "#E69F00" : "#56B4E9",
         title: "\(site) \(period): \(fixed(used[i], 1)) of \(fixed(limit[i], 1)) facility MW")
       let ly = scale.y(limit[i])
-      path += (i == 0 ? "M" : "L") + "\(n(left + slot * Double(i))) \(n(ly)) L\(n(left + slot * Double(i + 1))) \(n(ly)) "
+      path +=
+        (i == 0 ? "M" : "L")
+        + "\(n(left + slot * Double(i))) \(n(ly)) L\(n(left + slot * Double(i + 1))) \(n(ly)) "
       out += text(period, x: cx, y: bottom + 14, size: 10)
-      out += text(value[i].map { fixed($0, 2) } ?? "-", x: cx, y: bottom + 30, size: 10, weight: atLimit ? "700" : nil, fill: atLimit ? "#8A5A00" : "#555555")
+      out += text(
+        value[i].map { fixed($0, 2) } ?? "-", x: cx, y: bottom + 30, size: 10, weight: atLimit ? "700" : nil,
+        fill: atLimit ? "#8A5A00" : "#555555")
     }
     out += "<path d=\"\(path)\" fill=\"none\" stroke=\"#C62828\" stroke-width=\"2\"/>"
-    out += text("marginal value, $M per facility MW-year", x: left, y: bottom + 46, anchor: "start", size: 10, fill: "#555555")
+    out += text(
+      "marginal value, $M per facility MW-year", x: left, y: bottom + 46, anchor: "start", size: 10,
+      fill: "#555555")
     return out + "</svg>"
   }
 }
