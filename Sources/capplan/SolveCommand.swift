@@ -53,6 +53,9 @@ struct SolveCommand: AsyncParsableCommand {
   @Option(help: "Output format: table, json, csv or markdown.")
   var format: TableFormat = .table
 
+  @Flag(help: "With --previous: solve from scratch instead of starting from the previous plan's basis or solution.")
+  var cold = false
+
   @Option(help: "Also write plan.json and a CSV per table into this folder.")
   var out: String?
 
@@ -76,7 +79,9 @@ struct SolveCommand: AsyncParsableCommand {
     var options = solve.planOptions
     if let previous {
       do {
-        options.previous = try Plan.read(contentsOf: previous).previousAllocations
+        let plan = try Plan.read(contentsOf: previous)
+        options.previous = plan.previousAllocations
+        if !cold { options.warmStart = plan.warmStart }
       } catch {
         throw CommandFailure(message: "\(error)", outcome: .invalidInput)
       }

@@ -8,6 +8,8 @@ public struct PlanOptions: Sendable {
   public var method: LPMethod = .dualPrimalSimplex
   /// The plan the stability move cost compares against.
   public var previous: PreviousAllocations?
+  /// Where to start the solve from (the previous plan's `warmStart`).
+  public var warmStart: Plan.WarmStart?
   /// Called as a MIP search moves (from the solving thread).
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   public init() {}
@@ -28,6 +30,10 @@ public enum Planner {
     solve.relativeGap = options.relativeGap
     solve.method = options.method
     solve.progress = options.progress
+    var start = "cold"
+    if let warm = options.warmStart {
+      start = WarmStartMapping.apply(warm, to: formulation.model, options: &solve)
+    }
     let solution: Solution
     do {
       solution = try GLPKSolver().solve(formulation.model, options: solve)
@@ -38,6 +44,9 @@ public enum Planner {
     let explanation = PlanExplanation(f: formulation, solution: solution)
     var plan = explanation.explain(status: status, method: options.method)
     plan.message = solution.message
+    if start == "solution", solution.initialSolutionAccepted == false { start = "solution refused" }
+    plan.solver.start = start
+    if status.hasSolution { plan.warmStart = WarmStartMapping.record(solution, model: formulation.model) }
     if status.hasSolution, let previous = options.previous, let cost = scenario.moveCost, cost > 0 {
       plan.stability = explanation.stabilityReport(previous: previous, moveCost: cost)
     }
