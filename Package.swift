@@ -58,6 +58,7 @@ let package = Package(
     .executableTarget(
       name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c",
       linkerSettings: [.linkedLibrary("glpk")]),
+    .executableTarget(name: "replan-bench", dependencies: ["CapacityModel"], path: "Benchmarks/replan-bench"),
     .executableTarget(
       name: "queue-bench",
       dependencies: ["PlanStore", "CapacityModel", .product(name: "GRDB", package: "GRDB.swift")],
