@@ -23,17 +23,34 @@ public enum Planner {
   /// as plans with status `infeasible` and the conflicting limits named.
   public static func plan(_ scenario: ValidScenario, options: PlanOptions = PlanOptions()) throws(PlanningError) -> Plan {
     let formulation = Formulation(scenario, previous: options.previous)
+    let solution = try solve(formulation, options: options)
+    return explain(formulation, solution: solution, options: options)
+  }
+
+  /// The middle step of ``plan(_:options:)``: loads the formulation's model into GLPK and solves
+  /// it with `options`' method and limits. `plan` is these three steps; they are public so a
+  /// benchmark can time our code and GLPK's apart.
+  public static func solve(
+    _ formulation: Formulation, options: PlanOptions = PlanOptions()
+  ) throws(PlanningError) -> Solution {
     var solve = SolveOptions()
     solve.timeLimitSeconds = options.timeLimitSeconds
     solve.relativeGap = options.relativeGap
     solve.method = options.method
     solve.progress = options.progress
-    let solution: Solution
     do {
-      solution = try GLPKSolver().solve(formulation.model, options: solve)
+      return try GLPKSolver().solve(formulation.model, options: solve)
     } catch {
       throw PlanningError(message: "the solver refused the model: \(error)")
     }
+  }
+
+  /// The last step of ``plan(_:options:)``: the plan of `solution`, a solution of
+  /// `formulation.model` solved with `options` (and the formulation built with `options.previous`).
+  public static func explain(
+    _ formulation: Formulation, solution: Solution, options: PlanOptions = PlanOptions()
+  ) -> Plan {
+    let scenario = formulation.scenario
     let status = Self.status(solution)
     let explanation = PlanExplanation(f: formulation, solution: solution)
     var plan = explanation.explain(status: status, method: options.method)
