@@ -16,7 +16,7 @@ struct Capplan: AsyncParsableCommand {
       4 unbounded, 5 stopped without a solution (time or iteration limit).
       """,
     version: version,
-    subcommands: [ValidateCommand.self, SolveCommand.self, SweepCommand.self, LPCommand.self]
+    subcommands: [ValidateCommand.self, SolveCommand.self, SweepCommand.self, LPCommand.self, GenerateCommand.self]
   )
 }
 
