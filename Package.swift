@@ -45,6 +45,7 @@ let package = Package(
     .executableTarget(
       name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c",
       linkerSettings: [.linkedLibrary("glpk")]),
+    .executableTarget(name: "capacity-bench", dependencies: ["CapacityModel", "LinearProgramming"], path: "Benchmarks/capacity-bench"),
     .testTarget(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
