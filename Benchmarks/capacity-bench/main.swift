@@ -276,6 +276,10 @@ func measureOne(_ config: Config) -> Never {
   line.add("status", plan.status.rawValue)
   line.add("objective", solution.objectiveValue ?? .nan, digits: 6)
   line.add("ebit", plan.totals?.ebit ?? .nan, digits: 6)
+  // A simplex solution is a vertex; an interior-point one lies inside the optimal face of a
+  // degenerate LP, so it spreads MW over more columns (the plan lists more allocations).
+  line.add("nonzero_columns", solution.values.filter { abs($0) > 1e-6 }.count)
+  line.add("plan_allocations", plan.allocations.count)
   line.add("iterations", st.iterations)
   line.add("nodes", st.nodes)
   let binding = bindingCounts(formulation, solution)
@@ -392,11 +396,13 @@ func runAll(_ config: Config) {
   let methodSizes = methodsAt.filter { results[$0] != nil && config.methods.count > 1 }
   guard !methodSizes.isEmpty else { return }
   print("")
-  print("LP methods (GLPK solve time is the solver alone; total is the whole pipeline):")
+  print(
+    "LP methods (GLPK ms: the solver alone; x dflt: its time over \(defaultMethod.rawValue)'s in the same run, "
+      + "median; nz cols: columns with a value)")
   print(
     [
-      ("sites", 6), ("method", 10), ("GLPK ms", 10), ("min", 9), ("max", 9), ("total ms", 10), ("iters", 8),
-      ("peak MB", 9), ("objective", 18), ("rel diff", 10),
+      ("sites", 6), ("method", 10), ("GLPK ms", 10), ("min", 9), ("max", 9), ("x dflt", 8), ("total ms", 10),
+      ("iters", 8), ("nz cols", 9), ("peak MB", 9), ("objective", 18), ("rel diff", 10),
     ].map { pad($0.0, $0.1) }.joined())
   var disagree = false
   for sites in methodSizes {
@@ -407,13 +413,19 @@ func runAll(_ config: Config) {
     for method in config.methods {
       guard let ms = byMethod[method] else { continue }
       let times = ms.map { $0.double("glpk_ms") }
+      // The ratio to the default method in the same run (runs alternate the methods' order).
+      let defaults = byMethod[defaultMethod] ?? []
+      let ratio = median(zip(ms, defaults).map { $0.double("glpk_ms") / $1.double("glpk_ms") })
       let objective = ms[0].double("objective")
       let diff = abs(objective - reference) / max(1, abs(reference))
       if !(diff <= 1e-6) || ms.contains(where: { $0.string("status") != "optimal" }) { disagree = true }
       let cells = [
         ("\(sites)", 6), (method.rawValue, 10), (fmt(median(times)), 10), (fmt(times.min() ?? .nan), 9),
-        (fmt(times.max() ?? .nan), 9), (fmt(median(ms.map { $0.double("total_ms") })), 10),
-        ("\(ms[0].int("iterations"))", 8), (fmt(median(ms.map { $0.double("peak_rss_mb") })), 9),
+        (fmt(times.max() ?? .nan), 9), (fmt(ratio, 2), 8),
+        (fmt(median(ms.map { $0.double("total_ms") })), 10),
+        (method == .interiorPoint ? "-" : "\(ms[0].int("iterations"))", 8),
+        ("\(ms[0].int("nonzero_columns"))", 9),
+        (fmt(median(ms.map { $0.double("peak_rss_mb") })), 9),
         (fmt(objective, 4), 18), (String(format: "%.1e", diff), 10),
       ]
       print(cells.map { pad($0.0, $0.1) }.joined())
