@@ -58,11 +58,13 @@ let package = Package(
     .executableTarget(
       name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c",
       linkerSettings: [.linkedLibrary("glpk")]),
-    .executableTarget(name: "replan-bench", dependencies: ["CapacityModel"], path: "Benchmarks/replan-bench"),
+    .executableTarget(
+      name: "replan-bench", dependencies: ["CapacityModel", "LinearProgramming"], path: "Benchmarks/replan-bench"),
     .executableTarget(
       name: "queue-bench",
       dependencies: ["PlanStore", "CapacityModel", .product(name: "GRDB", package: "GRDB.swift")],
       path: "Benchmarks/queue-bench"),
+    .executableTarget(name: "capacity-bench", dependencies: ["CapacityModel", "LinearProgramming"], path: "Benchmarks/capacity-bench"),
     .testTarget(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),

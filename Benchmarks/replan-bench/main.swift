@@ -1,5 +1,5 @@
 // replan-bench: what a re-plan after a forecast change costs and moves.
-//   replan-bench [scenario.yaml] [demand factor] [runs]
+//   replan-bench [scenario.yaml] [demand factor] [runs] [method: primal|dual|dualp|interior]
 // Plan A solves the scenario; B is the same scenario with every demand series
 // scaled (default 1.05). Reports MW moved from A to B without and with the
 // stability move cost, and B's solve (iterations, nodes, time) cold and warm
@@ -8,12 +8,14 @@
 
 import CapacityModel
 import Foundation
+import LinearProgramming
 
 let args = CommandLine.arguments
 let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 let path = args.count > 1 ? args[1] : root.appendingPathComponent("Models/aws-2026.yaml").path
 let factor = args.count > 2 ? Double(args[2]) ?? 1.05 : 1.05
 let runs = args.count > 3 ? Int(args[3]) ?? 5 : 5
+let method = args.count > 4 ? LPMethod(rawValue: args[4]) ?? .dualPrimalSimplex : .dualPrimalSimplex
 
 func scaled(_ s: Series?, _ f: Double) -> Series? {
   switch s {
@@ -53,6 +55,7 @@ func report(_ label: String, _ base: Scenario) throws {
   let validB = try ScenarioValidator.validate(withDemand(base, times: factor))
   var exact = PlanOptions()
   exact.relativeGap = 0
+  exact.method = method
   let a = try Planner.plan(validA, options: exact)
   let free = try Planner.plan(validB, options: exact)
   var sticky = exact

@@ -19,7 +19,7 @@ struct Capplan: AsyncParsableCommand {
     subcommands: [
       ValidateCommand.self, SolveCommand.self, SweepCommand.self, SubmitCommand.self, WorkerCommand.self,
       JobsCommand.self, PlansCommand.self, ScheduleCommand.self, ServeCommand.self, LPCommand.self,
-      RunJobCommand.self,
+      GenerateCommand.self, RunJobCommand.self,
     ]
   )
 }

@@ -11,8 +11,8 @@ struct SolveFlags: ParsableArguments {
   @Option(help: "Relative MIP gap at which to stop.")
   var gap: Double = 1e-4
 
-  @Option(help: "LP method: primal, dual, dualp or interior.")
-  var method: LPMethod = .dualPrimalSimplex
+  @Option(help: "LP method: primal (default: fastest on capacity LPs), dual, dualp (dual, then primal) or interior (no basis: no warm start).")
+  var method: LPMethod = .primalSimplex
 
   func validate() throws {
     if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }

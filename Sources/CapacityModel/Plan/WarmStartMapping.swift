@@ -25,7 +25,18 @@ enum WarmStartMapping {
     return warm
   }
 
+  /// How a solve with `warm` started, for the solver record.
+  static func label(_ warm: Plan.WarmStart?, model: Model, solution: Solution) -> String {
+    guard let warm else { return "cold" }
+    if model.isMIP {
+      guard !warm.values.isEmpty else { return "cold" }
+      return solution.initialSolutionAccepted == false ? "solution refused" : "solution"
+    }
+    return warm.basicColumns.isEmpty && warm.activeRows.isEmpty ? "cold" : "basis"
+  }
+
   /// Sets the warm start on `options` for `model`; returns how the solve starts.
+  @discardableResult
   static func apply(_ warm: Plan.WarmStart, to model: Model, options: inout SolveOptions) -> String {
     var columnIndex: [String: Int] = [:]
     columnIndex.reserveCapacity(model.variableCount)
