@@ -167,7 +167,7 @@ extension GLPKSolver {
   static func fixedLPDuals(
     _ p: OpaquePointer, into solution: inout Solution, session s: inout GLPKSession, options: SolveOptions
   ) throws(LPError) {
-    let q = glp_create_prob()!
+    let q = try GLPKProblem.create()
     glp_copy_prob(q, p, GLP_OFF)
     let n = Int(glp_get_num_cols(p))
     for j in 0..<n where glp_get_col_kind(p, Int32(j + 1)) != GLP_CV {

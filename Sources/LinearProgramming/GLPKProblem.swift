@@ -12,10 +12,16 @@ enum GLPKProblem {
     }
   }
 
+  /// A new, empty GLPK problem object.
+  static func create() throws(LPError) -> OpaquePointer {
+    guard let p = glp_create_prob() else { throw .solverFailure("GLPK could not allocate a problem object") }
+    return p
+  }
+
   /// Builds a GLPK problem holding `model`. Rows go in with glp_set_mat_row, one
   /// row at a time, so no second copy of the whole matrix is made.
-  static func load(_ model: Model) -> OpaquePointer {
-    let p = glp_create_prob()!
+  static func load(_ model: Model) throws(LPError) -> OpaquePointer {
+    let p = try create()
     model.name.withCString { glp_set_prob_name(p, $0) }
     model.objectiveName.withCString { glp_set_obj_name(p, $0) }
     glp_set_obj_dir(p, model.sense == .maximize ? GLP_MAX : GLP_MIN)

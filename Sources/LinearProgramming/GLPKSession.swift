@@ -26,6 +26,13 @@ final class GLPKOutput {
     }
   }
 
+  /// Logs a last line that had no newline yet.
+  func flush() {
+    guard let logger, !pending.isEmpty else { return }
+    logger.info("\(pending)")
+    pending = ""
+  }
+
   /// The last few non-empty lines, for an error message.
   var tail: String {
     text.split(separator: "\n").suffix(4).joined(separator: " / ")
@@ -78,6 +85,7 @@ func withGLPKSession<T>(
       return 1  // handled: nothing reaches stdout
     }, sink.toOpaque())
   defer {
+    session.output.flush()
     if depth == 1 {
       glp_term_hook(nil, nil)
       glp_free_env()

@@ -33,7 +33,7 @@ public struct GLPKSolver: Sendable {
     }
     return try withGLPKSession(captureLog: options.captureLog, logLevel: options.logLevel) {
       (s: inout GLPKSession) throws(LPError) -> Solution in
-      let p = GLPKProblem.load(model)
+      let p = try GLPKProblem.load(model)
       var solution = try Self.solveLoaded(p, session: &s, options: options)
       s.deleteProblem(p)
       if startRefused { solution.initialSolutionAccepted = false }
@@ -46,7 +46,7 @@ public struct GLPKSolver: Sendable {
   public func load(_ model: Model) throws(LPError) -> SolveStatistics {
     try model.validate()
     return try withGLPKSession { (s: inout GLPKSession) throws(LPError) -> SolveStatistics in
-      let p = GLPKProblem.load(model)
+      let p = try GLPKProblem.load(model)
       var st = SolveStatistics()
       st.rows = Int(glp_get_num_rows(p))
       st.columns = Int(glp_get_num_cols(p))

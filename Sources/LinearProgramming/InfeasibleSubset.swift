@@ -30,7 +30,7 @@ extension GLPKSolver {
       }
       // Feasibility is all that matters: a zero objective can never be unbounded.
       relaxation.objectiveCoefficients = Array(repeating: 0, count: model.variableCount)
-      let p = GLPKProblem.load(relaxation)
+      let p = try GLPKProblem.load(relaxation)
       defer { s.deleteProblem(p) }
       var filter = DeletionFilter(p: p, model: relaxation, options: options)
       guard try filter.isInfeasible(session: &s) else { return nil }

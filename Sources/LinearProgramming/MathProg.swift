@@ -37,7 +37,7 @@ public enum MathProg {
     defer { try? FileManager.default.removeItem(atPath: outputPath) }
     let (model, solution) = try withGLPKSession(captureLog: options.captureLog, logLevel: options.logLevel) {
       (s: inout GLPKSession) throws(LPError) -> (Model, Solution?) in
-      let tran = glp_mpl_alloc_wksp()!
+      guard let tran = glp_mpl_alloc_wksp() else { throw .mathProgError(stage: "starting", detail: "GLPK could not allocate a workspace") }
       defer { if !s.poisoned { glp_mpl_free_wksp(tran) } }
       var ret: Int32 = 0
       try s.guarded("MathProg") { cg_mpl_read_model(tran, modelPath, dataPath == nil ? 0 : 1, &ret) }
@@ -48,7 +48,7 @@ public enum MathProg {
       }
       try s.guarded("MathProg") { cg_mpl_generate(tran, outputPath, &ret) }
       if ret != 0 { throw .mathProgError(stage: "generating the model", detail: s.output.tail) }
-      let p = glp_create_prob()!
+      let p = try GLPKProblem.create()
       defer { s.deleteProblem(p) }
       try s.guarded("MathProg") { cg_mpl_build_prob(tran, p) }
       let model = GLPKProblem.extract(p)

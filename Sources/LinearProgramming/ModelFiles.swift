@@ -48,7 +48,7 @@ extension Model {
     defer { if glpkPath != path { try? FileManager.default.removeItem(atPath: glpkPath) } }
     var model = try withGLPKSession { (s: inout GLPKSession) throws(LPError) -> Model in
       func attempt(_ format: ModelFileFormat) throws(LPError) -> Model? {
-        let p = glp_create_prob()!
+        let p = try GLPKProblem.create()
         defer { s.deleteProblem(p) }
         var ret: Int32 = 0
         switch format {
@@ -79,7 +79,7 @@ extension Model {
       .appendingPathComponent("capplan-write-\(UUID().uuidString).\(format.rawValue)").path
     defer { try? FileManager.default.removeItem(atPath: staged) }
     try withGLPKSession { (s: inout GLPKSession) throws(LPError) in
-      let p = GLPKProblem.load(self)
+      let p = try GLPKProblem.load(self)
       defer { s.deleteProblem(p) }
       var ret: Int32 = 0
       switch format {

@@ -21,9 +21,26 @@ extension SQLiteStore {
         arguments: [owner, now.unix + leaseSeconds, now.unix, id])
       guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT attempt, scenario_text, options FROM jobs WHERE id = ?", arguments: [id])
+          db, sql: "SELECT attempt, scenario_text, options, schedule_id FROM jobs WHERE id = ?", arguments: [id])
       else { return nil }
-      let options = try JSONDecoder().decode(JobOptions.self, from: Data((row["options"] as String).utf8))
+      var options = try JSONDecoder().decode(JobOptions.self, from: Data((row["options"] as String).utf8))
+      // A scheduled job stays close to its schedule's newest plan, looked up now
+      // rather than when it fired, so a backlog still starts from the freshest.
+      if let schedule = row["schedule_id"] as Int64?, options.previousPlanID == nil,
+        let latest = try Int64.fetchOne(
+          db,
+          sql: """
+            SELECT id FROM plans WHERE schedule_id = ?
+              AND status IN ('optimal', 'feasible_with_gap', 'time_limit_with_solution')
+            ORDER BY id DESC LIMIT 1
+            """,
+          arguments: [schedule])
+      {
+        options.previousPlanID = latest
+        try db.execute(
+          sql: "UPDATE jobs SET options = ? WHERE id = ?",
+          arguments: [String(decoding: try JSONEncoder().encode(options), as: UTF8.self), id])
+      }
       var previous: Data?
       if let planID = options.previousPlanID {
         previous = try String.fetchOne(db, sql: "SELECT plan_json FROM plans WHERE id = ?", arguments: [planID])

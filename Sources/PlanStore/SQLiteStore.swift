@@ -155,6 +155,7 @@ public final class SQLiteStore: JobStore {
           CREATE INDEX plan_marginals_by_plan ON plan_marginals (plan_id);
           """)
     }
+    registerScheduleMigration(&m)
     return m
   }
 }

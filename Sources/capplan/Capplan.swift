@@ -18,7 +18,8 @@ struct Capplan: AsyncParsableCommand {
     version: version,
     subcommands: [
       ValidateCommand.self, SolveCommand.self, SweepCommand.self, SubmitCommand.self, WorkerCommand.self,
-      JobsCommand.self, PlansCommand.self, LPCommand.self, RunJobCommand.self,
+      JobsCommand.self, PlansCommand.self, ScheduleCommand.self, ServeCommand.self, LPCommand.self,
+      GenerateCommand.self, RunJobCommand.self,
     ]
   )
 }

@@ -58,7 +58,8 @@ struct LPCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
-    global.bootstrapLogging()
+    // GLPK's log goes through swift-log at info level: --solver-log must show it.
+    LoggingBootstrap.once(solverLog && global.logLevel > .info ? .info : global.logLevel)
     do {
       try solve()
     } catch let failure as CommandFailure {

@@ -36,7 +36,9 @@ struct RunJobCommand: ParsableCommand {
     if let gap = payload.relativeGap { options.relativeGap = gap }
     if let json = payload.previousPlanJSON {
       do {
-        options.previous = try Plan.decoder().decode(Plan.self, from: Data(json.utf8)).previousAllocations
+        let previous = try Plan.decoder().decode(Plan.self, from: Data(json.utf8))
+        options.previous = previous.previousAllocations
+        options.warmStart = previous.warmStart
       } catch {
         printError("the previous plan is unreadable: \(error)")
         throw ExitCode(JobPayload.invalidInputExit)

@@ -11,8 +11,8 @@ struct SolveFlags: ParsableArguments {
   @Option(help: "Relative MIP gap at which to stop.")
   var gap: Double = 1e-4
 
-  @Option(help: "LP method: primal, dual, dualp or interior.")
-  var method: LPMethod = .dualPrimalSimplex
+  @Option(help: "LP method: primal (default: fastest on capacity LPs), dual, dualp (dual, then primal) or interior (no basis: no warm start).")
+  var method: LPMethod = .primalSimplex
 
   func validate() throws {
     if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
@@ -53,6 +53,9 @@ struct SolveCommand: AsyncParsableCommand {
   @Option(help: "Output format: table, json, csv or markdown.")
   var format: TableFormat = .table
 
+  @Flag(help: "With --previous: solve from scratch instead of starting from the previous plan's basis or solution.")
+  var cold = false
+
   @Option(help: "Also write plan.json and a CSV per table into this folder.")
   var out: String?
 
@@ -76,7 +79,9 @@ struct SolveCommand: AsyncParsableCommand {
     var options = solve.planOptions
     if let previous {
       do {
-        options.previous = try Plan.read(contentsOf: previous).previousAllocations
+        let plan = try Plan.read(contentsOf: previous)
+        options.previous = plan.previousAllocations
+        if !cold { options.warmStart = plan.warmStart }
       } catch {
         throw CommandFailure(message: "\(error)", outcome: .invalidInput)
       }

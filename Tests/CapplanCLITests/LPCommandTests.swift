@@ -94,6 +94,15 @@ import Testing
     #expect(try CLI.json(again.stdout)["objective"] as? Double == 3089)
   }
 
+  @Test func solverLogGoesToStderrThroughSwiftLog() throws {
+    let afiro = try #require(Self.cases.first { $0.description == "afiro.mps.gz" })
+    let r = try CLI.run(["lp", afiro.path, "--json", "--solver-log"])
+    #expect(r.status == 0)
+    #expect(r.stderr.contains("info capplan.glpk"), "\(r.stderr)")
+    #expect(r.stderr.contains("obj =  -4.647531429e+02"), "the simplex iterations are logged")
+    #expect(try CLI.json(r.stdout)["status"] as? String == "optimal", "stdout stays one JSON object")
+  }
+
   @Test func versionAndHelp() throws {
     #expect(try CLI.run(["--version"]).stdout == "0.1.0\n")
     let help = try CLI.run(["lp", "--help"]).stdout

@@ -116,7 +116,7 @@ import Testing
     let (m, _, _, _) = smallLP()
     #expect(throws: LPError.self) {
       try withGLPKSession { (s: inout GLPKSession) throws(LPError) in
-        let p = GLPKProblem.load(m)
+        let p = try GLPKProblem.load(m)
         _ = try GLPKSolver.runSimplex(p, session: &s, options: SolveOptions(), basis: nil)
         var v1 = 0.0, v2 = 0.0
         var k1: Int32 = 0, k2: Int32 = 0

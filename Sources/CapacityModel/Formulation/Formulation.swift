@@ -30,6 +30,10 @@ public struct Formulation: Sendable {
   var allocationsByOffering: [[[(h: Int, s: Int, v: Variable)]]] = []
   /// Allocation columns by (site, hardware, period).
   var allocationsAt: [[[[(o: Int, v: Variable)]]]] = []
+  /// The column of new[s,h,t] and the MW per unit of it, by (site, hardware, period): read in
+  /// O(T^2) loops (cumulative capacity, depreciation), where a dictionary lookup per read was the
+  /// formulation's hotspot.
+  var installs: [[[(v: Variable, mw: Double)?]]] = []
   /// The previous plan's MW that match no column of this scenario.
   public internal(set) var unmatchedPreviousMW = 0.0
   public internal(set) var previousCovered: Set<Int> = []
@@ -39,6 +43,7 @@ public struct Formulation: Sendable {
     model.name = scenario.scenario.scenario.utf8.count <= 255 ? scenario.scenario.scenario : "capplan"
     model.objectiveName = "ebit"
     model.sense = .maximize
+    reserveCapacity()
     addAllocations()
     addInstalls()
     addExpansions()
@@ -75,6 +80,24 @@ public struct Formulation: Sendable {
 
   var periodCount: Int { scenario.periods.count }
 
+  /// Sizes the column and row storage (and the key dictionaries) for the allocation, install,
+  /// hardware and power columns and rows, most of a large model: growing a dictionary of a
+  /// few hundred thousand keys rehashes it again and again.
+  mutating func reserveCapacity() {
+    let sc = scenario
+    var columns = sc.sites.count * sc.hardware.count * periodCount + sc.expansions.count * periodCount
+    for offering in sc.offerings {
+      for server in offering.servers { columns += offering.sites.count * max(0, periodCount - server.firstPeriod) }
+    }
+    let rows = sc.sites.count * (sc.hardware.count + 1) * periodCount
+      + (sc.hardware.count + 4 * sc.offerings.count + sc.policies.count) * periodCount
+    model.reserveCapacity(variables: columns, constraints: rows, nonzeros: 0)
+    variableKeys.reserveCapacity(columns)
+    variables.reserveCapacity(columns)
+    constraintKeys.reserveCapacity(rows)
+    constraints.reserveCapacity(rows)
+  }
+
   // MARK: columns
 
   mutating func addAllocations() {
@@ -107,14 +130,13 @@ public struct Formulation: Sendable {
 
   /// The column of new[s,h,t] and the MW per unit of it (the block size, or 1).
   func installColumn(site s: Int, hardware h: Int, period t: Int) -> (Variable, Double)? {
-    if let v = variables[.install(site: s, hardware: h, period: t)] { return (v, 1) }
-    if let v = variables[.installBlocks(site: s, hardware: h, period: t)] {
-      return (v, scenario.hardware[h].installBlockMW)
-    }
-    return nil
+    installs[s][h][t]
   }
 
   mutating func addInstalls() {
+    installs = Array(
+      repeating: Array(repeating: Array(repeating: nil, count: periodCount), count: scenario.hardware.count),
+      count: scenario.sites.count)
     for (h, hw) in scenario.hardware.enumerated() {
       for s in scenario.sites.indices where hardwareUsable(site: s, hardware: h) {
         for t in 0..<periodCount {
@@ -122,10 +144,12 @@ public struct Formulation: Sendable {
           // periods with supply carry the supply row's marginal value.
           guard hw.supplyMW[t] > 0 else { continue }
           if hw.installBlockMW > 0 {
-            column(.installBlocks(site: s, hardware: h, period: t), kind: .integer,
-                   upper: (hw.supplyMW[t] / hw.installBlockMW + 1e-9).rounded(.down))
+            let v = column(.installBlocks(site: s, hardware: h, period: t), kind: .integer,
+                           upper: (hw.supplyMW[t] / hw.installBlockMW + 1e-9).rounded(.down))
+            installs[s][h][t] = (v, hw.installBlockMW)
           } else {
-            column(.install(site: s, hardware: h, period: t), upper: hw.supplyMW[t])
+            let v = column(.install(site: s, hardware: h, period: t), upper: hw.supplyMW[t])
+            installs[s][h][t] = (v, 1)
           }
         }
       }

@@ -35,6 +35,31 @@ public struct Plan: Codable, Sendable, Equatable {
   public var stability: StabilityReport?
   public var infeasibility: Infeasibility?
   public var solver: SolverRecord
+  /// What the next solve of a similar scenario can start from (`--previous`, schedules).
+  public var warmStart: WarmStart?
+
+  enum CodingKeys: String, CodingKey {
+    case scenario, status, message, objective, totals, periods, allocations, installs, expansions, lab, marginals
+    case stability, infeasibility, solver
+    case warmStart = "warm_start"
+  }
+
+  /// The final simplex basis (LPs) or solution (MIPs), keyed by column and row
+  /// names so it maps onto a changed scenario's model: names that no longer
+  /// exist are dropped, new ones start at their defaults.
+  public struct WarmStart: Codable, Sendable, Equatable {
+    public var basicColumns: [String] = []
+    public var columnsAtUpper: [String] = []
+    /// Rows whose constraint is active: "lower", "upper", "fixed" or "free".
+    public var activeRows: [String: String] = [:]
+    /// MIP: the non-zero values of the solution.
+    public var values: [String: Double] = [:]
+    public init() {}
+
+    enum CodingKeys: String, CodingKey {
+      case basicColumns = "basic_columns", columnsAtUpper = "columns_at_upper", activeRows = "active_rows", values
+    }
+  }
 
   public init(
     scenario: String, status: PlanStatus, message: String?, objective: Double?, totals: Totals?,
@@ -206,6 +231,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public var rows, columns, nonzeros, integerColumns, iterations, nodes: Int
     public var seconds: Double
     public var method: String
+    /// How the solve started: "cold", "basis", "solution" or "solution refused".
+    public var start: String = "cold"
 
     public init(
       status: String, objective: Double?, bestBound: Double?, gap: Double?, rows: Int, columns: Int, nonzeros: Int,
@@ -226,7 +253,24 @@ public struct Plan: Codable, Sendable, Equatable {
     }
     enum CodingKeys: String, CodingKey {
       case status, objective, bestBound = "best_bound", gap, rows, columns, nonzeros
-      case integerColumns = "integer_columns", iterations, nodes, seconds, method
+      case integerColumns = "integer_columns", iterations, nodes, seconds, method, start
+    }
+
+    public init(from decoder: any Decoder) throws {
+      let c = try decoder.container(keyedBy: CodingKeys.self)
+      status = try c.decode(String.self, forKey: .status)
+      objective = try c.decodeIfPresent(Double.self, forKey: .objective)
+      bestBound = try c.decodeIfPresent(Double.self, forKey: .bestBound)
+      gap = try c.decodeIfPresent(Double.self, forKey: .gap)
+      rows = try c.decode(Int.self, forKey: .rows)
+      columns = try c.decode(Int.self, forKey: .columns)
+      nonzeros = try c.decode(Int.self, forKey: .nonzeros)
+      integerColumns = try c.decode(Int.self, forKey: .integerColumns)
+      iterations = try c.decode(Int.self, forKey: .iterations)
+      nodes = try c.decode(Int.self, forKey: .nodes)
+      seconds = try c.decode(Double.self, forKey: .seconds)
+      method = try c.decode(String.self, forKey: .method)
+      start = try c.decodeIfPresent(String.self, forKey: .start) ?? "cold"
     }
   }
 }

@@ -5,9 +5,12 @@ public struct PlanOptions: Sendable {
   public var timeLimitSeconds: Double?
   /// Relative MIP gap; the model spec's default is 1e-4.
   public var relativeGap: Double = 1e-4
-  public var method: LPMethod = .dualPrimalSimplex
+  /// Primal simplex by default: measured fastest on capacity LPs, cold and warm (BENCHMARKS.md).
+  public var method: LPMethod = .primalSimplex
   /// The plan the stability move cost compares against.
   public var previous: PreviousAllocations?
+  /// Where to start the solve from (the previous plan's `warmStart`).
+  public var warmStart: Plan.WarmStart?
   /// Called as a MIP search moves (from the solving thread).
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   public init() {}
@@ -23,21 +26,41 @@ public enum Planner {
   /// as plans with status `infeasible` and the conflicting limits named.
   public static func plan(_ scenario: ValidScenario, options: PlanOptions = PlanOptions()) throws(PlanningError) -> Plan {
     let formulation = Formulation(scenario, previous: options.previous)
+    let solution = try solve(formulation, options: options)
+    return explain(formulation, solution: solution, options: options)
+  }
+
+  /// The middle step of ``plan(_:options:)``: loads the formulation's model into GLPK and solves
+  /// it with `options`' method and limits. `plan` is these three steps; they are public so a
+  /// benchmark can time our code and GLPK's apart.
+  public static func solve(
+    _ formulation: Formulation, options: PlanOptions = PlanOptions()
+  ) throws(PlanningError) -> Solution {
     var solve = SolveOptions()
     solve.timeLimitSeconds = options.timeLimitSeconds
     solve.relativeGap = options.relativeGap
     solve.method = options.method
     solve.progress = options.progress
-    let solution: Solution
+    if let warm = options.warmStart { WarmStartMapping.apply(warm, to: formulation.model, options: &solve) }
     do {
-      solution = try GLPKSolver().solve(formulation.model, options: solve)
+      return try GLPKSolver().solve(formulation.model, options: solve)
     } catch {
       throw PlanningError(message: "the solver refused the model: \(error)")
     }
+  }
+
+  /// The last step of ``plan(_:options:)``: the plan of `solution`, a solution of
+  /// `formulation.model` solved with `options` (and the formulation built with `options.previous`).
+  public static func explain(
+    _ formulation: Formulation, solution: Solution, options: PlanOptions = PlanOptions()
+  ) -> Plan {
+    let scenario = formulation.scenario
     let status = Self.status(solution)
     let explanation = PlanExplanation(f: formulation, solution: solution)
     var plan = explanation.explain(status: status, method: options.method)
     plan.message = solution.message
+    plan.solver.start = WarmStartMapping.label(options.warmStart, model: formulation.model, solution: solution)
+    if status.hasSolution { plan.warmStart = WarmStartMapping.record(solution, model: formulation.model) }
     if status.hasSolution, let previous = options.previous, let cost = scenario.moveCost, cost > 0 {
       plan.stability = explanation.stabilityReport(previous: previous, moveCost: cost)
     }

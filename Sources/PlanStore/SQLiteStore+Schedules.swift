@@ -1,0 +1,133 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore: ScheduleStore {
+  static func registerScheduleMigration(_ m: inout DatabaseMigrator) {
+    m.registerMigration("v2: schedules") { db in
+      try db.execute(
+        sql: """
+          CREATE TABLE schedules (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            name TEXT NOT NULL UNIQUE,
+            scenario_path TEXT NOT NULL,
+            cron TEXT,
+            interval_seconds REAL,
+            time_zone TEXT NOT NULL DEFAULT 'UTC',
+            options TEXT NOT NULL,
+            skip_unchanged INTEGER NOT NULL DEFAULT 0,
+            paused INTEGER NOT NULL DEFAULT 0,
+            next_fire_at REAL NOT NULL,
+            last_fired_at REAL,
+            last_note TEXT,
+            created_at REAL NOT NULL,
+            CHECK ((cron IS NULL) != (interval_seconds IS NULL))
+          );
+          CREATE INDEX jobs_by_schedule ON jobs (schedule_id, id);
+          """)
+    }
+  }
+
+  static func schedule(from row: Row) throws -> Schedule {
+    let options = try JSONDecoder().decode(JobOptions.self, from: Data((row["options"] as String).utf8))
+    return Schedule(
+      id: row["id"], name: row["name"], scenarioPath: row["scenario_path"], cron: row["cron"],
+      intervalSeconds: row["interval_seconds"], timeZone: row["time_zone"], options: options,
+      skipUnchanged: row["skip_unchanged"], paused: row["paused"], nextFireAt: Date(unix: row["next_fire_at"]),
+      lastFiredAt: (row["last_fired_at"] as Double?).map(Date.init(unix:)), lastNote: row["last_note"],
+      createdAt: Date(unix: row["created_at"]))
+  }
+
+  static func fetchSchedule(_ db: Database, name: String) throws -> Schedule {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM schedules WHERE name = ?", arguments: [name]) else {
+      throw StoreError(.notFound, "no schedule named '\(name)'")
+    }
+    return try schedule(from: row)
+  }
+
+  public func addSchedule(_ d: ScheduleDefinition, now: Date) throws(StoreError) -> Schedule {
+    guard !d.name.isEmpty, d.name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+      throw StoreError(.invalid, "schedule name '\(d.name)' must use letters, digits, '-', '_' or '.'")
+    }
+    var probe = Schedule(
+      id: 0, name: d.name, scenarioPath: d.scenarioPath, cron: d.cron, intervalSeconds: d.intervalSeconds,
+      timeZone: d.timeZone, options: d.options, skipUnchanged: d.skipUnchanged, paused: false, nextFireAt: now,
+      lastFiredAt: nil, lastNote: nil, createdAt: now)
+    guard let first = try probe.cadence().next(after: now) else {
+      throw StoreError(.invalid, "schedule \(d.name) never fires")
+    }
+    probe.nextFireAt = first
+    let options = String(decoding: (try? JSONEncoder().encode(d.options)) ?? Data("{}".utf8), as: UTF8.self)
+    return try writeImmediate { db in
+      if try Bool.fetchOne(db, sql: "SELECT 1 FROM schedules WHERE name = ?", arguments: [d.name]) == true {
+        throw StoreError(.conflict, "a schedule named '\(d.name)' exists already")
+      }
+      try db.execute(
+        sql: """
+          INSERT INTO schedules (name, scenario_path, cron, interval_seconds, time_zone, options, skip_unchanged,
+            next_fire_at, created_at)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+          """,
+        arguments: [
+          d.name, d.scenarioPath, d.cron, d.intervalSeconds, d.timeZone, options, d.skipUnchanged, first.unix, now.unix,
+        ])
+      return try Self.fetchSchedule(db, name: d.name)
+    }
+  }
+
+  public func schedule(named name: String) throws(StoreError) -> Schedule {
+    try read { db in try Self.fetchSchedule(db, name: name) }
+  }
+
+  public func schedules() throws(StoreError) -> [Schedule] {
+    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM schedules ORDER BY name").map(Self.schedule(from:)) }
+  }
+
+  public func setPaused(_ name: String, _ paused: Bool, now: Date) throws(StoreError) -> Schedule {
+    try writeImmediate { db in
+      let s = try Self.fetchSchedule(db, name: name)
+      var next = s.nextFireAt
+      // Resuming does not fire for the paused time: the next fire is in the future.
+      if !paused, s.paused, next <= now, let upcoming = try s.cadence().next(after: now) { next = upcoming }
+      try db.execute(
+        sql: "UPDATE schedules SET paused = ?, next_fire_at = ? WHERE id = ?", arguments: [paused, next.unix, s.id])
+      return try Self.fetchSchedule(db, name: name)
+    }
+  }
+
+  public func removeSchedule(_ name: String) throws(StoreError) {
+    try writeImmediate { db in
+      let s = try Self.fetchSchedule(db, name: name)
+      try db.execute(sql: "DELETE FROM schedules WHERE id = ?", arguments: [s.id])
+    }
+  }
+
+  public func dueSchedules(now: Date) throws(StoreError) -> [Schedule] {
+    try read { db in
+      try Row.fetchAll(
+        db, sql: "SELECT * FROM schedules WHERE paused = 0 AND next_fire_at <= ? ORDER BY next_fire_at",
+        arguments: [now.unix]
+      ).map(Self.schedule(from:))
+    }
+  }
+
+  public func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?) throws(StoreError) -> Bool {
+    try writeImmediate { db in
+      try db.execute(
+        sql: "UPDATE schedules SET next_fire_at = ?, last_fired_at = ?, last_note = ? WHERE id = ? AND next_fire_at = ?",
+        arguments: [next.unix, firedAt.unix, note, id, due.unix])
+      return db.changesCount > 0
+    }
+  }
+
+  public func lastScenarioSHA256(schedule id: Int64) throws(StoreError) -> String? {
+    try read { db in
+      try String.fetchOne(
+        db,
+        sql: """
+          SELECT scenario_sha256 FROM jobs
+          WHERE schedule_id = ? AND state IN ('queued', 'running', 'succeeded') ORDER BY id DESC LIMIT 1
+          """,
+        arguments: [id])
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+
+/// When a schedule fires: a cron expression in a time zone, or a fixed interval.
+public enum Cadence: Sendable, Equatable, CustomStringConvertible {
+  case cron(CronExpression, timeZone: TimeZone)
+  /// Every `seconds`, counted from `anchor` (the schedule's creation).
+  case interval(seconds: Double, anchor: Date)
+
+  /// The first fire time strictly after `date`.
+  public func next(after date: Date) -> Date? {
+    switch self {
+    case .cron(let expression, let zone): return expression.next(after: date, in: zone)
+    case .interval(let seconds, let anchor):
+      guard date >= anchor else { return anchor }
+      let k = ((date.timeIntervalSince(anchor)) / seconds).rounded(.down) + 1
+      return anchor.addingTimeInterval(k * seconds)
+    }
+  }
+
+  public var description: String {
+    switch self {
+    case .cron(let e, let z): return "cron '\(e.source)' (\(z.identifier))"
+    case .interval(let s, _): return "every \(Self.format(seconds: s))"
+    }
+  }
+
+  static func format(seconds: Double) -> String {
+    if seconds.truncatingRemainder(dividingBy: 86400) == 0 { return "\(Int(seconds / 86400))d" }
+    if seconds.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(seconds / 3600))h" }
+    if seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60))m" }
+    return seconds.rounded() == seconds ? "\(Int(seconds))s" : "\(seconds)s"
+  }
+}
+
+/// A stored re-planning schedule.
+public struct Schedule: Sendable, Equatable, Codable {
+  public var id: Int64
+  public var name: String
+  /// Read when the schedule fires, so an updated forecast file is picked up.
+  public var scenarioPath: String
+  public var cron: String?
+  public var intervalSeconds: Double?
+  public var timeZone: String
+  public var options: JobOptions
+  public var skipUnchanged: Bool
+  public var paused: Bool
+  public var nextFireAt: Date
+  public var lastFiredAt: Date?
+  /// Why the last fire made no job (unreadable or invalid file, unchanged scenario).
+  public var lastNote: String?
+  public var createdAt: Date
+
+  enum CodingKeys: String, CodingKey {
+    case id, name, cron, options, paused
+    case scenarioPath = "scenario_path", intervalSeconds = "interval_seconds", timeZone = "time_zone"
+    case skipUnchanged = "skip_unchanged", nextFireAt = "next_fire_at", lastFiredAt = "last_fired_at"
+    case lastNote = "last_note", createdAt = "created_at"
+  }
+
+  public func cadence() throws(StoreError) -> Cadence {
+    if let cron {
+      guard let zone = TimeZone(identifier: timeZone) else { throw StoreError(.invalid, "unknown time zone '\(timeZone)'") }
+      do {
+        return .cron(try CronExpression(cron), timeZone: zone)
+      } catch {
+        throw StoreError(.invalid, "schedule \(name): \(error.message)")
+      }
+    }
+    guard let intervalSeconds, intervalSeconds > 0 else { throw StoreError(.invalid, "schedule \(name) has no cadence") }
+    return .interval(seconds: intervalSeconds, anchor: createdAt)
+  }
+}
+
+/// What `schedule add` hands the store.
+public struct ScheduleDefinition: Sendable {
+  public var name: String
+  public var scenarioPath: String
+  public var cron: String?
+  public var intervalSeconds: Double?
+  public var timeZone: String
+  public var options: JobOptions
+  public var skipUnchanged: Bool
+
+  public init(
+    name: String, scenarioPath: String, cron: String? = nil, intervalSeconds: Double? = nil, timeZone: String = "UTC",
+    options: JobOptions = JobOptions(), skipUnchanged: Bool = false
+  ) {
+    self.name = name
+    self.scenarioPath = scenarioPath
+    self.cron = cron
+    self.intervalSeconds = intervalSeconds
+    self.timeZone = timeZone
+    self.options = options
+    self.skipUnchanged = skipUnchanged
+  }
+}
+
+/// Schedules, beside jobs and plans.
+public protocol ScheduleStore: JobStore {
+  func addSchedule(_ definition: ScheduleDefinition, now: Date) throws(StoreError) -> Schedule
+  func schedule(named name: String) throws(StoreError) -> Schedule
+  func schedules() throws(StoreError) -> [Schedule]
+  func setPaused(_ name: String, _ paused: Bool, now: Date) throws(StoreError) -> Schedule
+  func removeSchedule(_ name: String) throws(StoreError)
+  /// Schedules due at `now` (next fire time reached, not paused).
+  func dueSchedules(now: Date) throws(StoreError) -> [Schedule]
+  /// Moves the next fire time from `due` to `next`, unless another process did
+  /// first. Records `note` (nil clears it). Returns whether this call moved it.
+  func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?) throws(StoreError) -> Bool
+  /// The SHA-256 of the newest job of the schedule that is queued, running or succeeded.
+  func lastScenarioSHA256(schedule id: Int64) throws(StoreError) -> String?
+}

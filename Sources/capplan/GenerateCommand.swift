@@ -1,0 +1,59 @@
+import ArgumentParser
+import CapacityModel
+import Foundation
+
+struct GenerateCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "generate",
+    abstract:
+      "Write a generated scenario (YAML) of any size: for benchmarks, tests and trying capplan at scale.",
+    discussion: """
+      The same arguments and seed give the same scenario on every machine. The scenario imitates \
+      Models/aws-2026.yaml: Trainium and GPU hardware with Graviton4 head nodes, revenue-share, \
+      first-party, rental and internal offerings, demand caps, commitments, a Trainium policy, \
+      fleet-wide supply and site power that grows. It is an LP unless --integers adds install \
+      blocks and expansions. Feasible by construction.
+
+      Example (the 200-site LP of BENCHMARKS.md):
+        capplan generate --sites 200 --periods 12 --hardware 5 --offerings 8 --out big.yaml
+      """)
+
+  @Option(help: "Sites.") var sites: Int
+  @Option(help: "Quarters, from 2026Q3.") var periods: Int = 12
+  @Option(help: "Kinds of hardware (trainium2, gb200, graviton4, trainium3, gb300, accel-6, ...).")
+  var hardware: Int = 5
+  @Option(
+    help:
+      "Offerings (lab-a, gpu-rental, first-party, internal-training, lab-b, trainium-rental, cpu-rental, lab-c, ...)."
+  )
+  var offerings: Int = 8
+  @Option(help: "Seed of the generator.") var seed: UInt64 = 1
+  @Flag(help: "Install blocks and expansions: a MIP.") var integers = false
+  @Option(help: "Write the scenario here instead of to standard output.") var out: String?
+
+  func validate() throws {
+    for (name, value) in [
+      ("sites", sites), ("periods", periods), ("hardware", hardware), ("offerings", offerings),
+    ]
+    where value < 1 {
+      throw ValidationError("--\(name) must be at least 1")
+    }
+  }
+
+  func run() throws {
+    let scenario = ScenarioGenerator(
+      sites: sites, periods: periods, hardware: hardware, offerings: offerings, seed: seed, integers: integers
+    ).generate()
+    do {
+      let text = try scenario.yamlText()
+      if let out {
+        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+      } else {
+        print(text, terminator: "")
+      }
+    } catch {
+      printError("cannot write the scenario: \(error)")
+      throw Outcome.error.exitCode
+    }
+  }
+}

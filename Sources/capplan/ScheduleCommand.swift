@@ -1,0 +1,162 @@
+import ArgumentParser
+import CapacityModel
+import Foundation
+import PlanStore
+
+struct ScheduleCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "schedule",
+    abstract: "Re-plan on a cadence: schedules that `capplan serve` fires.",
+    discussion: """
+      A schedule names a scenario file, read afresh each time it fires, so an updated forecast \
+      is picked up. Each re-plan stays close to the schedule's last plan (the scenario's \
+      stability.move_cost) and starts warm from it.
+      """,
+    subcommands: [Add.self, List.self, Show.self, Pause.self, Resume.self, Remove.self, RunNow.self],
+    defaultSubcommand: List.self)
+
+  struct Add: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add a schedule.")
+    @Argument(help: "The schedule's name.") var name: String
+    @Argument(help: "The scenario file (its absolute path is stored).") var file: String
+    @Option(help: "Five-field cron expression, e.g. '0 6 * * MON' (or @daily, @hourly, ...).") var cron: String?
+    @Option(help: "An interval instead of cron: 30s, 15m, 6h, 1d, 1h30m.") var every: String?
+    @Option(help: "Time zone of the cron expression (IANA name).") var tz: String = "UTC"
+    @Flag(name: .customLong("skip-unchanged"), help: "Make no job when the file is unchanged since the last one.")
+    var skipUnchanged = false
+    @Option(name: .customLong("time-limit"), help: "Seconds each solve may take.") var timeLimit: Double?
+    @Option(help: "table or json.") var format: ListFormat = .table
+    @OptionGroup var store: StoreOptions
+
+    func validate() throws {
+      if (cron == nil) == (every == nil) { throw ValidationError("give exactly one of --cron and --every") }
+      if let every, IntervalParser.seconds(every) == nil {
+        throw ValidationError("--every '\(every)' is not a duration like 30s, 15m, 6h, 1d or 1h30m")
+      }
+      if let cron {
+        do { _ = try CronExpression(cron) } catch { throw ValidationError("--cron: \(error.message)") }
+      }
+      if TimeZone(identifier: tz) == nil { throw ValidationError("--tz '\(tz)' is not a known time zone") }
+      if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be positive") }
+    }
+
+    func run() throws {
+      try reportingFailures {
+        _ = try ScenarioInput.load(file)
+        let path = URL(fileURLWithPath: file).standardizedFileURL.path
+        let definition = ScheduleDefinition(
+          name: name, scenarioPath: path, cron: cron, intervalSeconds: every.flatMap(IntervalParser.seconds),
+          timeZone: tz, options: JobOptions(timeLimitSeconds: timeLimit), skipUnchanged: skipUnchanged)
+        let schedule = try store.open().addSchedule(definition, now: Date())
+        if format == .json {
+          try JSONOutput.print(schedule)
+        } else {
+          print("schedule \(schedule.name) added: \(try schedule.cadence()); next fire \(isoDate(schedule.nextFireAt))")
+        }
+      }
+    }
+  }
+
+  struct List: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "All schedules.")
+    @Option(help: "table or json.") var format: ListFormat = .table
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+      try reportingFailures {
+        let schedules = try store.open().schedules()
+        if format == .json {
+          try JSONOutput.print(schedules)
+          return
+        }
+        var t = Table("Schedules", columns: ["name", "cadence", "next fire", "last fired", "state", "scenario", "note"], firstNumeric: 7)
+        for s in schedules {
+          t.add([
+            s.name, (try? s.cadence().description) ?? "?", isoDate(s.nextFireAt), isoDate(s.lastFiredAt),
+            s.paused ? "paused" : "active", s.scenarioPath, s.lastNote ?? "",
+          ])
+        }
+        print(t.text, terminator: "")
+      }
+    }
+  }
+
+  struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "One schedule, with its recent jobs.")
+    @Argument var name: String
+    @Option(help: "table or json.") var format: ListFormat = .table
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+      try reportingFailures {
+        let db = try store.open()
+        let s = try db.schedule(named: name)
+        if format == .json {
+          try JSONOutput.print(s)
+          return
+        }
+        var t = Table("Schedule \(s.name)", columns: ["field", "value"], firstNumeric: 2)
+        t.add(["cadence", (try? s.cadence().description) ?? "?"])
+        t.add(["scenario file", s.scenarioPath])
+        t.add(["state", s.paused ? "paused" : "active"])
+        t.add(["skip unchanged", s.skipUnchanged ? "yes" : "no"])
+        t.add(["time limit", s.options.timeLimitSeconds.map { "\($0) s" } ?? "worker default"])
+        t.add(["next fire", isoDate(s.nextFireAt)])
+        t.add(["last fired", isoDate(s.lastFiredAt)])
+        if let note = s.lastNote { t.add(["last note", note]) }
+        print(t.text)
+        var filter = PlanFilter()
+        filter.scheduleID = s.id
+        filter.limit = 10
+        print(PlanListTable.table(try db.plans(filter)).text, terminator: "")
+      }
+    }
+  }
+
+  struct Pause: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop firing a schedule.")
+    @Argument var name: String
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+      try reportingFailures {
+        _ = try store.open().setPaused(name, true, now: Date())
+        print("schedule \(name) paused")
+      }
+    }
+  }
+
+  struct Resume: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Fire a paused schedule again (from its next time after now).")
+    @Argument var name: String
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+      try reportingFailures {
+        let s = try store.open().setPaused(name, false, now: Date())
+        print("schedule \(name) resumed; next fire \(isoDate(s.nextFireAt))")
+      }
+    }
+  }
+
+  struct Remove: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Delete a schedule (its jobs and plans stay).")
+    @Argument var name: String
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+      try reportingFailures {
+        try store.open().removeSchedule(name)
+        print("schedule \(name) removed")
+      }
+    }
+  }
+
+  struct RunNow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      commandName: "run-now", abstract: "Fire a schedule now, outside its cadence (a worker or serve solves it).")
+    @Argument var name: String
+    @OptionGroup var store: StoreOptions
+    func run() throws {
+      try reportingFailures {
+        let fire = try Scheduler(store: try store.open()).fireNow(name)
+        if let id = fire.jobID { print("schedule \(name): job \(id) queued") } else { print("schedule \(name): \(fire.note ?? "no job")") }
+      }
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import CapacityModel
+import Foundation
+import PlanStore
+import Synchronization
+import Testing
+
+/// A clock the test moves by hand.
+final class TestClock: Sendable {
+  let now: Mutex<Date>
+  init(_ start: Date) { now = Mutex(start) }
+  func advance(_ seconds: Double) { now.withLock { $0 = $0.addingTimeInterval(seconds) } }
+  var read: @Sendable () -> Date { { self.now.withLock { $0 } } }
+}
+
+struct ScheduleFixture {
+  let dir: URL
+  let store: SQLiteStore
+  let scenario: URL
+
+  init() throws {
+    dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-sched-\(UUID().uuidString)")
+    store = try SQLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
+    scenario = dir.appendingPathComponent("seed.yaml")
+    let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Models/seed-bedrock-deal.yaml")
+    try FileManager.default.copyItem(at: seed, to: scenario)
+  }
+
+  func add(_ name: String, every: Double, skipUnchanged: Bool = false, now: Date) throws -> Schedule {
+    try store.addSchedule(
+      ScheduleDefinition(name: name, scenarioPath: scenario.path, intervalSeconds: every, skipUnchanged: skipUnchanged),
+      now: now)
+  }
+
+  func jobs() throws -> [Job] { try store.jobs(JobFilter(limit: 1000)) }
+}
+
+@Suite struct SchedulerTests {
+  @Test func firesOncePerDueTimeAcrossTwoSchedulersOnOneDatabase() throws {
+    let f = try ScheduleFixture()
+    let clock = TestClock(t0)
+    _ = try f.add("hourly", every: 3600, now: t0)
+    let other = try SQLiteStore(path: f.store.path)
+    let a = Scheduler(store: f.store, clock: clock.read)
+    let b = Scheduler(store: other, clock: clock.read)
+    #expect(a.tick().isEmpty && b.tick().isEmpty)  // not due yet
+    for hour in 1...3 {
+      clock.advance(3600)
+      // Both see the schedule due; both try to fire it.
+      let fires = DispatchQueue.concurrentPerformCollect(2) { i in i == 0 ? a.tick() : b.tick() }
+      #expect(fires.flatMap { $0 }.count == 1, "hour \(hour)")
+    }
+    let jobs = try f.jobs()
+    #expect(jobs.count == 3)
+    #expect(Set(jobs.compactMap(\.idempotencyKey)).count == 3)
+    #expect(jobs.allSatisfy { $0.scheduleID == 1 })
+  }
+
+  @Test func catchUpAfterDowntimeFiresOnce() throws {
+    let f = try ScheduleFixture()
+    let clock = TestClock(t0)
+    _ = try f.add("hourly", every: 3600, now: t0)
+    let s = Scheduler(store: f.store, clock: clock.read)
+    clock.advance(5 * 3600 + 600)  // five missed hours, then 10 minutes
+    let fires = s.tick()
+    #expect(fires.count == 1)
+    #expect(fires.first?.due == t0.addingTimeInterval(3600))  // the oldest missed time
+    #expect(try f.store.schedule(named: "hourly").nextFireAt == t0.addingTimeInterval(6 * 3600))
+    #expect(s.tick().isEmpty)
+    #expect(try f.jobs().count == 1)
+  }
+
+  @Test func skipUnchangedMakesNoJobUntilTheFileChanges() throws {
+    let f = try ScheduleFixture()
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, skipUnchanged: true, now: t0)
+    let s = Scheduler(store: f.store, clock: clock.read)
+    clock.advance(60)
+    #expect(s.tick().first?.jobID != nil)
+    clock.advance(60)
+    #expect(s.tick().first?.note == "scenario unchanged since the last job; no job")
+    #expect(try f.store.schedule(named: "s").lastNote == "scenario unchanged since the last job; no job")
+    let text = try String(contentsOf: f.scenario, encoding: .utf8).replacingOccurrences(of: "trainium2: 26", with: "trainium2: 27")
+    try text.write(to: f.scenario, atomically: true, encoding: .utf8)
+    clock.advance(60)
+    #expect(s.tick().first?.jobID != nil)
+    #expect(try f.jobs().count == 2)
+    #expect(try f.store.schedule(named: "s").lastNote == nil)
+  }
+
+  @Test func invalidOrMissingFileMakesNoJobAndSaysWhy() throws {
+    let f = try ScheduleFixture()
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, now: t0)
+    let s = Scheduler(store: f.store, clock: clock.read)
+    try "scenario: broken\n".write(to: f.scenario, atomically: true, encoding: .utf8)
+    clock.advance(60)
+    #expect(s.tick().first?.note?.hasPrefix("invalid scenario; no job") == true)
+    try FileManager.default.removeItem(at: f.scenario)
+    clock.advance(60)
+    #expect(s.tick().first?.note?.hasPrefix("cannot read") == true)
+    #expect(try f.jobs().isEmpty)
+  }
+
+  @Test func pausedSchedulesDoNotFireAndResumeWithoutCatchUp() throws {
+    let f = try ScheduleFixture()
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, now: t0)
+    let s = Scheduler(store: f.store, clock: clock.read)
+    _ = try f.store.setPaused("s", true, now: clock.read())
+    clock.advance(600)
+    #expect(s.tick().isEmpty)
+    let resumed = try f.store.setPaused("s", false, now: clock.read())
+    #expect(resumed.nextFireAt > clock.read())
+    #expect(s.tick().isEmpty)
+    clock.advance(60)
+    #expect(s.tick().count == 1)
+  }
+
+  /// A scheduled job takes its schedule's newest plan as its previous plan.
+  @Test func scheduledJobsChainTheirPreviousPlans() throws {
+    let f = try ScheduleFixture()
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, now: t0)
+    let s = Scheduler(store: f.store, clock: clock.read)
+    var planIDs: [Int64] = []
+    for _ in 0..<3 {
+      clock.advance(60)
+      s.tick()
+      let lease = try #require(try f.store.claim(owner: "w", leaseSeconds: 30, now: clock.read()))
+      #expect(lease.options.previousPlanID == planIDs.last)
+      planIDs.append(try #require(try f.store.complete(lease, plan: emptyPlan(), now: clock.read())))
+    }
+    let summaries = try planIDs.map { try f.store.planSummary($0) }
+    #expect(summaries.map(\.previousPlanID) == [nil, planIDs[0], planIDs[1]])
+    #expect(summaries.allSatisfy { $0.scheduleID == 1 })
+  }
+
+  @Test func namesAndCadencesAreChecked() throws {
+    let f = try ScheduleFixture()
+    _ = try f.add("s", every: 60, now: t0)
+    #expect(throws: StoreError.self) { try f.add("s", every: 60, now: t0) }
+    #expect(throws: StoreError.self) {
+      try f.store.addSchedule(ScheduleDefinition(name: "bad name", scenarioPath: "x", intervalSeconds: 60), now: t0)
+    }
+    let cron = try f.store.addSchedule(
+      ScheduleDefinition(name: "weekly", scenarioPath: f.scenario.path, cron: "0 6 * * MON", timeZone: "America/New_York"),
+      now: t0)
+    #expect(cron.nextFireAt > t0)
+    #expect(throws: StoreError(.notFound, "no schedule named 'nope'")) { try f.store.schedule(named: "nope") }
+  }
+}
+
+extension DispatchQueue {
+  static func concurrentPerformCollect<T: Sendable>(_ n: Int, _ body: @Sendable (Int) -> T) -> [T] {
+    let out = Mutex<[Int: T]>([:])
+    concurrentPerform(iterations: n) { i in
+      let v = body(i)
+      out.withLock { $0[i] = v }
+    }
+    return out.withLock { d in (0..<n).compactMap { d[$0] } }
+  }
+}
