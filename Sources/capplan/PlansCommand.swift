@@ -12,7 +12,9 @@ struct PlansCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract:
         "Stored plans, newest first: id, time, scenario, status, EBIT, margin, solve time, previous plan.")
-    @Option(help: ArgumentHelp("Only plans of this schedule (its numeric id).", valueName: "name-or-id"))
+    @Option(
+      help: ArgumentHelp("Only plans of this schedule: its name (capplan schedule) or id.", valueName: "name")
+    )
     var schedule: String?
     @Option(help: "Only plans of this scenario id.") var scenario: String?
     @Option(help: "Only plans with this status (optimal, infeasible, ...).") var status: String?

@@ -150,11 +150,21 @@ struct PlanReviewTests {
     #expect(try ids(["--since", "2999-12-31"]) == [])
     #expect(try ids(["--since", "2999-12-31T23:59:59"]) == [])
 
-    let named = try CLI.run(["plans", "list", "--db", f.db, "--schedule", "weekly-capacity"])
-    #expect(named.status == 2)
+    let missing = try CLI.run(["plans", "list", "--db", f.db, "--schedule", "weekly-capacity"])
+    #expect(missing.status == 2)
     #expect(
-      named.stderr.contains("--schedule weekly-capacity") && named.stderr.contains("numeric id"),
-      "\(named.stderr)")
+      missing.stderr.contains("--schedule weekly-capacity: no schedule of that name (there are none yet)"),
+      "\(missing.stderr)")
+
+    // By name: the schedule's plans only.
+    let weekly = try f.q.store.addSchedule(
+      ScheduleDefinition(
+        name: "weekly-capacity", scenarioPath: f.q.model("seed-bedrock-deal.yaml"), intervalSeconds: 604_800),
+      now: Date())
+    let scheduled = try f.store(seed, scheduleID: weekly.id)
+    #expect(try ids(["--schedule", "weekly-capacity"]) == [Int(scheduled)])
+    let unknown = try CLI.run(["plans", "list", "--db", f.db, "--schedule", "daily"])
+    #expect(unknown.status == 2 && unknown.stderr.contains("schedules: weekly-capacity"), "\(unknown.stderr)")
     let badDate = try CLI.run(["plans", "list", "--db", f.db, "--since", "2026-02-30"])
     #expect(badDate.status != 0 && badDate.stderr.contains("YYYY-MM-DD"), "\(badDate.stderr)")
 

@@ -65,31 +65,24 @@ enum ScenarioOfPlan {
   }
 }
 
-/// `--schedule NAME`: resolved to a schedule id. Schedules are being added to
-/// the store (a `schedules(id, name, ...)` table); until the store can look a
-/// name up, a numeric id is accepted and a name is refused with a clear error.
-/// When the store gains `schedule(named:)`, `lookupByName` is the one place to wire it.
+/// `--schedule NAME`: the schedule of that name (`capplan schedule`), else a
+/// numeric schedule id as given. The one place that turns the option into the
+/// id that `PlanFilter.scheduleID` matches.
 enum ScheduleLookup {
-  nonisolated(unsafe) static var lookupByName: ((String, SQLiteStore) throws -> Int64?)? = nil
-
   static func resolve(_ name: String, in store: SQLiteStore) throws(CommandFailure) -> Int64 {
     let trimmed = name.trimmingCharacters(in: .whitespaces)
-    if let id = Int64(trimmed), id > 0 { return id }
-    guard let lookup = lookupByName else {
-      throw CommandFailure(
-        message:
-          "--schedule \(name): this database has no schedule names yet; pass the schedule's numeric id (--schedule 3)",
-        outcome: .invalidInput)
-    }
     do {
-      guard let id = try lookup(trimmed, store) else {
-        throw CommandFailure(message: "--schedule \(name): no such schedule", outcome: .invalidInput)
-      }
-      return id
-    } catch let failure as CommandFailure {
-      throw failure
+      return try store.schedule(named: trimmed).id
+    } catch let error where error.kind == .notFound {
+      if let id = Int64(trimmed), id > 0 { return id }
+      let known = (try? store.schedules().map(\.name)) ?? []
+      throw CommandFailure(
+        message: "--schedule \(name): no schedule of that name"
+          + (known.isEmpty ? " (there are none yet)" : "; schedules: \(known.joined(separator: ", "))")
+          + ". A schedule's numeric id is accepted too.",
+        outcome: .invalidInput)
     } catch {
-      throw CommandFailure(message: "--schedule \(name): \(error)", outcome: .error)
+      throw error.failure
     }
   }
 }
