@@ -240,11 +240,15 @@ struct PlanReviewTests {
     #expect(json == plan, "--format json is the stored plan")
   }
 
-  @Test func showSaysWhenTheScenarioIsGone() throws {
+  /// The scenario comes from the text stored with the job; a stored text that
+  /// does not validate, or a --scenario-file that is not the plan's, is said.
+  @Test func showSaysWhenTheScenarioCannotBeUsed() throws {
     let f = try ReviewFixture()
     let id = try f.store(try ReviewFixture.seedPlan(), source: "/nonexistent/scenario.yaml")
     let out = try CLI.run(["plans", "show", "\(id)", "--db", f.db]).stdout
-    #expect(out.contains("commitments not checked") && out.contains("/nonexistent/scenario.yaml"))
+    #expect(out.contains("commitments not checked: the scenario of job"), "\(out)")
+    let other = try CLI.run(["plans", "show", "\(id)", "--db", f.db, "--scenario-file", f.q.model("seed-bedrock-deal.yaml")])
+    #expect(other.stdout.contains("is not the scenario of plan \(id) (SHA-256 differs)"), "\(other.stdout)")
     let missing = try CLI.run(["plans", "show", "999", "--db", f.db])
     #expect(missing.status == 2 && missing.stderr == "capplan: no plan 999\n")
   }

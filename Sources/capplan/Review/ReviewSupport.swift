@@ -40,27 +40,32 @@ struct StoredPlan {
   var bindings: [BindingConstraint] { PlanBindings.derive(plan, scenario: scenario) }
 }
 
-/// The store keeps the scenario text with the job, but its API hands out only
-/// the hash; the job's source file is read back and used when its hash still
-/// matches, so a later edit of the file can never be passed off as the plan's scenario.
+/// The scenario a plan was solved from: the text stored with its job (the
+/// store keeps it, so it always matches the plan's SHA-256), or a file given
+/// with --scenario-file, used only when its hash matches.
 enum ScenarioOfPlan {
   static func find(summary: PlanSummary, store: SQLiteStore, file: String?) -> (ValidScenario?, String?) {
-    var path = file
-    if path == nil {
-      guard let job = try? store.job(summary.jobID) else { return (nil, "job \(summary.jobID) not found") }
-      path = job.source
-    }
-    guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-      return (nil, "scenario file \(path ?? "-") not readable")
-    }
-    if ScenarioHash.sha256(text) != summary.scenarioSHA256 {
-      return (nil, "\(path) changed since the solve (SHA-256 differs)")
+    let text: String
+    let label: String
+    if let file {
+      guard let read = try? String(contentsOfFile: file, encoding: .utf8) else {
+        return (nil, "scenario file \(file) not readable")
+      }
+      if ScenarioHash.sha256(read) != summary.scenarioSHA256 {
+        return (nil, "\(file) is not the scenario of plan \(summary.id) (SHA-256 differs)")
+      }
+      (text, label) = (read, file)
+    } else {
+      guard let stored = try? store.scenarioText(ofJob: summary.jobID) else {
+        return (nil, "job \(summary.jobID) not found")
+      }
+      (text, label) = (stored, "job \(summary.jobID)")
     }
     do {
-      let document = try ScenarioLoader.parse(yaml: text, file: path)
+      let document = try ScenarioLoader.parse(yaml: text, file: label)
       return (try ScenarioValidator.validate(document), nil)
     } catch {
-      return (nil, "\(path) no longer validates")
+      return (nil, "the scenario of \(label) no longer validates")
     }
   }
 }
