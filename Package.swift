@@ -59,12 +59,15 @@ let package = Package(
       name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c",
       linkerSettings: [.linkedLibrary("glpk")]),
     .executableTarget(
-      name: "replan-bench", dependencies: ["CapacityModel", "LinearProgramming"], path: "Benchmarks/replan-bench"),
+      name: "replan-bench", dependencies: ["CapacityModel", "LinearProgramming"],
+      path: "Benchmarks/replan-bench"),
     .executableTarget(
       name: "queue-bench",
       dependencies: ["PlanStore", "CapacityModel", .product(name: "GRDB", package: "GRDB.swift")],
       path: "Benchmarks/queue-bench"),
-    .executableTarget(name: "capacity-bench", dependencies: ["CapacityModel", "LinearProgramming"], path: "Benchmarks/capacity-bench"),
+    .executableTarget(
+      name: "capacity-bench", dependencies: ["CapacityModel", "LinearProgramming"],
+      path: "Benchmarks/capacity-bench"),
     .testTarget(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),

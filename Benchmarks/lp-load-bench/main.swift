@@ -106,15 +106,18 @@ for c in model.constraints {
 var line = "{\"impl\":\"swift\",\"rows\":\(stats.rows),\"cols\":\(stats.columns),\"nonzeros\":\(m * k),"
 line += "\"glpk_nonzeros\":\(stats.nonzeros),\"duplicate_steps\":\(duplicateSteps),\"col_sum\":\(colSum),"
 line += String(format: "\"coef_sum\":%.2f,", coefSum)
-line += String(format: "\"generate_ms\":%.1f,\"load_ms\":%.1f,\"total_ms\":%.1f,\"peak_rss_mb\":%.1f", t1 - t0, t2 - t1, t2 - t0, peakRSSMB())
+line += String(
+  format: "\"generate_ms\":%.1f,\"load_ms\":%.1f,\"total_ms\":%.1f,\"peak_rss_mb\":%.1f", t1 - t0, t2 - t1,
+  t2 - t0, peakRSSMB())
 if solve {
   let s0 = nowMS()
   var options = SolveOptions()
   options.presolve = false
   options.method = .primalSimplex
   let solution = try GLPKSolver().solve(model, options: options)
-  line += String(format: ",\"solve_ms\":%.1f,\"status\":\"%@\",\"objective\":%.6f", nowMS() - s0,
-                 solution.termination.rawValue, solution.objectiveValue ?? .nan)
+  line += String(
+    format: ",\"solve_ms\":%.1f,\"status\":\"%@\",\"objective\":%.6f", nowMS() - s0,
+    solution.termination.rawValue, solution.objectiveValue ?? .nan)
 }
 print(line + "}")
 exit(stats.nonzeros == Int(m * k) ? 0 : 1)

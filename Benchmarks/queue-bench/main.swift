@@ -19,10 +19,12 @@ guard args.count >= 2 else {
 }
 let capplan = args[1]
 let jobs = args.count > 2 ? Int(args[2]) ?? 400 : 400
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
 let seedPath = root.appendingPathComponent("Models/seed-bedrock-deal.yaml").path
 let seed = try String(contentsOfFile: seedPath, encoding: .utf8)
-let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("queue-bench-\(UUID().uuidString)")
+let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+  "queue-bench-\(UUID().uuidString)")
 try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
 defer { try? FileManager.default.removeItem(at: scratch) }
 
@@ -38,7 +40,8 @@ func freshStore(_ name: String) throws -> SQLiteStore {
 }
 
 func submission(_ i: Int) -> JobSubmission {
-  JobSubmission(scenarioID: "seed-bedrock-deal", source: seedPath, scenarioText: seed, idempotencyKey: "bench-\(i)")
+  JobSubmission(
+    scenarioID: "seed-bedrock-deal", source: seedPath, scenarioText: seed, idempotencyKey: "bench-\(i)")
 }
 
 // ---- submit ----
@@ -50,7 +53,8 @@ var config = Configuration()
 config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
 let raw = try DatabasePool(path: scratch.appendingPathComponent("raw.sqlite").path, configuration: config)
 try raw.write { db in
-  try db.execute(sql: "CREATE TABLE jobs (id INTEGER PRIMARY KEY, key TEXT UNIQUE, text TEXT, sha TEXT, created REAL)")
+  try db.execute(
+    sql: "CREATE TABLE jobs (id INTEGER PRIMARY KEY, key TEXT UNIQUE, text TEXT, sha TEXT, created REAL)")
 }
 let rawTime = try seconds {
   for i in 0..<jobs {
@@ -66,7 +70,10 @@ let rawTime = try seconds {
 }
 print("submit: \(jobs) jobs")
 print(String(format: "  capplan store   %8.0f jobs/s", Double(jobs) / submitTime))
-print(String(format: "  bare INSERT     %8.0f jobs/s   (ratio store/bare: %.2fx the time)", Double(jobs) / rawTime, submitTime / rawTime))
+print(
+  String(
+    format: "  bare INSERT     %8.0f jobs/s   (ratio store/bare: %.2fx the time)", Double(jobs) / rawTime,
+    submitTime / rawTime))
 
 // ---- claim to complete, store only ----
 let scenario = try ScenarioValidator.validate(ScenarioLoader.parse(yaml: seed, file: seedPath))
@@ -102,6 +109,7 @@ for workers in [1, 2, 4] {
   let done = try store.plans(filter).count
   print(
     String(
-      format: "  %d worker process%@ (child per solve) %8.1f jobs/s   (%d plans; %.1fx the store-only time)", workers,
+      format: "  %d worker process%@ (child per solve) %8.1f jobs/s   (%d plans; %.1fx the store-only time)",
+      workers,
       workers == 1 ? "  " : "es", Double(jobs) / elapsed, done, elapsed / storeOnly))
 }

@@ -11,7 +11,8 @@ import Foundation
 import LinearProgramming
 
 let args = CommandLine.arguments
-let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+  .deletingLastPathComponent()
 let path = args.count > 1 ? args[1] : root.appendingPathComponent("Models/aws-2026.yaml").path
 let factor = args.count > 2 ? Double(args[2]) ?? 1.05 : 1.05
 let runs = args.count > 3 ? Int(args[3]) ?? 5 : 5
@@ -20,7 +21,8 @@ let method = args.count > 4 ? LPMethod(rawValue: args[4]) ?? .dualPrimalSimplex 
 func scaled(_ s: Series?, _ f: Double) -> Series? {
   switch s {
   case .constant(let v)?: return .constant(v * f)
-  case .byPeriod(let m)?: return .byPeriod(IDMap(m.entries.map { IDMap.Entry(key: $0.key, value: $0.value * f) }))
+  case .byPeriod(let m)?:
+    return .byPeriod(IDMap(m.entries.map { IDMap.Entry(key: $0.key, value: $0.value * f) }))
   case nil: return nil
   }
 }
@@ -70,15 +72,24 @@ func report(_ label: String, _ base: Scenario) throws {
   }
   let c = cold[0]
   let w = warm[0]
-  print("\(label): \(c.solver.rows) rows x \(c.solver.columns) columns (\(c.solver.integerColumns) integer); demand x\(factor)")
-  print(String(format: "  EBIT  A %.1f   B without move cost %.1f   B with move cost %.1f ($M)",
-               a.totals?.ebit ?? .nan, free.totals?.ebit ?? .nan, c.totals?.ebit ?? .nan))
-  print(String(format: "  MW moved A->B  without move cost %.1f   with move cost %.2f $M/MW: %.1f (cost $%.1fM)",
-               moved(a, free), base.stability?.moveCost ?? 0, moved(a, c), c.stability?.moveCost ?? 0))
-  print(String(format: "  re-plan  cold: %d iterations, %d nodes, %.3f s   warm (%@): %d iterations, %d nodes, %.3f s   time ratio warm/cold %.2f",
-               c.solver.iterations, c.solver.nodes, median(cold.map(\.solver.seconds)), w.solver.start,
-               w.solver.iterations, w.solver.nodes, median(warm.map(\.solver.seconds)),
-               median(warm.map(\.solver.seconds)) / median(cold.map(\.solver.seconds))))
+  print(
+    "\(label): \(c.solver.rows) rows x \(c.solver.columns) columns (\(c.solver.integerColumns) integer); demand x\(factor)"
+  )
+  print(
+    String(
+      format: "  EBIT  A %.1f   B without move cost %.1f   B with move cost %.1f ($M)",
+      a.totals?.ebit ?? .nan, free.totals?.ebit ?? .nan, c.totals?.ebit ?? .nan))
+  print(
+    String(
+      format: "  MW moved A->B  without move cost %.1f   with move cost %.2f $M/MW: %.1f (cost $%.1fM)",
+      moved(a, free), base.stability?.moveCost ?? 0, moved(a, c), c.stability?.moveCost ?? 0))
+  print(
+    String(
+      format:
+        "  re-plan  cold: %d iterations, %d nodes, %.3f s   warm (%@): %d iterations, %d nodes, %.3f s   time ratio warm/cold %.2f",
+      c.solver.iterations, c.solver.nodes, median(cold.map(\.solver.seconds)), w.solver.start,
+      w.solver.iterations, w.solver.nodes, median(warm.map(\.solver.seconds)),
+      median(warm.map(\.solver.seconds)) / median(cold.map(\.solver.seconds))))
   let agree = abs((c.objective ?? 0) - (w.objective ?? 1)) <= 1e-6 * max(1, abs(c.objective ?? 1))
   print("  cold and warm objectives agree: \(agree)")
 }

@@ -47,6 +47,10 @@ extension Variable {
   public static func <= (lhs: Variable, rhs: Double) -> LinearConstraint { LinearExpression(lhs) <= rhs }
   public static func >= (lhs: Variable, rhs: Double) -> LinearConstraint { LinearExpression(lhs) >= rhs }
   public static func == (lhs: Variable, rhs: Double) -> LinearConstraint { LinearExpression(lhs) == rhs }
-  public static func <= (lhs: Variable, rhs: LinearExpression) -> LinearConstraint { LinearExpression(lhs) <= rhs }
-  public static func >= (lhs: Variable, rhs: LinearExpression) -> LinearConstraint { LinearExpression(lhs) >= rhs }
+  public static func <= (lhs: Variable, rhs: LinearExpression) -> LinearConstraint {
+    LinearExpression(lhs) <= rhs
+  }
+  public static func >= (lhs: Variable, rhs: LinearExpression) -> LinearConstraint {
+    LinearExpression(lhs) >= rhs
+  }
 }

@@ -154,7 +154,9 @@ extension GLPKSolver {
     for i in 0..<m { text += "i \(i + 1) \(rows[i].description)\n" }
     for j in 0..<n { text += "j \(j + 1) \(start[j].description)\n" }
     text += "e o f\n"
-    let path = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-start-\(UUID().uuidString).sol").path
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "capplan-start-\(UUID().uuidString).sol"
+    ).path
     guard FileManager.default.createFile(atPath: path, contents: Data(text.utf8)) else {
       throw .fileNotWritable(path: path, reason: "cannot stage the starting solution")
     }
@@ -197,7 +199,9 @@ extension GLPKSolver {
       try s.guarded("factorize") { cg_factorize(p, &ret) }
       if ret != 0 { return nil }
     }
-    func finite(_ x: Double) -> Double { x <= -Double.greatestFiniteMagnitude ? -.infinity : x >= Double.greatestFiniteMagnitude ? .infinity : x }
+    func finite(_ x: Double) -> Double {
+      x <= -Double.greatestFiniteMagnitude ? -.infinity : x >= Double.greatestFiniteMagnitude ? .infinity : x
+    }
     let m = Int(glp_get_num_rows(p))
     let n = Int(glp_get_num_cols(p))
     var rhs: [SensitivityRange?] = []

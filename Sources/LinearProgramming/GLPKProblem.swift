@@ -31,7 +31,9 @@ enum GLPKProblem {
     if n > 0 { glp_add_cols(p, Int32(n)) }
     for j in 0..<n {
       let col = Int32(j + 1)
-      if !model.variableNames[j].isEmpty { model.variableNames[j].withCString { glp_set_col_name(p, col, $0) } }
+      if !model.variableNames[j].isEmpty {
+        model.variableNames[j].withCString { glp_set_col_name(p, col, $0) }
+      }
       let lo = model.variableLower[j]
       let up = model.variableUpper[j]
       glp_set_col_bnds(p, col, boundType(lo, up), lo.isFinite ? lo : 0, up.isFinite ? up : 0)
@@ -101,7 +103,8 @@ enum GLPKProblem {
     }
     for j in 1...max(n, 1) where n > 0 {
       let name = glp_get_col_name(p, Int32(j)).map { String(cString: $0) } ?? ""
-      let (lo, up) = bounds(glp_get_col_type(p, Int32(j)), glp_get_col_lb(p, Int32(j)), glp_get_col_ub(p, Int32(j)))
+      let (lo, up) = bounds(
+        glp_get_col_type(p, Int32(j)), glp_get_col_lb(p, Int32(j)), glp_get_col_ub(p, Int32(j)))
       let kind: VariableKind
       switch glp_get_col_kind(p, Int32(j)) {
       case GLP_BV: kind = .binary
@@ -118,7 +121,8 @@ enum GLPKProblem {
     var val = [Double](repeating: 0, count: n + 1)
     for i in 1...max(m, 1) where m > 0 {
       let name = glp_get_row_name(p, Int32(i)).map { String(cString: $0) } ?? ""
-      let (lo, up) = bounds(glp_get_row_type(p, Int32(i)), glp_get_row_lb(p, Int32(i)), glp_get_row_ub(p, Int32(i)))
+      let (lo, up) = bounds(
+        glp_get_row_type(p, Int32(i)), glp_get_row_lb(p, Int32(i)), glp_get_row_ub(p, Int32(i)))
       let len = Int(glp_get_mat_row(p, Int32(i), &ind, &val))
       var expr = LinearExpression()
       expr.terms.reserveCapacity(len)

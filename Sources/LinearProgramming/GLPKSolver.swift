@@ -22,7 +22,8 @@ public struct GLPKSolver: Sendable {
         throw .invalidOption("initial solution has \(x.count) values for \(model.variableCount) variables")
       }
       if let bad = x.firstIndex(where: { !$0.isFinite }) {
-        throw .invalidNumber(location: "initial value of \(model.name(of: Variable(index: bad)))", value: x[bad])
+        throw .invalidNumber(
+          location: "initial value of \(model.name(of: Variable(index: bad)))", value: x[bad])
       }
     }
     var options = options
@@ -59,7 +60,8 @@ public struct GLPKSolver: Sendable {
 
   // MARK: the core, shared with MathProg
 
-  static func solveLoaded(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions) throws(LPError)
+  static func solveLoaded(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions)
+    throws(LPError)
     -> Solution
   {
     let clock = ContinuousClock()
@@ -182,7 +184,8 @@ public struct GLPKSolver: Sendable {
       statistics: SolveStatistics(), log: "", message: message)
   }
 
-  static func solveInterior(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions) throws(LPError)
+  static func solveInterior(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions)
+    throws(LPError)
     -> Solution
   {
     var parm = glp_iptcp()

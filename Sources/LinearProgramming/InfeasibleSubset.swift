@@ -71,7 +71,9 @@ struct DeletionFilter {
       glp_std_basis(p)
       ret = try GLPKSolver.runSimplex(p, session: &s, options: options, basis: nil)
     }
-    guard ret == 0 else { throw .solverFailure("the simplex failed (GLPK code \(ret)) while isolating infeasibility") }
+    guard ret == 0 else {
+      throw .solverFailure("the simplex failed (GLPK code \(ret)) while isolating infeasibility")
+    }
     return glp_get_status(p) == GLP_NOFEAS
   }
 
@@ -92,7 +94,9 @@ struct DeletionFilter {
 
   /// Relaxes `block`; keeps it relaxed if still infeasible, else restores it
   /// and splits it, down to single elements that must stay.
-  mutating func process(_ block: ArraySlice<Element>, keeping kept: inout [Element], session s: inout GLPKSession)
+  mutating func process(
+    _ block: ArraySlice<Element>, keeping kept: inout [Element], session s: inout GLPKSession
+  )
     throws(LPError)
   {
     guard !block.isEmpty else { return }

@@ -27,7 +27,8 @@ public enum LPError: Error, Equatable, Sendable, CustomStringConvertible {
     case .invertedBounds(let loc, let lo, let up):
       return "\(loc) has lower bound \(lo) above its upper bound \(up)"
     case .fractionalIntegerBound(let v, let lo, let up):
-      return "integer variable \(v) has fractional bounds [\(lo), \(up)]; integer bounds must be whole numbers"
+      return
+        "integer variable \(v) has fractional bounds [\(lo), \(up)]; integer bounds must be whole numbers"
     case .invalidName(let kind, let name, let reason):
       return "\(kind) name '\(name.prefix(40))\(name.count > 40 ? "..." : "")' is not usable: \(reason)"
     case .unknownHandle(let s): return s
@@ -57,8 +58,12 @@ extension Model {
       try Self.checkName(variableNames[j], kind: "variable")
       let lo = variableLower[j]
       let up = variableUpper[j]
-      if lo.isNaN || lo == .infinity { throw .invalidNumber(location: "lower bound of \(name(of: v))", value: lo) }
-      if up.isNaN || up == -.infinity { throw .invalidNumber(location: "upper bound of \(name(of: v))", value: up) }
+      if lo.isNaN || lo == .infinity {
+        throw .invalidNumber(location: "lower bound of \(name(of: v))", value: lo)
+      }
+      if up.isNaN || up == -.infinity {
+        throw .invalidNumber(location: "upper bound of \(name(of: v))", value: up)
+      }
       if lo > up { throw .invertedBounds(location: "variable \(name(of: v))", lower: lo, upper: up) }
       if variableKinds[j] != .continuous,
         (lo.isFinite && lo.rounded() != lo) || (up.isFinite && up.rounded() != up)
@@ -76,14 +81,19 @@ extension Model {
       try Self.checkName(constraintNames[i], kind: "constraint")
       let lo = constraintLower[i]
       let up = constraintUpper[i]
-      if lo.isNaN || lo == .infinity { throw .invalidNumber(location: "lower bound of \(name(of: c))", value: lo) }
-      if up.isNaN || up == -.infinity { throw .invalidNumber(location: "upper bound of \(name(of: c))", value: up) }
+      if lo.isNaN || lo == .infinity {
+        throw .invalidNumber(location: "lower bound of \(name(of: c))", value: lo)
+      }
+      if up.isNaN || up == -.infinity {
+        throw .invalidNumber(location: "upper bound of \(name(of: c))", value: up)
+      }
       if lo > up { throw .invertedBounds(location: "constraint \(name(of: c))", lower: lo, upper: up) }
       for k in rowStart[i]..<rowStart[i + 1] {
         let a = entryValue[k]
         let col = Int(entryColumn[k])
         if col < 0 || col >= variableCount {
-          throw .unknownHandle("constraint \(name(of: c)) uses variable #\(col), which this model does not have")
+          throw .unknownHandle(
+            "constraint \(name(of: c)) uses variable #\(col), which this model does not have")
         }
         if !a.isFinite {
           throw .invalidNumber(

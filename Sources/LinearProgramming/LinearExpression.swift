@@ -101,8 +101,12 @@ public struct LinearExpression: Sendable {
   }
   public static func + (lhs: Double, rhs: LinearExpression) -> LinearExpression { rhs + lhs }
   public static func - (lhs: Double, rhs: LinearExpression) -> LinearExpression { -rhs + lhs }
-  public static func + (lhs: Variable, rhs: LinearExpression) -> LinearExpression { LinearExpression(lhs) + rhs }
-  public static func - (lhs: Variable, rhs: LinearExpression) -> LinearExpression { LinearExpression(lhs) - rhs }
+  public static func + (lhs: Variable, rhs: LinearExpression) -> LinearExpression {
+    LinearExpression(lhs) + rhs
+  }
+  public static func - (lhs: Variable, rhs: LinearExpression) -> LinearExpression {
+    LinearExpression(lhs) - rhs
+  }
 
   public static prefix func - (e: LinearExpression) -> LinearExpression { e * -1 }
 

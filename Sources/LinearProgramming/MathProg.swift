@@ -25,10 +25,12 @@ public enum MathProg {
     try process(modelPath: modelPath, dataPath: dataPath, options: SolveOptions(), solve: false).model
   }
 
-  static func process(modelPath: String, dataPath: String?, options: SolveOptions, solve: Bool) throws(LPError)
+  static func process(modelPath: String, dataPath: String?, options: SolveOptions, solve: Bool)
+    throws(LPError)
     -> MathProgRun
   {
-    for path in [modelPath] + (dataPath.map { [$0] } ?? []) where !FileManager.default.isReadableFile(atPath: path) {
+    for path in [modelPath] + (dataPath.map { [$0] } ?? [])
+    where !FileManager.default.isReadableFile(atPath: path) {
       throw .fileNotReadable(path: path, reason: "no such file or not readable")
     }
     try options.validate()
@@ -37,7 +39,9 @@ public enum MathProg {
     defer { try? FileManager.default.removeItem(atPath: outputPath) }
     let (model, solution) = try withGLPKSession(captureLog: options.captureLog, logLevel: options.logLevel) {
       (s: inout GLPKSession) throws(LPError) -> (Model, Solution?) in
-      guard let tran = glp_mpl_alloc_wksp() else { throw .mathProgError(stage: "starting", detail: "GLPK could not allocate a workspace") }
+      guard let tran = glp_mpl_alloc_wksp() else {
+        throw .mathProgError(stage: "starting", detail: "GLPK could not allocate a workspace")
+      }
       defer { if !s.poisoned { glp_mpl_free_wksp(tran) } }
       var ret: Int32 = 0
       try s.guarded("MathProg") { cg_mpl_read_model(tran, modelPath, dataPath == nil ? 0 : 1, &ret) }
@@ -65,8 +69,10 @@ public enum MathProg {
     // glp_mpl_free_wksp has closed the output file by now.
     let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
     let placeholder = Solution(
-      termination: .error, hasFeasibleSolution: false, isMIP: model.isMIP, objectiveValue: nil, bestBound: nil,
-      relativeGap: nil, values: [], rowActivities: [], duals: nil, reducedCosts: nil, basis: nil, ranging: nil,
+      termination: .error, hasFeasibleSolution: false, isMIP: model.isMIP, objectiveValue: nil,
+      bestBound: nil,
+      relativeGap: nil, values: [], rowActivities: [], duals: nil, reducedCosts: nil, basis: nil,
+      ranging: nil,
       statistics: SolveStatistics(), log: "", message: "not solved")
     return MathProgRun(model: model, solution: solution ?? placeholder, output: output)
   }

@@ -198,7 +198,8 @@ public struct Model: Sendable {
     let merged = LinearExpression.merge(terms)
     let start = rowStart[c.index]
     let end = rowStart[c.index + 1]
-    entryColumn.replaceSubrange(start..<end, with: merged.map { Int32(truncatingIfNeeded: $0.variable.index) })
+    entryColumn.replaceSubrange(
+      start..<end, with: merged.map { Int32(truncatingIfNeeded: $0.variable.index) })
     entryValue.replaceSubrange(start..<end, with: merged.map(\.coefficient))
     let delta = merged.count - (end - start)
     if delta != 0 {
@@ -239,7 +240,8 @@ public struct Model: Sendable {
       if !v.isFinite || !within(v, variableLower[j], variableUpper[j]) { return false }
       if variableKinds[j] != .continuous, abs(v - v.rounded()) > tolerance { return false }
     }
-    for (i, a) in rowActivities(at: values).enumerated() where !within(a, constraintLower[i], constraintUpper[i]) {
+    for (i, a) in rowActivities(at: values).enumerated()
+    where !within(a, constraintLower[i], constraintUpper[i]) {
       return false
     }
     return true

@@ -39,7 +39,8 @@ struct ModelFileText {
       for (i, line) in lines.enumerated() {
         let t = line.trimmingCharacters(in: .whitespaces)
         if t.hasPrefix("\\* constant term = "), t.hasSuffix("*\\"),
-          let c = Double(t.dropFirst("\\* constant term = ".count).dropLast(2).trimmingCharacters(in: .whitespaces))
+          let c = Double(
+            t.dropFirst("\\* constant term = ".count).dropLast(2).trimmingCharacters(in: .whitespaces))
         {
           out.constant = c
           lines[i] = ""

@@ -29,17 +29,23 @@ extension Model {
   /// file that is not fixed MPS is tried again as free MPS. An MPS `OBJSENSE`
   /// section and the LP objective-constant comment that `write` adds are honoured.
   public static func read(contentsOf path: String, format: ModelFileFormat) throws(LPError) -> Model {
-    guard format != .mathProg else { throw .invalidOption("MathProg models are read with MathProg.translate") }
+    guard format != .mathProg else {
+      throw .invalidOption("MathProg models are read with MathProg.translate")
+    }
     guard FileManager.default.isReadableFile(atPath: path) else {
       throw .fileNotReadable(
-        path: path, reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
+        path: path,
+        reason: FileManager.default.fileExists(atPath: path) ? "permission denied" : "no such file")
     }
     let raw = Gzip.isCompressed(path) ? Gzip.read(path) : FileManager.default.contents(atPath: path)
-    guard let raw else { throw .fileNotReadable(path: path, reason: "the file could not be read or decompressed") }
+    guard let raw else {
+      throw .fileNotReadable(path: path, reason: "the file could not be read or decompressed")
+    }
     let prepared = ModelFileText.preparing(String(decoding: raw, as: UTF8.self), format: format)
     var glpkPath = path
     if prepared.sense != nil || prepared.constant != nil {
-      glpkPath = FileManager.default.temporaryDirectory
+      glpkPath =
+        FileManager.default.temporaryDirectory
         .appendingPathComponent("capplan-read-\(UUID().uuidString).\(format.rawValue)").path
       guard FileManager.default.createFile(atPath: glpkPath, contents: Data(prepared.text.utf8)) else {
         throw .fileNotWritable(path: glpkPath, reason: "cannot stage the model for GLPK")
@@ -106,6 +112,8 @@ extension Model {
         ok = false
       }
     }
-    if !ok { throw .fileNotWritable(path: path, reason: "cannot create the file (missing folder or no permission?)") }
+    if !ok {
+      throw .fileNotWritable(path: path, reason: "cannot create the file (missing folder or no permission?)")
+    }
   }
 }

@@ -61,7 +61,8 @@ final class ChildProcess: Sendable {
         process.waitUntilExit()
         continuation.resume(
           returning: Outcome(
-            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal, stdout: out,
+            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+            stdout: out,
             stderr: err))
       }
     }

@@ -32,7 +32,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     "@yearly": "0 0 1 1 *", "@annually": "0 0 1 1 *", "@monthly": "0 0 1 * *", "@weekly": "0 0 * * 0",
     "@daily": "0 0 * * *", "@midnight": "0 0 * * *", "@hourly": "0 * * * *",
   ]
-  static let monthNames = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+  static let monthNames = [
+    "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC",
+  ]
   static let dayNames = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"]
 
   public init(_ text: String) throws(ParseError) {
@@ -40,7 +42,10 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     let expanded = Self.macros[source.lowercased()] ?? source
     let fields = expanded.split(whereSeparator: { $0 == " " || $0 == "\t" }).map(String.init)
     guard fields.count == 5 else {
-      throw ParseError(message: "'\(text)' has \(fields.count) fields; a cron expression has 5: minute hour day-of-month month day-of-week")
+      throw ParseError(
+        message:
+          "'\(text)' has \(fields.count) fields; a cron expression has 5: minute hour day-of-month month day-of-week"
+      )
     }
     minutes = try Self.field(fields[0], name: "minute", range: 0...59, names: [:]).sorted()
     hours = try Self.field(fields[1], name: "hour", range: 0...23, names: [:]).sorted()
@@ -48,32 +53,44 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     let monthMap = Dictionary(uniqueKeysWithValues: Self.monthNames.enumerated().map { ($1, $0 + 1) })
     months = try Self.field(fields[3], name: "month", range: 1...12, names: monthMap)
     let dayMap = Dictionary(uniqueKeysWithValues: Self.dayNames.enumerated().map { ($1, $0) })
-    daysOfWeek = Set(try Self.field(fields[4], name: "day of week", range: 0...7, names: dayMap).map { $0 % 7 })
+    daysOfWeek = Set(
+      try Self.field(fields[4], name: "day of week", range: 0...7, names: dayMap).map { $0 % 7 })
     dayOfMonthRestricted = !fields[2].hasPrefix("*")
     dayOfWeekRestricted = !fields[4].hasPrefix("*")
     // A day of month no listed month has (31 in February only) never fires.
-    let longest = months.map { [1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31][$0] ?? 31 }.max() ?? 31
+    let longest =
+      months.map {
+        [1: 31, 2: 29, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31][$0] ?? 31
+      }.max() ?? 31
     if dayOfMonthRestricted && !dayOfWeekRestricted && (daysOfMonth.min() ?? 1) > longest {
       throw ParseError(message: "'\(text)' never fires: no chosen month has day \(daysOfMonth.min() ?? 0)")
     }
   }
 
-  static func field(_ text: String, name: String, range: ClosedRange<Int>, names: [String: Int]) throws(ParseError)
+  static func field(_ text: String, name: String, range: ClosedRange<Int>, names: [String: Int])
+    throws(ParseError)
     -> Set<Int>
   {
     func number(_ s: Substring) throws(ParseError) -> Int {
       if let n = Int(s), range.contains(n) { return n }
       if let n = names[s.uppercased()] { return n }
-      throw ParseError(message: "\(name) '\(s)' is not in \(range.lowerBound)-\(range.upperBound)\(names.isEmpty ? "" : " or a name")")
+      throw ParseError(
+        message:
+          "\(name) '\(s)' is not in \(range.lowerBound)-\(range.upperBound)\(names.isEmpty ? "" : " or a name")"
+      )
     }
     var values = Set<Int>()
     for part in text.split(separator: ",", omittingEmptySubsequences: false) {
       guard !part.isEmpty else { throw ParseError(message: "\(name) field '\(text)' has an empty list item") }
       let pieces = part.split(separator: "/", omittingEmptySubsequences: false)
-      guard pieces.count <= 2 else { throw ParseError(message: "\(name) field '\(part)' has more than one '/'") }
+      guard pieces.count <= 2 else {
+        throw ParseError(message: "\(name) field '\(part)' has more than one '/'")
+      }
       var step = 1
       if pieces.count == 2 {
-        guard let s = Int(pieces[1]), s > 0 else { throw ParseError(message: "\(name) step '\(pieces[1])' must be a positive number") }
+        guard let s = Int(pieces[1]), s > 0 else {
+          throw ParseError(message: "\(name) step '\(pieces[1])' must be a positive number")
+        }
         step = s
       }
       var low = range.lowerBound
@@ -93,7 +110,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
   }
 
   func matchesDay(_ c: DateComponents) -> Bool {
-    guard let month = c.month, months.contains(month), let day = c.day, let weekday = c.weekday else { return false }
+    guard let month = c.month, months.contains(month), let day = c.day, let weekday = c.weekday else {
+      return false
+    }
     let dom = daysOfMonth.contains(day)
     let dow = daysOfWeek.contains(weekday - 1)  // Calendar: 1 = Sunday
     switch (dayOfMonthRestricted, dayOfWeekRestricted) {
@@ -115,7 +134,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         for hour in hours {
           for minute in minutes {
             var wanted = DateComponents()
-            (wanted.year, wanted.month, wanted.day, wanted.hour, wanted.minute) = (c.year, c.month, c.day, hour, minute)
+            (wanted.year, wanted.month, wanted.day, wanted.hour, wanted.minute) = (
+              c.year, c.month, c.day, hour, minute
+            )
             // In a DST gap Calendar moves the time forward by the gap's length.
             guard let candidate = calendar.date(from: wanted), candidate > date else { continue }
             return candidate

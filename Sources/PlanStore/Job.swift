@@ -27,7 +27,8 @@ public struct JobOptions: Codable, Sendable, Equatable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case timeLimitSeconds = "time_limit_seconds", relativeGap = "relative_gap", memoryLimitMB = "memory_limit_mb"
+    case timeLimitSeconds = "time_limit_seconds", relativeGap = "relative_gap", memoryLimitMB =
+      "memory_limit_mb"
     case previousPlanID = "previous_plan_id"
   }
 }
@@ -46,7 +47,8 @@ public struct JobSubmission: Sendable {
   public var scheduleID: Int64?
 
   public init(
-    scenarioID: String, source: String, scenarioText: String, options: JobOptions = JobOptions(), priority: Int = 0,
+    scenarioID: String, source: String, scenarioText: String, options: JobOptions = JobOptions(),
+    priority: Int = 0,
     idempotencyKey: String? = nil, maxAttempts: Int = 3, scheduleID: Int64? = nil
   ) {
     self.scenarioID = scenarioID

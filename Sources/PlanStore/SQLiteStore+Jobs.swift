@@ -18,7 +18,8 @@ extension SQLiteStore {
       id: row["id"], state: state, scenarioID: row["scenario_id"], source: row["source"],
       scenarioSHA256: row["scenario_sha256"], options: options, priority: row["priority"],
       idempotencyKey: row["idempotency_key"], attempt: row["attempt"], failures: row["failures"],
-      maxAttempts: row["max_attempts"], runAfter: Date(unix: row["run_after"]), leaseOwner: row["lease_owner"],
+      maxAttempts: row["max_attempts"], runAfter: Date(unix: row["run_after"]),
+      leaseOwner: row["lease_owner"],
       leaseExpiresAt: (row["lease_expires_at"] as Double?).map(Date.init(unix:)),
       cancelRequested: row["cancel_requested"], lastError: row["last_error"], planID: row["plan_id"],
       scheduleID: row["schedule_id"], createdAt: Date(unix: row["created_at"]),
@@ -27,7 +28,8 @@ extension SQLiteStore {
   }
 
   static func fetchJob(_ db: Database, _ id: Int64) throws -> Job {
-    guard let row = try Row.fetchOne(db, sql: "SELECT \(jobColumns) FROM jobs WHERE id = ?", arguments: [id]) else {
+    guard let row = try Row.fetchOne(db, sql: "SELECT \(jobColumns) FROM jobs WHERE id = ?", arguments: [id])
+    else {
       throw StoreError(.notFound, "no job \(id)")
     }
     return try job(from: row)
@@ -43,7 +45,8 @@ extension SQLiteStore {
     }
     return try writeImmediate { db in
       if let key = s.idempotencyKey,
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM jobs WHERE idempotency_key = ?", arguments: [key])
+        let id = try Int64.fetchOne(
+          db, sql: "SELECT id FROM jobs WHERE idempotency_key = ?", arguments: [key])
       {
         return (try Self.fetchJob(db, id), false)
       }
@@ -67,7 +70,9 @@ extension SQLiteStore {
 
   public func scenarioText(ofJob id: Int64) throws(StoreError) -> String {
     try read { db in
-      guard let text = try String.fetchOne(db, sql: "SELECT scenario_text FROM jobs WHERE id = ?", arguments: [id])
+      guard
+        let text = try String.fetchOne(
+          db, sql: "SELECT scenario_text FROM jobs WHERE id = ?", arguments: [id])
       else { throw StoreError(.notFound, "no job \(id)") }
       return text
     }
@@ -93,7 +98,8 @@ extension SQLiteStore {
       switch job.state {
       case .queued:
         try db.execute(
-          sql: "UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = 'cancelled before it ran' WHERE id = ?",
+          sql:
+            "UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = 'cancelled before it ran' WHERE id = ?",
           arguments: [now.unix, id])
       case .running:
         try db.execute(sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", arguments: [id])

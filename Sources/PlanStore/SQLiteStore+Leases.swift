@@ -9,7 +9,8 @@ extension SQLiteStore {
       guard
         let id = try Int64.fetchOne(
           db,
-          sql: "SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY priority DESC, id LIMIT 1",
+          sql:
+            "SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY priority DESC, id LIMIT 1",
           arguments: [now.unix])
       else { return nil }
       try db.execute(
@@ -21,7 +22,8 @@ extension SQLiteStore {
         arguments: [owner, now.unix + leaseSeconds, now.unix, id])
       guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT attempt, scenario_text, options, schedule_id FROM jobs WHERE id = ?", arguments: [id])
+          db, sql: "SELECT attempt, scenario_text, options, schedule_id FROM jobs WHERE id = ?",
+          arguments: [id])
       else { return nil }
       var options = try JSONDecoder().decode(JobOptions.self, from: Data((row["options"] as String).utf8))
       // A scheduled job stays close to its schedule's newest plan, looked up now
@@ -43,11 +45,14 @@ extension SQLiteStore {
       }
       var previous: Data?
       if let planID = options.previousPlanID {
-        previous = try String.fetchOne(db, sql: "SELECT plan_json FROM plans WHERE id = ?", arguments: [planID])
-          .map { Data($0.utf8) }
+        previous = try String.fetchOne(
+          db, sql: "SELECT plan_json FROM plans WHERE id = ?", arguments: [planID]
+        )
+        .map { Data($0.utf8) }
       }
       return Lease(
-        jobID: id, attempt: row["attempt"], owner: owner, scenarioText: row["scenario_text"], options: options,
+        jobID: id, attempt: row["attempt"], owner: owner, scenarioText: row["scenario_text"],
+        options: options,
         previousPlanJSON: previous)
     }
   }
@@ -87,7 +92,8 @@ extension SQLiteStore {
       arguments: [lease.jobID, lease.attempt, lease.owner]) ?? false
   }
 
-  public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult {
+  public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
+  {
     try writeImmediate { db in
       try db.execute(
         sql: """
@@ -96,7 +102,8 @@ extension SQLiteStore {
           """,
         arguments: [now.unix + leaseSeconds, lease.jobID, lease.attempt, lease.owner])
       guard db.changesCount > 0 else { return .lost }
-      let cancel = try Bool.fetchOne(db, sql: "SELECT cancel_requested FROM jobs WHERE id = ?", arguments: [lease.jobID])
+      let cancel = try Bool.fetchOne(
+        db, sql: "SELECT cancel_requested FROM jobs WHERE id = ?", arguments: [lease.jobID])
       return .held(cancelRequested: cancel ?? false)
     }
   }
@@ -123,7 +130,8 @@ extension SQLiteStore {
     }
   }
 
-  public func fail(_ lease: Lease, reason: String, retryable: Bool, retryAfter: Double, now: Date) throws(StoreError)
+  public func fail(_ lease: Lease, reason: String, retryable: Bool, retryAfter: Double, now: Date)
+    throws(StoreError)
     -> JobState?
   {
     try writeImmediate { db -> JobState? in

@@ -5,7 +5,9 @@ import GRDB
 extension SQLiteStore {
   /// Stores the plan's JSON and its allocations, per-period financials and
   /// marginal values in tables of their own, for SQL.
-  static func insertPlan(_ db: Database, _ plan: Plan, json: String, job: Job, attempt: Int, now: Date) throws -> Int64 {
+  static func insertPlan(_ db: Database, _ plan: Plan, json: String, job: Job, attempt: Int, now: Date) throws
+    -> Int64
+  {
     let solver = String(decoding: try JSONEncoder().encode(plan.solver), as: UTF8.self)
     try db.execute(
       sql: """
@@ -20,7 +22,9 @@ extension SQLiteStore {
       ])
     let id = db.lastInsertedRowID
     let allocation = try db.makeStatement(
-      sql: "INSERT INTO plan_allocations (plan_id, offering, hardware, site, period, mw) VALUES (?, ?, ?, ?, ?, ?)")
+      sql:
+        "INSERT INTO plan_allocations (plan_id, offering, hardware, site, period, mw) VALUES (?, ?, ?, ?, ?, ?)"
+    )
     for a in plan.allocations {
       try allocation.execute(arguments: [id, a.offering, a.hardware, a.site, a.period, a.mw])
     }
@@ -30,10 +34,14 @@ extension SQLiteStore {
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     for p in plan.periods {
-      try period.execute(arguments: [id, p.id, p.years, p.revenue, p.opex, p.depreciation, p.fixed, p.ebit, p.ebitMargin])
+      try period.execute(arguments: [
+        id, p.id, p.years, p.revenue, p.opex, p.depreciation, p.fixed, p.ebit, p.ebitMargin,
+      ])
     }
     let marginal = try db.makeStatement(
-      sql: "INSERT INTO plan_marginals (plan_id, kind, subject, period, value, binding) VALUES (?, ?, ?, ?, ?, ?)")
+      sql:
+        "INSERT INTO plan_marginals (plan_id, kind, subject, period, value, binding) VALUES (?, ?, ?, ?, ?, ?)"
+    )
     for p in plan.marginals.power {
       try marginal.execute(arguments: [id, "power", p.site, p.period, p.value, p.usedMw >= p.limitMw - 1e-6])
     }
@@ -51,14 +59,18 @@ extension SQLiteStore {
   static func summary(from row: Row) -> PlanSummary {
     PlanSummary(
       id: row["id"], jobID: row["job_id"], attempt: row["attempt"], scenarioID: row["scenario_id"],
-      scenarioSHA256: row["scenario_sha256"], status: row["status"], objective: row["objective"], ebit: row["ebit"],
+      scenarioSHA256: row["scenario_sha256"], status: row["status"], objective: row["objective"],
+      ebit: row["ebit"],
       revenue: row["revenue"], ebitMargin: row["ebit_margin"], solveSeconds: row["solve_seconds"],
-      previousPlanID: row["previous_plan_id"], scheduleID: row["schedule_id"], createdAt: Date(unix: row["created_at"]))
+      previousPlanID: row["previous_plan_id"], scheduleID: row["schedule_id"],
+      createdAt: Date(unix: row["created_at"]))
   }
 
   public func plan(_ id: Int64) throws(StoreError) -> Plan {
     let json = try read { db in
-      guard let json = try String.fetchOne(db, sql: "SELECT plan_json FROM plans WHERE id = ?", arguments: [id]) else {
+      guard
+        let json = try String.fetchOne(db, sql: "SELECT plan_json FROM plans WHERE id = ?", arguments: [id])
+      else {
         throw StoreError(.notFound, "no plan \(id)")
       }
       return json
@@ -72,7 +84,9 @@ extension SQLiteStore {
 
   public func planSummary(_ id: Int64) throws(StoreError) -> PlanSummary {
     try read { db in
-      guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.summaryColumns) FROM plans WHERE id = ?", arguments: [id])
+      guard
+        let row = try Row.fetchOne(
+          db, sql: "SELECT \(Self.summaryColumns) FROM plans WHERE id = ?", arguments: [id])
       else { throw StoreError(.notFound, "no plan \(id)") }
       return Self.summary(from: row)
     }

@@ -32,13 +32,15 @@ extension SQLiteStore: ScheduleStore {
     return Schedule(
       id: row["id"], name: row["name"], scenarioPath: row["scenario_path"], cron: row["cron"],
       intervalSeconds: row["interval_seconds"], timeZone: row["time_zone"], options: options,
-      skipUnchanged: row["skip_unchanged"], paused: row["paused"], nextFireAt: Date(unix: row["next_fire_at"]),
+      skipUnchanged: row["skip_unchanged"], paused: row["paused"],
+      nextFireAt: Date(unix: row["next_fire_at"]),
       lastFiredAt: (row["last_fired_at"] as Double?).map(Date.init(unix:)), lastNote: row["last_note"],
       createdAt: Date(unix: row["created_at"]))
   }
 
   static func fetchSchedule(_ db: Database, name: String) throws -> Schedule {
-    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM schedules WHERE name = ?", arguments: [name]) else {
+    guard let row = try Row.fetchOne(db, sql: "SELECT * FROM schedules WHERE name = ?", arguments: [name])
+    else {
       throw StoreError(.notFound, "no schedule named '\(name)'")
     }
     return try schedule(from: row)
@@ -50,7 +52,8 @@ extension SQLiteStore: ScheduleStore {
     }
     var probe = Schedule(
       id: 0, name: d.name, scenarioPath: d.scenarioPath, cron: d.cron, intervalSeconds: d.intervalSeconds,
-      timeZone: d.timeZone, options: d.options, skipUnchanged: d.skipUnchanged, paused: false, nextFireAt: now,
+      timeZone: d.timeZone, options: d.options, skipUnchanged: d.skipUnchanged, paused: false,
+      nextFireAt: now,
       lastFiredAt: nil, lastNote: nil, createdAt: now)
     guard let first = try probe.cadence().next(after: now) else {
       throw StoreError(.invalid, "schedule \(d.name) never fires")
@@ -68,7 +71,8 @@ extension SQLiteStore: ScheduleStore {
           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
-          d.name, d.scenarioPath, d.cron, d.intervalSeconds, d.timeZone, options, d.skipUnchanged, first.unix, now.unix,
+          d.name, d.scenarioPath, d.cron, d.intervalSeconds, d.timeZone, options, d.skipUnchanged, first.unix,
+          now.unix,
         ])
       return try Self.fetchSchedule(db, name: d.name)
     }
@@ -79,7 +83,9 @@ extension SQLiteStore: ScheduleStore {
   }
 
   public func schedules() throws(StoreError) -> [Schedule] {
-    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM schedules ORDER BY name").map(Self.schedule(from:)) }
+    try read { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM schedules ORDER BY name").map(Self.schedule(from:))
+    }
   }
 
   public func setPaused(_ name: String, _ paused: Bool, now: Date) throws(StoreError) -> Schedule {
@@ -89,7 +95,8 @@ extension SQLiteStore: ScheduleStore {
       // Resuming does not fire for the paused time: the next fire is in the future.
       if !paused, s.paused, next <= now, let upcoming = try s.cadence().next(after: now) { next = upcoming }
       try db.execute(
-        sql: "UPDATE schedules SET paused = ?, next_fire_at = ? WHERE id = ?", arguments: [paused, next.unix, s.id])
+        sql: "UPDATE schedules SET paused = ?, next_fire_at = ? WHERE id = ?",
+        arguments: [paused, next.unix, s.id])
       return try Self.fetchSchedule(db, name: name)
     }
   }
@@ -110,10 +117,13 @@ extension SQLiteStore: ScheduleStore {
     }
   }
 
-  public func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?) throws(StoreError) -> Bool {
+  public func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?)
+    throws(StoreError) -> Bool
+  {
     try writeImmediate { db in
       try db.execute(
-        sql: "UPDATE schedules SET next_fire_at = ?, last_fired_at = ?, last_note = ? WHERE id = ? AND next_fire_at = ?",
+        sql:
+          "UPDATE schedules SET next_fire_at = ?, last_fired_at = ?, last_note = ? WHERE id = ? AND next_fire_at = ?",
         arguments: [next.unix, firedAt.unix, note, id, due.unix])
       return db.changesCount > 0
     }

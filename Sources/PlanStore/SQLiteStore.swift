@@ -14,9 +14,12 @@ public final class SQLiteStore: JobStore {
 
   /// The database named by `CAPPLAN_DB`, else `$XDG_DATA_HOME/capplan/capplan.sqlite`
   /// (by default `~/.local/share/capplan/capplan.sqlite`).
-  public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+  public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment)
+    -> String
+  {
     if let db = environment["CAPPLAN_DB"], !db.isEmpty { return db }
-    let data = environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
+    let data =
+      environment["XDG_DATA_HOME"].flatMap { $0.isEmpty ? nil : $0 }
       ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.local/share")
     return data + "/capplan/capplan.sqlite"
   }

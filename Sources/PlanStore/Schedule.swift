@@ -59,14 +59,18 @@ public struct Schedule: Sendable, Equatable, Codable {
 
   public func cadence() throws(StoreError) -> Cadence {
     if let cron {
-      guard let zone = TimeZone(identifier: timeZone) else { throw StoreError(.invalid, "unknown time zone '\(timeZone)'") }
+      guard let zone = TimeZone(identifier: timeZone) else {
+        throw StoreError(.invalid, "unknown time zone '\(timeZone)'")
+      }
       do {
         return .cron(try CronExpression(cron), timeZone: zone)
       } catch {
         throw StoreError(.invalid, "schedule \(name): \(error.message)")
       }
     }
-    guard let intervalSeconds, intervalSeconds > 0 else { throw StoreError(.invalid, "schedule \(name) has no cadence") }
+    guard let intervalSeconds, intervalSeconds > 0 else {
+      throw StoreError(.invalid, "schedule \(name) has no cadence")
+    }
     return .interval(seconds: intervalSeconds, anchor: createdAt)
   }
 }
@@ -82,7 +86,8 @@ public struct ScheduleDefinition: Sendable {
   public var skipUnchanged: Bool
 
   public init(
-    name: String, scenarioPath: String, cron: String? = nil, intervalSeconds: Double? = nil, timeZone: String = "UTC",
+    name: String, scenarioPath: String, cron: String? = nil, intervalSeconds: Double? = nil,
+    timeZone: String = "UTC",
     options: JobOptions = JobOptions(), skipUnchanged: Bool = false
   ) {
     self.name = name
@@ -106,7 +111,8 @@ public protocol ScheduleStore: JobStore {
   func dueSchedules(now: Date) throws(StoreError) -> [Schedule]
   /// Moves the next fire time from `due` to `next`, unless another process did
   /// first. Records `note` (nil clears it). Returns whether this call moved it.
-  func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?) throws(StoreError) -> Bool
+  func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?) throws(StoreError)
+    -> Bool
   /// The SHA-256 of the newest job of the schedule that is queued, running or succeeded.
   func lastScenarioSHA256(schedule id: Int64) throws(StoreError) -> String?
 }

@@ -45,7 +45,9 @@ public final class Scheduler: Sendable {
       do {
         let fire = try self.fire(schedule, due: schedule.nextFireAt, now: now)
         let next = try schedule.cadence().next(after: now) ?? now.addingTimeInterval(86400 * 365 * 10)
-        guard try store.advance(schedule.id, from: schedule.nextFireAt, to: next, firedAt: now, note: fire.note) else {
+        guard
+          try store.advance(schedule.id, from: schedule.nextFireAt, to: next, firedAt: now, note: fire.note)
+        else {
           return nil  // another scheduler handled this due time
         }
         return fire
@@ -61,7 +63,8 @@ public final class Scheduler: Sendable {
     let schedule = try store.schedule(named: name)
     let now = clock()
     let fire = try self.fire(schedule, due: now, now: now)
-    _ = try store.advance(schedule.id, from: schedule.nextFireAt, to: schedule.nextFireAt, firedAt: now, note: fire.note)
+    _ = try store.advance(
+      schedule.id, from: schedule.nextFireAt, to: schedule.nextFireAt, firedAt: now, note: fire.note)
     return fire
   }
 
@@ -77,7 +80,9 @@ public final class Scheduler: Sendable {
       document = try ScenarioLoader.parse(yaml: text, file: schedule.scenarioPath)
       _ = try ScenarioValidator.validate(document)
     } catch {
-      fire.note = "invalid scenario; no job: " + error.description.split(separator: "\n").prefix(3).joined(separator: "; ")
+      fire.note =
+        "invalid scenario; no job: "
+        + error.description.split(separator: "\n").prefix(3).joined(separator: "; ")
       logger.warning("schedule \(schedule.name): \(fire.note ?? "")")
       return fire
     }
@@ -89,7 +94,8 @@ public final class Scheduler: Sendable {
     }
     let submission = JobSubmission(
       scenarioID: document.scenario.scenario, source: schedule.scenarioPath, scenarioText: text,
-      options: schedule.options, idempotencyKey: "schedule:\(schedule.id):\(Int64(due.timeIntervalSince1970 * 1000))",
+      options: schedule.options,
+      idempotencyKey: "schedule:\(schedule.id):\(Int64(due.timeIntervalSince1970 * 1000))",
       scheduleID: schedule.id)
     let (job, created) = try store.submit(submission, now: now)
     fire.jobID = job.id

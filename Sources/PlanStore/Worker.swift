@@ -87,7 +87,8 @@ public final class Worker: Sendable {
     while mode == .running {
       let lease: Lease?
       do {
-        lease = try store.claim(owner: configuration.owner, leaseSeconds: configuration.leaseSeconds, now: clock())
+        lease = try store.claim(
+          owner: configuration.owner, leaseSeconds: configuration.leaseSeconds, now: clock())
       } catch {
         logger.error("claim failed: \(error)")
         lease = nil
@@ -171,7 +172,9 @@ public final class Worker: Sendable {
     finish(lease, outcome: outcome, interruption: interruption.value, timeLimit: payload.timeLimitSeconds)
   }
 
-  func finish(_ lease: Lease, outcome: ChildProcess.Outcome, interruption: Interruption.Reason?, timeLimit: Double?) {
+  func finish(
+    _ lease: Lease, outcome: ChildProcess.Outcome, interruption: Interruption.Reason?, timeLimit: Double?
+  ) {
     let stderrTail = String(decoding: outcome.stderr.suffix(600), as: UTF8.self)
       .trimmingCharacters(in: .whitespacesAndNewlines)
     switch interruption {
@@ -180,14 +183,17 @@ public final class Worker: Sendable {
       logger.info("job \(lease.jobID): cancelled while running")
       return
     case .leaseLost:
-      logger.warning("job \(lease.jobID) attempt \(lease.attempt): lease lost to another worker; result discarded")
+      logger.warning(
+        "job \(lease.jobID) attempt \(lease.attempt): lease lost to another worker; result discarded")
       return
     case .stopping:
       try? store.release(lease, now: clock())
       logger.notice("job \(lease.jobID): released for another worker")
       return
     case .timedOut:
-      record(lease, failure: "the solve ran past its time limit of \(timeLimit ?? 0) s and was killed", retryable: true)
+      record(
+        lease, failure: "the solve ran past its time limit of \(timeLimit ?? 0) s and was killed",
+        retryable: true)
       return
     case nil:
       break
@@ -195,7 +201,8 @@ public final class Worker: Sendable {
     if outcome.signaled {
       record(
         lease,
-        failure: "the solver process died of \(outcome.status.signalName)" + (stderrTail.isEmpty ? "" : ": \(stderrTail)"),
+        failure: "the solver process died of \(outcome.status.signalName)"
+          + (stderrTail.isEmpty ? "" : ": \(stderrTail)"),
         retryable: true)
       return
     }
@@ -204,7 +211,9 @@ public final class Worker: Sendable {
       return
     }
     guard outcome.status == 0 else {
-      record(lease, failure: "the solver process exited with status \(outcome.status): \(stderrTail)", retryable: true)
+      record(
+        lease, failure: "the solver process exited with status \(outcome.status): \(stderrTail)",
+        retryable: true)
       return
     }
     let plan: Plan
@@ -218,7 +227,8 @@ public final class Worker: Sendable {
       if let id = try store.complete(lease, plan: plan, now: clock()) {
         logger.info("job \(lease.jobID) attempt \(lease.attempt): plan \(id) (\(plan.status.rawValue))")
       } else {
-        logger.warning("job \(lease.jobID) attempt \(lease.attempt): fenced off; another attempt owns the job")
+        logger.warning(
+          "job \(lease.jobID) attempt \(lease.attempt): fenced off; another attempt owns the job")
       }
     } catch {
       logger.error("job \(lease.jobID): cannot record the plan: \(error)")
@@ -231,7 +241,9 @@ public final class Worker: Sendable {
       let delay = configuration.backoff.delay(afterFailures: failures + 1)
       let state = try store.fail(lease, reason: reason, retryable: retryable, retryAfter: delay, now: clock())
       switch state {
-      case .queued?: logger.warning("job \(lease.jobID) attempt \(lease.attempt) failed, retry in \(Int(delay)) s: \(reason)")
+      case .queued?:
+        logger.warning(
+          "job \(lease.jobID) attempt \(lease.attempt) failed, retry in \(Int(delay)) s: \(reason)")
       case .failed?: logger.error("job \(lease.jobID) failed: \(reason)")
       default: logger.warning("job \(lease.jobID): failure not recorded (fenced off): \(reason)")
       }

@@ -7,7 +7,8 @@ struct Capplan: AsyncParsableCommand {
 
   static let configuration = CommandConfiguration(
     commandName: "capplan",
-    abstract: "Plan AI capacity: how many MW of each hardware serve each offering, where and when, for the most EBIT.",
+    abstract:
+      "Plan AI capacity: how many MW of each hardware serve each offering, where and when, for the most EBIT.",
     discussion: """
       A scenario file (YAML) describes periods, hardware, sites, offerings and policies; \
       capplan formulates it as an LP/MIP, solves it with GLPK and explains the plan.

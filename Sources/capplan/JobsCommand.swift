@@ -18,7 +18,11 @@ struct JobsCommand: ParsableCommand {
     func run() throws {
       try reportingFailures {
         let jobs = try store.open().jobs(JobFilter(states: state.isEmpty ? nil : state, limit: limit))
-        if format == .json { try JSONOutput.print(jobs) } else { print(JobTables.list(jobs).text, terminator: "") }
+        if format == .json {
+          try JSONOutput.print(jobs)
+        } else {
+          print(JobTables.list(jobs).text, terminator: "")
+        }
       }
     }
   }
@@ -31,7 +35,11 @@ struct JobsCommand: ParsableCommand {
     func run() throws {
       try reportingFailures {
         let job = try store.open().job(id)
-        if format == .json { try JSONOutput.print(job) } else { print(JobTables.detail(job).text, terminator: "") }
+        if format == .json {
+          try JSONOutput.print(job)
+        } else {
+          print(JobTables.detail(job).text, terminator: "")
+        }
       }
     }
   }
@@ -48,7 +56,8 @@ struct JobsCommand: ParsableCommand {
         if format == .json {
           try JSONOutput.print(job)
         } else {
-          print(job.state == .cancelled ? "job \(id) cancelled" : "job \(id) is running; its worker will stop it")
+          print(
+            job.state == .cancelled ? "job \(id) cancelled" : "job \(id) is running; its worker will stop it")
         }
       }
     }
@@ -86,7 +95,9 @@ enum JobTables {
 
   static func detail(_ j: Job) -> Table {
     var t = Table("Job \(j.id)", columns: ["field", "value"], firstNumeric: 2)
-    t.add(["state", j.state.rawValue + (j.cancelRequested && j.state == .running ? " (cancel requested)" : "")])
+    t.add([
+      "state", j.state.rawValue + (j.cancelRequested && j.state == .running ? " (cancel requested)" : ""),
+    ])
     t.add(["scenario", "\(j.scenarioID) from \(j.source)"])
     t.add(["scenario sha256", j.scenarioSHA256])
     t.add(["priority", "\(j.priority)"])

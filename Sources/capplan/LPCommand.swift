@@ -50,7 +50,9 @@ struct LPCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
+    if let t = timeLimit, !(t > 0 && t.isFinite) {
+      throw ValidationError("--time-limit must be a positive number of seconds")
+    }
     if let g = gap, !(g >= 0 && g.isFinite) { throw ValidationError("--gap must be a non-negative number") }
     if data != nil, (format ?? ModelFileFormat.guess(path: file)) != .mathProg {
       throw ValidationError("--data goes with a MathProg model (.mod or --format mathprog)")
@@ -103,7 +105,8 @@ struct LPCommand: AsyncParsableCommand {
     if iis, solution.termination == .infeasible {
       do {
         if let found = try GLPKSolver().infeasibleSubset(model) {
-          subset = found.constraints.map { "row \(model.name(of: $0))" }
+          subset =
+            found.constraints.map { "row \(model.name(of: $0))" }
             + found.boundedVariables.map { "bounds of \(model.name(of: $0))" }
         }
       } catch {
@@ -176,7 +179,9 @@ struct LPReport: Encodable {
     nodes = s.statistics.nodes
     var values: [String: Double] = [:]
     if s.hasFeasibleSolution {
-      for v in model.variables where v.index < s.values.count { values[model.name(of: v)] = s.values[v.index] }
+      for v in model.variables where v.index < s.values.count {
+        values[model.name(of: v)] = s.values[v.index]
+      }
     }
     self.values = values
     self.output = output

@@ -20,7 +20,9 @@ struct PlanTables {
   }
 
   var financials: Table {
-    var t = Table("Financials ($M per year; total column in $M over the horizon)", columns: ["line"] + periodIDs + ["total"])
+    var t = Table(
+      "Financials ($M per year; total column in $M over the horizon)",
+      columns: ["line"] + periodIDs + ["total"])
     let uses = plan.totals.map { Array($0.revenueByUse.keys).sorted() } ?? []
     let offerings = plan.totals.map { Array($0.revenueByOffering.keys).sorted() } ?? []
     func line(_ name: String, _ value: (Plan.PeriodFinancials) -> Double, total: Double?) {
@@ -40,10 +42,13 @@ struct PlanTables {
   }
 
   var lab: Table {
-    var t = Table("Lab side of revenue-share offerings ($M per year)", columns: ["offering", "line"] + periodIDs, firstNumeric: 2)
+    var t = Table(
+      "Lab side of revenue-share offerings ($M per year)", columns: ["offering", "line"] + periodIDs,
+      firstNumeric: 2)
     let offerings = plan.lab.map(\.offering).uniqued()
     for o in offerings {
-      let rows = Dictionary(plan.lab.filter { $0.offering == o }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
+      let rows = Dictionary(
+        plan.lab.filter { $0.offering == o }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
       t.add([o, "gross revenue"] + periodIDs.map { fixed(rows[$0]?.grossRevenue ?? 0) })
       t.add([o, "paid to platform"] + periodIDs.map { fixed(rows[$0]?.platformRevenue ?? 0) })
       t.add([o, "lab gross margin"] + periodIDs.map { percent(rows[$0]?.grossMargin) })
@@ -52,7 +57,8 @@ struct PlanTables {
   }
 
   var allocations: Table {
-    var t = Table("Allocations (IT MW)", columns: ["offering", "hardware", "site"] + periodIDs, firstNumeric: 3)
+    var t = Table(
+      "Allocations (IT MW)", columns: ["offering", "hardware", "site"] + periodIDs, firstNumeric: 3)
     var grid: [[String]: [String: Double]] = [:]
     var order: [[String]] = []
     for a in plan.allocations {
@@ -67,9 +73,12 @@ struct PlanTables {
   }
 
   var installs: Table {
-    var t = Table("New installs (IT MW) and expansions built", columns: ["site", "what", "period", "MW"], firstNumeric: 3)
+    var t = Table(
+      "New installs (IT MW) and expansions built", columns: ["site", "what", "period", "MW"], firstNumeric: 3)
     for i in plan.installs { t.add([i.site, i.hardware, i.period, fixed(i.mw, 1)]) }
-    for e in plan.expansions { t.add([e.site, "expansion \(e.id) (\(money(e.costPerYear))/yr)", e.period, fixed(e.powerMw, 1)]) }
+    for e in plan.expansions {
+      t.add([e.site, "expansion \(e.id) (\(money(e.costPerYear))/yr)", e.period, fixed(e.powerMw, 1)])
+    }
     return t
   }
 
@@ -78,8 +87,12 @@ struct PlanTables {
       "Site power: facility MW used / limit, and marginal value ($M per facility MW-year)",
       columns: ["site"] + periodIDs, firstNumeric: 1)
     for site in plan.marginals.power.map(\.site).uniqued() {
-      let rows = Dictionary(plan.marginals.power.filter { $0.site == site }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
-      t.add([site] + periodIDs.map { p in rows[p].map { "\(fixed($0.usedMw, 0))/\(fixed($0.limitMw, 0))" } ?? "" })
+      let rows = Dictionary(
+        plan.marginals.power.filter { $0.site == site }.map { ($0.period, $0) },
+        uniquingKeysWith: { a, _ in a })
+      t.add(
+        [site] + periodIDs.map { p in rows[p].map { "\(fixed($0.usedMw, 0))/\(fixed($0.limitMw, 0))" } ?? "" }
+      )
       t.add(["  value"] + periodIDs.map { p in rows[p]?.value.map { fixed($0, 3) } ?? "" })
     }
     return t
@@ -92,10 +105,13 @@ struct PlanTables {
     for kind in ["supply", "demand_gross_revenue", "demand_mw"] {
       let rows = (plan.marginals.supply + plan.marginals.demand).filter { $0.kind == kind }
       for subject in rows.map(\.subject).uniqued() {
-        let byPeriod = Dictionary(rows.filter { $0.subject == subject }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
-        t.add([kind, subject] + periodIDs.map { p in
-          byPeriod[p].map { ($0.value.map { fixed($0, 3) } ?? "-") + ($0.binding ? "*" : "") } ?? ""
-        })
+        let byPeriod = Dictionary(
+          rows.filter { $0.subject == subject }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
+        t.add(
+          [kind, subject]
+            + periodIDs.map { p in
+              byPeriod[p].map { ($0.value.map { fixed($0, 3) } ?? "-") + ($0.binding ? "*" : "") } ?? ""
+            })
       }
     }
     return t
@@ -125,7 +141,8 @@ struct PlanTables {
 
   var infeasibility: Table? {
     guard let inf = plan.infeasibility else { return nil }
-    var t = Table("Why it is infeasible: these limits cannot all hold", columns: ["conflicting limit"], firstNumeric: 1)
+    var t = Table(
+      "Why it is infeasible: these limits cannot all hold", columns: ["conflicting limit"], firstNumeric: 1)
     for c in inf.conflicts { t.add([c]) }
     return t
   }

@@ -18,7 +18,8 @@ final class Progress: Sendable {
       let bound = p.bestBound.map { String(format: "%.2f", $0) } ?? "-"
       let gap = p.relativeGap.map { String(format: "%.2e", $0) } ?? "-"
       FileHandleStderr.write(
-        "\r\u{1B}[K\(label): incumbent \(incumbent)  bound \(bound)  gap \(gap)  nodes \(p.nodes)  \(String(format: "%.1f", p.elapsedSeconds))s")
+        "\r\u{1B}[K\(label): incumbent \(incumbent)  bound \(bound)  gap \(gap)  nodes \(p.nodes)  \(String(format: "%.1f", p.elapsedSeconds))s"
+      )
       return true
     }
   }

@@ -8,7 +8,8 @@ import PlanStore
 /// blow-up in the solver ends this process only.
 struct RunJobCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "run-job", abstract: "Solve one queued job (started by `capplan worker`).", shouldDisplay: false)
+    commandName: "run-job", abstract: "Solve one queued job (started by `capplan worker`).",
+    shouldDisplay: false)
 
   func run() throws {
     let input = FileHandle.standardInput.readDataToEndOfFile()
@@ -26,7 +27,8 @@ struct RunJobCommand: ParsableCommand {
     TestHooks.apply(jobID: payload.jobID)
     let scenario: ValidScenario
     do {
-      scenario = try ScenarioValidator.validate(ScenarioLoader.parse(yaml: payload.scenarioText, file: "job \(payload.jobID)"))
+      scenario = try ScenarioValidator.validate(
+        ScenarioLoader.parse(yaml: payload.scenarioText, file: "job \(payload.jobID)"))
     } catch {
       printError(error.description)
       throw ExitCode(JobPayload.invalidInputExit)
@@ -54,8 +56,12 @@ struct RunJobCommand: ParsableCommand {
 enum TestHooks {
   static func apply(jobID: Int64) {
     let env = ProcessInfo.processInfo.environment
-    if let delay = env["CAPPLAN_TEST_SOLVE_DELAY"].flatMap(Double.init) { Thread.sleep(forTimeInterval: delay) }
-    if let jobs = env["CAPPLAN_TEST_ABORT_JOBS"], jobs.split(separator: ",").contains(Substring(String(jobID))) {
+    if let delay = env["CAPPLAN_TEST_SOLVE_DELAY"].flatMap(Double.init) {
+      Thread.sleep(forTimeInterval: delay)
+    }
+    if let jobs = env["CAPPLAN_TEST_ABORT_JOBS"],
+      jobs.split(separator: ",").contains(Substring(String(jobID)))
+    {
       abort()
     }
   }

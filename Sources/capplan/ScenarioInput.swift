@@ -8,7 +8,8 @@ enum ScenarioInput {
       let document = try ScenarioLoader.load(contentsOf: path)
       return (document, try ScenarioValidator.validate(document))
     } catch {
-      throw CommandFailure(message: "\(path) is not a valid scenario:\n" + error.description, outcome: .invalidInput)
+      throw CommandFailure(
+        message: "\(path) is not a valid scenario:\n" + error.description, outcome: .invalidInput)
     }
   }
 

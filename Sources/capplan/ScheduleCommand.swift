@@ -19,10 +19,12 @@ struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Add a schedule.")
     @Argument(help: "The schedule's name.") var name: String
     @Argument(help: "The scenario file (its absolute path is stored).") var file: String
-    @Option(help: "Five-field cron expression, e.g. '0 6 * * MON' (or @daily, @hourly, ...).") var cron: String?
+    @Option(help: "Five-field cron expression, e.g. '0 6 * * MON' (or @daily, @hourly, ...).") var cron:
+      String?
     @Option(help: "An interval instead of cron: 30s, 15m, 6h, 1d, 1h30m.") var every: String?
     @Option(help: "Time zone of the cron expression (IANA name).") var tz: String = "UTC"
-    @Flag(name: .customLong("skip-unchanged"), help: "Make no job when the file is unchanged since the last one.")
+    @Flag(
+      name: .customLong("skip-unchanged"), help: "Make no job when the file is unchanged since the last one.")
     var skipUnchanged = false
     @Option(name: .customLong("time-limit"), help: "Seconds each solve may take.") var timeLimit: Double?
     @Option(help: "table or json.") var format: ListFormat = .table
@@ -51,7 +53,9 @@ struct ScheduleCommand: ParsableCommand {
         if format == .json {
           try JSONOutput.print(schedule)
         } else {
-          print("schedule \(schedule.name) added: \(try schedule.cadence()); next fire \(isoDate(schedule.nextFireAt))")
+          print(
+            "schedule \(schedule.name) added: \(try schedule.cadence()); next fire \(isoDate(schedule.nextFireAt))"
+          )
         }
       }
     }
@@ -68,7 +72,9 @@ struct ScheduleCommand: ParsableCommand {
           try JSONOutput.print(schedules)
           return
         }
-        var t = Table("Schedules", columns: ["name", "cadence", "next fire", "last fired", "state", "scenario", "note"], firstNumeric: 7)
+        var t = Table(
+          "Schedules", columns: ["name", "cadence", "next fire", "last fired", "state", "scenario", "note"],
+          firstNumeric: 7)
         for s in schedules {
           t.add([
             s.name, (try? s.cadence().description) ?? "?", isoDate(s.nextFireAt), isoDate(s.lastFiredAt),
@@ -124,7 +130,8 @@ struct ScheduleCommand: ParsableCommand {
   }
 
   struct Resume: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Fire a paused schedule again (from its next time after now).")
+    static let configuration = CommandConfiguration(
+      abstract: "Fire a paused schedule again (from its next time after now).")
     @Argument var name: String
     @OptionGroup var store: StoreOptions
     func run() throws {
@@ -149,13 +156,18 @@ struct ScheduleCommand: ParsableCommand {
 
   struct RunNow: ParsableCommand {
     static let configuration = CommandConfiguration(
-      commandName: "run-now", abstract: "Fire a schedule now, outside its cadence (a worker or serve solves it).")
+      commandName: "run-now",
+      abstract: "Fire a schedule now, outside its cadence (a worker or serve solves it).")
     @Argument var name: String
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
         let fire = try Scheduler(store: try store.open()).fireNow(name)
-        if let id = fire.jobID { print("schedule \(name): job \(id) queued") } else { print("schedule \(name): \(fire.note ?? "no job")") }
+        if let id = fire.jobID {
+          print("schedule \(name): job \(id) queued")
+        } else {
+          print("schedule \(name): \(fire.note ?? "no job")")
+        }
       }
     }
   }

@@ -18,8 +18,10 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Jobs solved at once.") var concurrency: Int = 1
   @Option(help: "Seconds between scheduler ticks.") var tick: Double = 1
   @Option(help: "Lease length in seconds.") var lease: Double = 30
-  @Option(name: .customLong("time-limit"), help: "Seconds a job may solve when it sets no limit.") var timeLimit: Double = 3600
-  @Option(name: .customLong("memory-limit"), help: "Address-space limit of each solve, in MB.") var memoryLimit: Int = 8192
+  @Option(name: .customLong("time-limit"), help: "Seconds a job may solve when it sets no limit.")
+  var timeLimit: Double = 3600
+  @Option(name: .customLong("memory-limit"), help: "Address-space limit of each solve, in MB.")
+  var memoryLimit: Int = 8192
   @Option(help: "Seconds between looks for work when idle.") var poll: Double = 0.5
   @OptionGroup var store: StoreOptions
   @OptionGroup var global: GlobalOptions

@@ -5,17 +5,24 @@ import LinearProgramming
 
 /// Options shared by the commands that solve scenarios.
 struct SolveFlags: ParsableArguments {
-  @Option(name: .customLong("time-limit"), help: "Stop the solve after this many seconds (a plan with an incumbent is kept).")
+  @Option(
+    name: .customLong("time-limit"),
+    help: "Stop the solve after this many seconds (a plan with an incumbent is kept).")
   var timeLimit: Double?
 
   @Option(help: "Relative MIP gap at which to stop.")
   var gap: Double = 1e-4
 
-  @Option(help: "LP method: primal (default: fastest on capacity LPs), dual, dualp (dual, then primal) or interior (no basis: no warm start).")
+  @Option(
+    help:
+      "LP method: primal (default: fastest on capacity LPs), dual, dualp (dual, then primal) or interior (no basis: no warm start)."
+  )
   var method: LPMethod = .primalSimplex
 
   func validate() throws {
-    if let t = timeLimit, !(t > 0 && t.isFinite) { throw ValidationError("--time-limit must be a positive number of seconds") }
+    if let t = timeLimit, !(t > 0 && t.isFinite) {
+      throw ValidationError("--time-limit must be a positive number of seconds")
+    }
     if !(gap >= 0 && gap.isFinite) { throw ValidationError("--gap must be a non-negative number") }
   }
 
@@ -45,7 +52,8 @@ struct SolveCommand: AsyncParsableCommand {
   @Argument(help: "The scenario file.")
   var file: String
 
-  @Option(help: "A plan (JSON from `solve --format json`) to stay close to, at the scenario's stability.move_cost.")
+  @Option(
+    help: "A plan (JSON from `solve --format json`) to stay close to, at the scenario's stability.move_cost.")
   var previous: String?
 
   @OptionGroup var solve: SolveFlags
@@ -53,7 +61,9 @@ struct SolveCommand: AsyncParsableCommand {
   @Option(help: "Output format: table, json, csv or markdown.")
   var format: TableFormat = .table
 
-  @Flag(help: "With --previous: solve from scratch instead of starting from the previous plan's basis or solution.")
+  @Flag(
+    help:
+      "With --previous: solve from scratch instead of starting from the previous plan's basis or solution.")
   var cold = false
 
   @Option(help: "Also write plan.json and a CSV per table into this folder.")
@@ -130,7 +140,8 @@ enum PlanOutput {
         try Data(table.csv.utf8).write(to: url.appendingPathComponent(name), options: .atomic)
       }
     } catch {
-      throw CommandFailure(message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
+      throw CommandFailure(
+        message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
     }
   }
 }

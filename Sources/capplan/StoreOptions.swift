@@ -7,7 +7,8 @@ struct StoreOptions: ParsableArguments {
   @Option(
     name: .customLong("db"),
     help: ArgumentHelp(
-      "The database file. Default: $CAPPLAN_DB, else ~/.local/share/capplan/capplan.sqlite.", valueName: "path"))
+      "The database file. Default: $CAPPLAN_DB, else ~/.local/share/capplan/capplan.sqlite.",
+      valueName: "path"))
   var path: String?
 
   var resolvedPath: String { path ?? SQLiteStore.defaultPath() }
@@ -23,7 +24,9 @@ struct StoreOptions: ParsableArguments {
 
 extension StoreError {
   var failure: CommandFailure {
-    CommandFailure(message: description, outcome: kind == .notFound || kind == .invalid || kind == .conflict ? .invalidInput : .error)
+    CommandFailure(
+      message: description,
+      outcome: kind == .notFound || kind == .invalid || kind == .conflict ? .invalidInput : .error)
   }
 }
 

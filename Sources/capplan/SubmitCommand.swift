@@ -31,7 +31,8 @@ struct SubmitCommand: AsyncParsableCommand {
   @Option(name: .customLong("max-attempts"), help: "Tries before the job fails (crashes, aborts, timeouts).")
   var maxAttempts: Int = 3
 
-  @Option(name: .customLong("previous-plan"), help: "A stored plan id to stay close to (stability move cost).")
+  @Option(
+    name: .customLong("previous-plan"), help: "A stored plan id to stay close to (stability move cost).")
   var previousPlan: Int64?
 
   @Flag(help: "Wait for the job to finish and print its plan summary.")
@@ -71,7 +72,9 @@ struct SubmitCommand: AsyncParsableCommand {
         } else if created {
           print("job \(job.id) queued")
         } else {
-          print("job \(job.id) already exists for idempotency key '\(idempotencyKey ?? "")' (\(job.state.rawValue))")
+          print(
+            "job \(job.id) already exists for idempotency key '\(idempotencyKey ?? "")' (\(job.state.rawValue))"
+          )
         }
         return
       }
@@ -84,7 +87,8 @@ struct SubmitCommand: AsyncParsableCommand {
       }
       guard finished.state == .succeeded, let planID = finished.planID else {
         throw CommandFailure(
-          message: "job \(finished.id) \(finished.state.rawValue): \(finished.lastError ?? "")", outcome: .error)
+          message: "job \(finished.id) \(finished.state.rawValue): \(finished.lastError ?? "")",
+          outcome: .error)
       }
       let plan = try db.plan(planID)
       if format == .table { print(PlanTables(plan: plan).headline, terminator: "") }

@@ -48,7 +48,8 @@ struct SweepCommand: AsyncParsableCommand {
   var axes: [SweepAxis]
 
   @Option(help: "Comma-separated metrics to report.")
-  var metric: String = "status,revenue,ebit,ebit_margin,revenue_per_mw,ebit_per_mw,lab_gross_margin_per_mw,lab_gross_margin"
+  var metric: String =
+    "status,revenue,ebit,ebit_margin,revenue_per_mw,ebit_per_mw,lab_gross_margin_per_mw,lab_gross_margin"
 
   @Option(help: "Output format: table, csv or json.")
   var format: TableFormat = .table
@@ -64,7 +65,8 @@ struct SweepCommand: AsyncParsableCommand {
     if format == .markdown { throw ValidationError("sweep prints table, csv or json") }
     if parallel < 1 { throw ValidationError("--parallel must be at least 1") }
     for name in metrics where PlanMetric(rawValue: name) == nil {
-      throw ValidationError("unknown metric '\(name)'; known: \(PlanMetric.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw ValidationError(
+        "unknown metric '\(name)'; known: \(PlanMetric.allCases.map(\.rawValue).joined(separator: ", "))")
     }
   }
 
@@ -134,20 +136,25 @@ struct SweepCommand: AsyncParsableCommand {
         var o: [String: JSONValue] = [:]
         for (axis, v) in zip(axes, row.point) { o[axis.path] = .number(v) }
         for m in chosen {
-          o[m.rawValue] = m == .status ? .string(row.plan.status.rawValue) : row.plan.value(of: m).map { .number($0) } ?? .null
+          o[m.rawValue] =
+            m == .status
+            ? .string(row.plan.status.rawValue) : row.plan.value(of: m).map { .number($0) } ?? .null
         }
         return o
       }
       try JSONOutput.print(objects)
       return
     }
-    var table = Table("Sensitivity of \(file)", columns: axes.map(\.path) + chosen.map(\.label), firstNumeric: 0)
+    var table = Table(
+      "Sensitivity of \(file)", columns: axes.map(\.path) + chosen.map(\.label), firstNumeric: 0)
     for row in rows {
-      table.add(row.point.map { fixed($0, 4).trimmingZeros() } + chosen.map { m in
-        if m == .status { return row.plan.status.rawValue }
-        guard let v = row.plan.value(of: m) else { return "-" }
-        return m.isPercentage ? percent(v) : fixed(v, 2)
-      })
+      table.add(
+        row.point.map { fixed($0, 4).trimmingZeros() }
+          + chosen.map { m in
+            if m == .status { return row.plan.status.rawValue }
+            guard let v = row.plan.value(of: m) else { return "-" }
+            return m.isPercentage ? percent(v) : fixed(v, 2)
+          })
     }
     print(format == .csv ? table.csv : table.text, terminator: "")
   }

@@ -17,7 +17,9 @@ struct Table {
 
   var text: String {
     var widths = columns.map(\.count)
-    for r in rows { for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) } }
+    for r in rows {
+      for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) }
+    }
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { i, c in
         let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
@@ -35,7 +37,9 @@ struct Table {
     var out = "### \(title)\n\n"
     out += "| " + columns.joined(separator: " | ") + " |\n"
     out += "|" + columns.indices.map { $0 >= firstNumeric ? "---:|" : "---|" }.joined() + "\n"
-    for r in rows { out += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+    for r in rows {
+      out += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+    }
     return out
   }
 

@@ -5,7 +5,8 @@ struct ValidateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "validate",
     abstract: "Check scenario files and list every error, with file, line and field path.",
-    discussion: "Exit status 0 when every file is valid, 2 otherwise. Infeasible is not invalid: use `solve` for that.")
+    discussion:
+      "Exit status 0 when every file is valid, 2 otherwise. Infeasible is not invalid: use `solve` for that.")
 
   @Argument(help: "Scenario files (YAML or JSON).")
   var files: [String]

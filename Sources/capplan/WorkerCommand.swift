@@ -34,7 +34,9 @@ struct WorkerCommand: AsyncParsableCommand {
   @Option(help: "Seconds between looks for work when idle.")
   var poll: Double = 0.5
 
-  @Option(name: .customLong("retry-base"), help: "First retry delay in seconds after a failed try; doubles per failure, capped at 300.")
+  @Option(
+    name: .customLong("retry-base"),
+    help: "First retry delay in seconds after a failed try; doubles per failure, capped at 300.")
   var retryBase: Double = 2
 
   @OptionGroup var store: StoreOptions

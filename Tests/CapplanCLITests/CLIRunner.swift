@@ -8,7 +8,9 @@ enum CLI {
 
   /// The binary sits beside the test bundle in the build folder.
   static var binary: URL {
-    if let override = ProcessInfo.processInfo.environment["CAPPLAN_BIN"] { return URL(fileURLWithPath: override) }
+    if let override = ProcessInfo.processInfo.environment["CAPPLAN_BIN"] {
+      return URL(fileURLWithPath: override)
+    }
     var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     for _ in 0..<4 {
       let candidate = dir.appendingPathComponent("capplan")
@@ -25,7 +27,9 @@ enum CLI {
   }
 
   @discardableResult
-  static func run(_ arguments: [String], environment: [String: String] = [:], cwd: URL? = nil) throws -> Result {
+  static func run(_ arguments: [String], environment: [String: String] = [:], cwd: URL? = nil) throws
+    -> Result
+  {
     let p = Process()
     p.executableURL = binary
     p.arguments = arguments
@@ -53,7 +57,8 @@ enum CLI {
   }
 
   static func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-cli-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "capplan-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }

@@ -6,7 +6,9 @@ import Testing
   @Test func submitWorkListAndShowThroughTheCLI() throws {
     let q = try QueueFixture()
     let seed = q.model("seed-bedrock-deal.yaml")
-    let submitted = try CLI.run(["submit", seed, "--db", q.db, "--format", "json", "--priority", "3", "--time-limit", "60"])
+    let submitted = try CLI.run([
+      "submit", seed, "--db", q.db, "--format", "json", "--priority", "3", "--time-limit", "60",
+    ])
     #expect(submitted.status == 0, "\(submitted.stderr)")
     let job = try CLI.json(submitted.stdout)
     let id = try #require(job["id"] as? Int)
@@ -17,15 +19,19 @@ import Testing
 
     let worker = try CLI.run(["worker", "--once", "--db", q.db])
     #expect(worker.status == 0, "\(worker.stderr)")
-    #expect(worker.stderr.contains("job \(id) attempt 1: plan 1 (optimal)"), "logs through swift-log: \(worker.stderr)")
+    #expect(
+      worker.stderr.contains("job \(id) attempt 1: plan 1 (optimal)"),
+      "logs through swift-log: \(worker.stderr)")
 
     let list = try CLI.run(["jobs", "list", "--db", q.db, "--format", "json"])
-    let jobs = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+    let jobs = try #require(
+      try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
     #expect(jobs.count == 1 && jobs[0]["state"] as? String == "succeeded" && jobs[0]["plan_id"] as? Int == 1)
     #expect(try CLI.run(["jobs", "show", "\(id)", "--db", q.db]).stdout.contains("succeeded"))
 
     let plans = try CLI.run(["plans", "list", "--db", q.db, "--format", "json"])
-    let rows = try #require(try JSONSerialization.jsonObject(with: Data(plans.stdout.utf8)) as? [[String: Any]])
+    let rows = try #require(
+      try JSONSerialization.jsonObject(with: Data(plans.stdout.utf8)) as? [[String: Any]])
     #expect(rows.count == 1)
     #expect(rows[0]["ebit"] as? Double == 7.5)
     #expect(rows[0]["status"] as? String == "optimal")

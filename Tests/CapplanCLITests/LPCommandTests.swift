@@ -10,7 +10,9 @@ import Testing
 
   static let cases: [Case] = ["netlib", "miplib3"].flatMap { set -> [Case] in
     let dir = CLI.packageRoot.appendingPathComponent("Tests/LinearProgrammingTests/Fixtures/\(set)")
-    guard let text = try? String(contentsOf: dir.appendingPathComponent("optima.csv"), encoding: .utf8) else { return [] }
+    guard let text = try? String(contentsOf: dir.appendingPathComponent("optima.csv"), encoding: .utf8) else {
+      return []
+    }
     return text.split(separator: "\n").dropFirst().compactMap { line in
       let f = line.split(separator: ",")
       guard f.count == 4, let z = Double(f[3]) else { return nil }
@@ -48,19 +50,20 @@ import Testing
     let dir = try CLI.temporaryDirectory()
     let path = dir.appendingPathComponent("inf.lp").path
     try """
-      Minimize
-       obj: x + y
-      Subject To
-       demand: x + y >= 10
-       cap_x: x <= 3
-       cap_y: y <= 4
-       other: x - y <= 100
-      End
-      """.write(toFile: path, atomically: true, encoding: .utf8)
+    Minimize
+     obj: x + y
+    Subject To
+     demand: x + y >= 10
+     cap_x: x <= 3
+     cap_y: y <= 4
+     other: x - y <= 100
+    End
+    """.write(toFile: path, atomically: true, encoding: .utf8)
     let r = try CLI.run(["lp", path, "--iis"])
     #expect(r.status == 3)
     #expect(r.stdout.contains("status:     infeasible (no feasible solution)"))
-    #expect(r.stdout.contains("infeasible subset (3):\n  row demand\n  row cap_x\n  row cap_y\n"), "\(r.stdout)")
+    #expect(
+      r.stdout.contains("infeasible subset (3):\n  row demand\n  row cap_x\n  row cap_y\n"), "\(r.stdout)")
   }
 
   @Test func mathProgWithDataPrintsTheModelsOutput() throws {
@@ -68,15 +71,16 @@ import Testing
     let mod = dir.appendingPathComponent("k.mod").path
     let dat = dir.appendingPathComponent("k.dat").path
     try """
-      set J; param c{J}; param w{J};
-      var x{J} binary;
-      maximize v: sum{j in J} c[j] * x[j];
-      s.t. cap: sum{j in J} w[j] * x[j] <= 7;
-      solve;
-      printf "picked %d items\\n", sum{j in J} x[j];
-      end;
-      """.write(toFile: mod, atomically: true, encoding: .utf8)
-    try "data; param: J: c w := a 10 5  b 6 4  c 5 3; end;\n".write(toFile: dat, atomically: true, encoding: .utf8)
+    set J; param c{J}; param w{J};
+    var x{J} binary;
+    maximize v: sum{j in J} c[j] * x[j];
+    s.t. cap: sum{j in J} w[j] * x[j] <= 7;
+    solve;
+    printf "picked %d items\\n", sum{j in J} x[j];
+    end;
+    """.write(toFile: mod, atomically: true, encoding: .utf8)
+    try "data; param: J: c w := a 10 5  b 6 4  c 5 3; end;\n".write(
+      toFile: dat, atomically: true, encoding: .utf8)
     let r = try CLI.run(["lp", mod, "--data", dat, "--json"])
     #expect(r.status == 0, "\(r.stderr)")
     let j = try CLI.json(r.stdout)

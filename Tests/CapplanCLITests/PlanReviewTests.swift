@@ -247,7 +247,9 @@ struct PlanReviewTests {
     let id = try f.store(try ReviewFixture.seedPlan(), source: "/nonexistent/scenario.yaml")
     let out = try CLI.run(["plans", "show", "\(id)", "--db", f.db]).stdout
     #expect(out.contains("commitments not checked: the scenario of job"), "\(out)")
-    let other = try CLI.run(["plans", "show", "\(id)", "--db", f.db, "--scenario-file", f.q.model("seed-bedrock-deal.yaml")])
+    let other = try CLI.run([
+      "plans", "show", "\(id)", "--db", f.db, "--scenario-file", f.q.model("seed-bedrock-deal.yaml"),
+    ])
     #expect(other.stdout.contains("is not the scenario of plan \(id) (SHA-256 differs)"), "\(other.stdout)")
     let missing = try CLI.run(["plans", "show", "999", "--db", f.db])
     #expect(missing.status == 2 && missing.stderr == "capplan: no plan 999\n")

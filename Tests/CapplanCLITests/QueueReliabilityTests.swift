@@ -50,7 +50,8 @@ import Testing
     let fine = try q.submit()
     let w = try q.worker(
       ["--retry-base", "0.2"], environment: ["CAPPLAN_TEST_ABORT_JOBS": "\(doomed)"], name: "abort")
-    #expect(try q.until(30) { try q.store.job(doomed).state == .failed && q.store.job(fine).state == .succeeded })
+    #expect(
+      try q.until(30) { try q.store.job(doomed).state == .failed && q.store.job(fine).state == .succeeded })
     w.signal(SIGTERM)
     #expect(w.wait(seconds: 10) == 0)
     let job = try q.store.job(doomed)
@@ -92,7 +93,8 @@ import Testing
     let q = try QueueFixture()
     // --wait keeps the process (and its database connection) alive after the ack.
     let submit = try Background(
-      ["submit", q.model("aws-2026.yaml"), "--db", q.db, "--wait"], log: q.dir.appendingPathComponent("submit.log"))
+      ["submit", q.model("aws-2026.yaml"), "--db", q.db, "--wait"],
+      log: q.dir.appendingPathComponent("submit.log"))
     #expect(q.until(20) { submit.output.contains("queued; waiting") }, "\(submit.output)")
     submit.signal(SIGKILL)
     submit.wait(seconds: 5)

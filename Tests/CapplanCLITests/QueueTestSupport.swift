@@ -64,7 +64,9 @@ struct QueueFixture {
     ).job.id
   }
 
-  func worker(_ extra: [String] = [], environment: [String: String] = [:], name: String = "worker") throws -> Background {
+  func worker(_ extra: [String] = [], environment: [String: String] = [:], name: String = "worker") throws
+    -> Background
+  {
     try Background(
       ["worker", "--db", db, "--poll", "0.1"] + extra, environment: environment,
       log: dir.appendingPathComponent("\(name)-\(UUID().uuidString.prefix(4)).log"))

@@ -5,7 +5,8 @@ import Testing
   func model(_ name: String) -> String { CLI.packageRoot.appendingPathComponent("Models/\(name)").path }
 
   @Test func everyExampleModelIsValid() throws {
-    let files = ["seed-bedrock-deal.yaml", "aws-2026.yaml", "tiered-deal.yaml", "infeasible-power.yaml"].map(model)
+    let files = ["seed-bedrock-deal.yaml", "aws-2026.yaml", "tiered-deal.yaml", "infeasible-power.yaml"].map(
+      model)
     let r = try CLI.run(["validate"] + files)
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     #expect(r.stdout.split(separator: "\n").count == 4)
@@ -15,19 +16,19 @@ import Testing
     let dir = try CLI.temporaryDirectory()
     let path = dir.appendingPathComponent("bad.yaml").path
     try """
-      scenario: bad
-      periods:
-        - {id: 2026Q3, years: 0.25}
-      hardware:
-        - {id: trn2, opex_per_mw_year: -1}
-      sites:
-        - {id: s1, power_mw: 10, pue: 0.9}
-      offerings:
-        - id: rent
-          use: iaas
-          pricing: rental
-          price_per_mw_year: {h100: 10}
-      """.write(toFile: path, atomically: true, encoding: .utf8)
+    scenario: bad
+    periods:
+      - {id: 2026Q3, years: 0.25}
+    hardware:
+      - {id: trn2, opex_per_mw_year: -1}
+    sites:
+      - {id: s1, power_mw: 10, pue: 0.9}
+    offerings:
+      - id: rent
+        use: iaas
+        pricing: rental
+        price_per_mw_year: {h100: 10}
+    """.write(toFile: path, atomically: true, encoding: .utf8)
     let r = try CLI.run(["validate", path])
     #expect(r.status == 2)
     #expect(r.stdout.contains("\(path):5: hardware[0].opex_per_mw_year:"), "\(r.stdout)")
@@ -87,17 +88,20 @@ import Testing
     let j = try CLI.json(try CLI.run(["solve", model("infeasible-power.yaml"), "--format", "json"]).stdout)
     #expect(j["status"] as? String == "infeasible")
     let conflicts = try #require((j["infeasibility"] as? [String: Any])?["conflicts"] as? [String])
-    #expect(Set(conflicts) == [
-      "power at site virginia in 2026Q4", "committed_mw of gpu-rental in 2026Q4",
-      "installed gb200 capacity at site virginia in 2026Q4",
-    ])
+    #expect(
+      Set(conflicts) == [
+        "power at site virginia in 2026Q4", "committed_mw of gpu-rental in 2026Q4",
+        "installed gb200 capacity at site virginia in 2026Q4",
+      ])
   }
 
   /// The seed's two reference tables, cell by cell, through `capplan sweep`.
   @Test func seedSweepPrintsTheReferenceTables() throws {
     let r = try CLI.run([
-      "sweep", model("seed-bedrock-deal.yaml"), "--set", "offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5",
-      "--metric", "revenue_per_mw,ebit_per_mw,ebit_margin,lab_gross_margin_per_mw,lab_gross_margin", "--format", "json",
+      "sweep", model("seed-bedrock-deal.yaml"), "--set",
+      "offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5",
+      "--metric", "revenue_per_mw,ebit_per_mw,ebit_margin,lab_gross_margin_per_mw,lab_gross_margin",
+      "--format", "json",
     ])
     #expect(r.status == 0, "\(r.stderr)")
     let rows = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
@@ -116,17 +120,27 @@ import Testing
       #expect(whole(revenue) == net[i], "net revenue at \(g)")
       #expect(whole(try #require(row["ebit_per_mw"] as? Double)) == ebit[i], "EBIT at \(g)")
       #expect(whole(100 * (try #require(row["ebit_margin"] as? Double))) == margin[i], "margin at \(g)")
-      #expect(whole(try #require(row["lab_gross_margin_per_mw"] as? Double)) == labPerMW[i], "lab margin per MW at \(g)")
-      #expect(whole(100 * (try #require(row["lab_gross_margin"] as? Double))) == labMargin[i], "lab margin at \(g)")
+      #expect(
+        whole(try #require(row["lab_gross_margin_per_mw"] as? Double)) == labPerMW[i],
+        "lab margin per MW at \(g)")
+      #expect(
+        whole(100 * (try #require(row["lab_gross_margin"] as? Double))) == labMargin[i], "lab margin at \(g)")
     }
-    let table = try CLI.run(["sweep", model("seed-bedrock-deal.yaml"), "--set", "offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5"])
+    let table = try CLI.run([
+      "sweep", model("seed-bedrock-deal.yaml"), "--set",
+      "offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5",
+    ])
     #expect(table.stdout.split(separator: "\n").count == 3 + 7)
   }
 
   @Test func sweepRejectsBadAxesAndPaths() throws {
-    let bad = try CLI.run(["sweep", model("seed-bedrock-deal.yaml"), "--set", "offerings.claude.revenue_share=0:1"])
+    let bad = try CLI.run([
+      "sweep", model("seed-bedrock-deal.yaml"), "--set", "offerings.claude.revenue_share=0:1",
+    ])
     #expect(bad.status != 0)
-    let unknown = try CLI.run(["sweep", model("seed-bedrock-deal.yaml"), "--set", "offerings.nobody.revenue_share=0:1:0.5"])
+    let unknown = try CLI.run([
+      "sweep", model("seed-bedrock-deal.yaml"), "--set", "offerings.nobody.revenue_share=0:1:0.5",
+    ])
     #expect(unknown.status == 2)
     #expect(unknown.stderr.contains("nobody"))
   }

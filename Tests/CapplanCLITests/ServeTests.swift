@@ -11,7 +11,8 @@ import Testing
 
   func serve(_ q: QueueFixture, _ name: String) throws -> Background {
     try Background(
-      ["serve", "--db", q.db, "--tick", "0.2", "--poll", "0.1"], log: q.dir.appendingPathComponent("\(name).log"))
+      ["serve", "--db", q.db, "--tick", "0.2", "--poll", "0.1"],
+      log: q.dir.appendingPathComponent("\(name).log"))
   }
 
   /// A schedule every second: plans whose previous_plan_id chain is right.
@@ -40,13 +41,16 @@ import Testing
   @Test func skipUnchangedSolvesOnceUntilTheFileChanges() throws {
     let q = try QueueFixture()
     let file = try seedCopy(q)
-    #expect(try CLI.run(["schedule", "add", "skip", file, "--every", "1s", "--skip-unchanged", "--db", q.db]).status == 0)
+    #expect(
+      try CLI.run(["schedule", "add", "skip", file, "--every", "1s", "--skip-unchanged", "--db", q.db]).status
+        == 0)
     let s = try serve(q, "skip")
     #expect(try q.until(20) { try q.store.jobs(JobFilter()).count == 1 })
     Thread.sleep(forTimeInterval: 2.5)  // two more fires, both unchanged
     #expect(try q.store.jobs(JobFilter()).count == 1)
     #expect(try q.store.schedule(named: "skip").lastNote == "scenario unchanged since the last job; no job")
-    let changed = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(of: "trainium2: 26", with: "trainium2: 30")
+    let changed = try String(contentsOfFile: file, encoding: .utf8).replacingOccurrences(
+      of: "trainium2: 26", with: "trainium2: 30")
     try changed.write(toFile: file, atomically: true, encoding: .utf8)
     #expect(try q.until(20) { try q.store.plans(PlanFilter()).count == 2 }, "\(s.output)")
     s.signal(SIGTERM)
@@ -85,9 +89,13 @@ import Testing
       return
     }
     let dir = try CLI.temporaryDirectory()
-    let unit = try String(contentsOf: CLI.packageRoot.appendingPathComponent("Deploy/capplan.service"), encoding: .utf8)
-      .replacingOccurrences(of: "/usr/local/bin/capplan", with: CLI.binary.path)
-      .replacingOccurrences(of: "EnvironmentFile=/etc/capplan/capplan.env", with: "EnvironmentFile=\(CLI.packageRoot.path)/Deploy/capplan.env")
+    let unit = try String(
+      contentsOf: CLI.packageRoot.appendingPathComponent("Deploy/capplan.service"), encoding: .utf8
+    )
+    .replacingOccurrences(of: "/usr/local/bin/capplan", with: CLI.binary.path)
+    .replacingOccurrences(
+      of: "EnvironmentFile=/etc/capplan/capplan.env",
+      with: "EnvironmentFile=\(CLI.packageRoot.path)/Deploy/capplan.env")
     let path = dir.appendingPathComponent("capplan.service").path
     try unit.write(toFile: path, atomically: true, encoding: .utf8)
     let p = Process()

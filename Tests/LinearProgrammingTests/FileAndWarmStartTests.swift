@@ -9,11 +9,13 @@ import Testing
     let k = m.addVariable("k", kind: .integer, upper: 4)
     let b = m.addVariable("b", kind: .binary)
     for i in 0..<4 {
-      m.addConstraint(xs.linearSum { Double(($0.index * 3 + i) % 5 + 1) * $0 } + 2 * k <= Double(20 + i), name: "cap\(i)")
+      m.addConstraint(
+        xs.linearSum { Double(($0.index * 3 + i) % 5 + 1) * $0 } + 2 * k <= Double(20 + i), name: "cap\(i)")
     }
     m.addConstraint(xs[0] + xs[1], lower: 2, upper: 8, name: "band")
     m.addConstraint(xs[2] - 10 * b <= 0, name: "link")
-    m.setObjective(.maximize, xs.linearSum { Double($0.index + 1) * $0 } + 3 * k - 4 * b + LinearExpression(constant: 7))
+    m.setObjective(
+      .maximize, xs.linearSum { Double($0.index + 1) * $0 } + 3 * k - 4 * b + LinearExpression(constant: 7))
     return m
   }
 
@@ -58,9 +60,11 @@ import Testing
     options.warmStartBasis = first.basis
     let warm = try GLPKSolver().solve(model, options: options)
     #expect(cold.termination == .optimal && warm.termination == .optimal)
-    #expect(abs((cold.objectiveValue ?? 0) - (warm.objectiveValue ?? 1)) < 1e-6 * abs(cold.objectiveValue ?? 1))
-    #expect(warm.statistics.iterations < cold.statistics.iterations / 2,
-            "warm \(warm.statistics.iterations) vs cold \(cold.statistics.iterations)")
+    #expect(
+      abs((cold.objectiveValue ?? 0) - (warm.objectiveValue ?? 1)) < 1e-6 * abs(cold.objectiveValue ?? 1))
+    #expect(
+      warm.statistics.iterations < cold.statistics.iterations / 2,
+      "warm \(warm.statistics.iterations) vs cold \(cold.statistics.iterations)")
   }
 
   /// A MIP given a feasible starting solution takes it as its first

@@ -28,7 +28,8 @@ import Testing
     let csv = Fixtures.temporaryPath("out.csv")
     let modPath = Fixtures.temporaryPath("knap.mod")
     let datPath = Fixtures.temporaryPath("knap.dat")
-    try model.replacingOccurrences(of: "%OUT%", with: csv).write(toFile: modPath, atomically: true, encoding: .utf8)
+    try model.replacingOccurrences(of: "%OUT%", with: csv).write(
+      toFile: modPath, atomically: true, encoding: .utf8)
     try data.write(toFile: datPath, atomically: true, encoding: .utf8)
     defer { for p in [csv, modPath, datPath] { try? FileManager.default.removeItem(atPath: p) } }
     let run = try MathProg.run(modelPath: modPath, dataPath: datPath)
@@ -43,7 +44,8 @@ import Testing
 
   @Test func syntaxErrorIsATypedErrorWithTheLine() throws {
     let path = Fixtures.temporaryPath("bad.mod")
-    try "var x >= 0;\nmaximize z: x\ns.t. c: x <= 1;\nend;\n".write(toFile: path, atomically: true, encoding: .utf8)
+    try "var x >= 0;\nmaximize z: x\ns.t. c: x <= 1;\nend;\n".write(
+      toFile: path, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: path) }
     do {
       _ = try MathProg.run(modelPath: path)

@@ -49,7 +49,8 @@ import Testing
   }
 
   @Test func solvesSeveralModelsAtOnceOnDifferentThreads() throws {
-    let problems = Fixtures.optima("miplib3").filter { ["p0033", "lseu", "stein27", "flugpl"].contains($0.name) }
+    let problems =
+      Fixtures.optima("miplib3").filter { ["p0033", "lseu", "stein27", "flugpl"].contains($0.name) }
       + Fixtures.optima("netlib").filter { ["afiro", "sc105", "kb2", "recipe"].contains($0.name) }
     let models = try problems.map { try Model.read(contentsOf: $0.path, format: .mps) }
     let results = Results(count: problems.count * 3)

@@ -1,8 +1,9 @@
 import CGLPK
 import CGLPKGuard
 import Foundation
-@testable import LinearProgramming
 import Testing
+
+@testable import LinearProgramming
 
 /// Inputs GLPK would abort on, or misread, become typed errors before any GLPK call.
 @Suite struct SafetyTests {
@@ -17,7 +18,9 @@ import Testing
 
   @Test func nanCoefficient() {
     let m = model { m, x, y in m.addConstraint(Double.nan * x + y <= 1, name: "cap") }
-    expectInvalidNumber("coefficient of x in cap", isNaN: true) { () throws(LPError) in try GLPKSolver().solve(m) }
+    expectInvalidNumber("coefficient of x in cap", isNaN: true) { () throws(LPError) in
+      try GLPKSolver().solve(m)
+    }
   }
 
   @Test func infiniteCoefficientAndObjective() {
@@ -51,7 +54,9 @@ import Testing
 
   @Test func invertedBounds() {
     let m1 = model { m, x, _ in m.setBounds(x, lower: 5, upper: 2) }
-    #expect(throws: LPError.invertedBounds(location: "variable x", lower: 5, upper: 2)) { try GLPKSolver().solve(m1) }
+    #expect(throws: LPError.invertedBounds(location: "variable x", lower: 5, upper: 2)) {
+      try GLPKSolver().solve(m1)
+    }
     let m2 = model { m, x, y in m.addConstraint(x + y, lower: 3, upper: 1, name: "band") }
     #expect(throws: LPError.invertedBounds(location: "constraint band", lower: 3, upper: 1)) {
       try GLPKSolver().solve(m2)
@@ -60,7 +65,9 @@ import Testing
 
   @Test func fractionalBoundOnIntegerVariable() {
     let m = model { m, _, y in m.setBounds(y, lower: 0, upper: 2.5) }
-    #expect(throws: LPError.fractionalIntegerBound(variable: "y", lower: 0, upper: 2.5)) { try GLPKSolver().solve(m) }
+    #expect(throws: LPError.fractionalIntegerBound(variable: "y", lower: 0, upper: 2.5)) {
+      try GLPKSolver().solve(m)
+    }
   }
 
   @Test func namesGLPKRejects() {
@@ -71,7 +78,9 @@ import Testing
     }
     var m2 = Model(name: "ok")
     m2.addVariable("tab\there")
-    #expect(throws: LPError.invalidName(kind: "variable", name: "tab\there", reason: "contains a control character")) {
+    #expect(
+      throws: LPError.invalidName(kind: "variable", name: "tab\there", reason: "contains a control character")
+    ) {
       try m2.write(to: Fixtures.temporaryPath("x.mps"), format: .mps)
     }
   }
@@ -105,7 +114,8 @@ import Testing
       #expect(detail.contains("\(path):"), "GLPK's message names the file and line: \(detail)")
     }
     let lpPath = Fixtures.temporaryPath("broken.lp")
-    try "maximize\n obj: 3 x +\nsubject to\n c1: x <= \nend\n".write(toFile: lpPath, atomically: true, encoding: .utf8)
+    try "maximize\n obj: 3 x +\nsubject to\n c1: x <= \nend\n".write(
+      toFile: lpPath, atomically: true, encoding: .utf8)
     defer { try? FileManager.default.removeItem(atPath: lpPath) }
     #expect(throws: LPError.self) { try Model.read(contentsOf: lpPath, format: .lp) }
   }

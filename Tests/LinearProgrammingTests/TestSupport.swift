@@ -25,7 +25,8 @@ enum Fixtures {
   }
 
   static func temporaryPath(_ name: String) -> String {
-    FileManager.default.temporaryDirectory.appendingPathComponent("capplan-test-\(UUID().uuidString)-\(name)").path
+    FileManager.default.temporaryDirectory.appendingPathComponent("capplan-test-\(UUID().uuidString)-\(name)")
+      .path
   }
 }
 

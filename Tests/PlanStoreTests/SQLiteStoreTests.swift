@@ -4,25 +4,31 @@ import PlanStore
 import Testing
 
 func temporaryStore(_ name: String = "store") throws -> SQLiteStore {
-  let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-store-\(UUID().uuidString)")
+  let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "capplan-store-\(UUID().uuidString)")
   return try SQLiteStore(path: dir.appendingPathComponent("\(name).sqlite").path)
 }
 
 let t0 = Date(timeIntervalSince1970: 1_800_000_000)
 
-func submission(_ id: String = "s", priority: Int = 0, key: String? = nil, maxAttempts: Int = 3) -> JobSubmission {
+func submission(_ id: String = "s", priority: Int = 0, key: String? = nil, maxAttempts: Int = 3)
+  -> JobSubmission
+{
   JobSubmission(
-    scenarioID: id, source: "\(id).yaml", scenarioText: "scenario: \(id)\n", priority: priority, idempotencyKey: key,
+    scenarioID: id, source: "\(id).yaml", scenarioText: "scenario: \(id)\n", priority: priority,
+    idempotencyKey: key,
     maxAttempts: maxAttempts)
 }
 
 func emptyPlan(_ scenario: String = "s") -> Plan {
   Plan(
-    scenario: scenario, status: .optimal, message: nil, objective: 1, totals: nil, periods: [], allocations: [
+    scenario: scenario, status: .optimal, message: nil, objective: 1, totals: nil, periods: [],
+    allocations: [
       Plan.Allocation(offering: "o", hardware: "h", site: "x", period: "p", mw: 2.5)
     ], installs: [], expansions: [], lab: [], marginals: Plan.Marginals(), stability: nil, infeasibility: nil,
     solver: Plan.SolverRecord(
-      status: "optimal", objective: 1, bestBound: nil, gap: nil, rows: 1, columns: 1, nonzeros: 1, integerColumns: 0,
+      status: "optimal", objective: 1, bestBound: nil, gap: nil, rows: 1, columns: 1, nonzeros: 1,
+      integerColumns: 0,
       iterations: 1, nodes: 0, seconds: 0.01, method: "dualp"))
 }
 
@@ -140,7 +146,9 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(try store.markCancelled(lease, now: t0 + 2))
     #expect(try store.job(running.id).state == .cancelled)
     #expect(throws: StoreError.self) { try store.cancel(running.id, now: t0 + 3) }
-    #expect(throws: StoreError.self) { try store.retry(try store.submit(submission("x"), now: t0).job.id, now: t0) }
+    #expect(throws: StoreError.self) {
+      try store.retry(try store.submit(submission("x"), now: t0).job.id, now: t0)
+    }
   }
 
   @Test func releaseGivesTheJobBackWithoutCountingAFailure() throws {

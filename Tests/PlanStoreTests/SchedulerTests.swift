@@ -28,7 +28,8 @@ struct ScheduleFixture {
 
   func add(_ name: String, every: Double, skipUnchanged: Bool = false, now: Date) throws -> Schedule {
     try store.addSchedule(
-      ScheduleDefinition(name: name, scenarioPath: scenario.path, intervalSeconds: every, skipUnchanged: skipUnchanged),
+      ScheduleDefinition(
+        name: name, scenarioPath: scenario.path, intervalSeconds: every, skipUnchanged: skipUnchanged),
       now: now)
   }
 
@@ -80,7 +81,8 @@ struct ScheduleFixture {
     clock.advance(60)
     #expect(s.tick().first?.note == "scenario unchanged since the last job; no job")
     #expect(try f.store.schedule(named: "s").lastNote == "scenario unchanged since the last job; no job")
-    let text = try String(contentsOf: f.scenario, encoding: .utf8).replacingOccurrences(of: "trainium2: 26", with: "trainium2: 27")
+    let text = try String(contentsOf: f.scenario, encoding: .utf8).replacingOccurrences(
+      of: "trainium2: 26", with: "trainium2: 27")
     try text.write(to: f.scenario, atomically: true, encoding: .utf8)
     clock.advance(60)
     #expect(s.tick().first?.jobID != nil)
@@ -141,10 +143,12 @@ struct ScheduleFixture {
     _ = try f.add("s", every: 60, now: t0)
     #expect(throws: StoreError.self) { try f.add("s", every: 60, now: t0) }
     #expect(throws: StoreError.self) {
-      try f.store.addSchedule(ScheduleDefinition(name: "bad name", scenarioPath: "x", intervalSeconds: 60), now: t0)
+      try f.store.addSchedule(
+        ScheduleDefinition(name: "bad name", scenarioPath: "x", intervalSeconds: 60), now: t0)
     }
     let cron = try f.store.addSchedule(
-      ScheduleDefinition(name: "weekly", scenarioPath: f.scenario.path, cron: "0 6 * * MON", timeZone: "America/New_York"),
+      ScheduleDefinition(
+        name: "weekly", scenarioPath: f.scenario.path, cron: "0 6 * * MON", timeZone: "America/New_York"),
       now: t0)
     #expect(cron.nextFireAt > t0)
     #expect(throws: StoreError(.notFound, "no schedule named 'nope'")) { try f.store.schedule(named: "nope") }

@@ -28,10 +28,13 @@ extension Formulation {
         let ceiling = grossCeiling(offering: o, period: t)
         for k in 0..<(bands.count - 1) {
           let full = column(.tierFull(offering: o, period: t, band: k), kind: .binary)
-          row(.tierFull(offering: o, period: t, band: k), bands[k].v - bands[k].width * full, lower: 0, upper: .infinity)
+          row(
+            .tierFull(offering: o, period: t, band: k), bands[k].v - bands[k].width * full, lower: 0,
+            upper: .infinity)
           let next = bands[k + 1].width.isFinite ? bands[k + 1].width : max(ceiling - lowerEdge, 0)
-          row(.tierFillOrder(offering: o, period: t, band: k), bands[k + 1].v - next * full,
-              lower: -.infinity, upper: 0)
+          row(
+            .tierFillOrder(offering: o, period: t, band: k), bands[k + 1].v - next * full,
+            lower: -.infinity, upper: 0)
         }
       }
     }
@@ -65,14 +68,16 @@ extension Formulation {
       for (o, offering) in sc.offerings.enumerated() {
         for (h, s, x) in allocationsByOffering[o][t] {
           let entry = PreviousAllocations.Entry(
-            offering: offering.id, hardware: sc.hardware[h].id, site: sc.sites[s].id, period: sc.periods[t].id)
+            offering: offering.id, hardware: sc.hardware[h].id, site: sc.sites[s].id, period: sc.periods[t].id
+          )
           let before = previous.mw[entry] ?? 0
           if previous.mw[entry] != nil { matched.insert(entry) }
           let up = column(.moveUp(offering: o, hardware: h, site: s, period: t))
           let down = column(.moveDown(offering: o, hardware: h, site: s, period: t))
           addObjective(up, -cost, into: &model)
           addObjective(down, -cost, into: &model)
-          row(.move(offering: o, hardware: h, site: s, period: t), x - up + down, lower: before, upper: before)
+          row(
+            .move(offering: o, hardware: h, site: s, period: t), x - up + down, lower: before, upper: before)
         }
       }
     }

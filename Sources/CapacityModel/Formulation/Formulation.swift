@@ -57,7 +57,9 @@ public struct Formulation: Sendable {
   }
 
   @discardableResult
-  mutating func column(_ key: VariableKey, kind: VariableKind = .continuous, lower: Double = 0, upper: Double = .infinity)
+  mutating func column(
+    _ key: VariableKey, kind: VariableKind = .continuous, lower: Double = 0, upper: Double = .infinity
+  )
     -> Variable
   {
     let v = model.addVariable(scenario.columnName(key), kind: kind, lower: lower, upper: upper)
@@ -87,9 +89,12 @@ public struct Formulation: Sendable {
     let sc = scenario
     var columns = sc.sites.count * sc.hardware.count * periodCount + sc.expansions.count * periodCount
     for offering in sc.offerings {
-      for server in offering.servers { columns += offering.sites.count * max(0, periodCount - server.firstPeriod) }
+      for server in offering.servers {
+        columns += offering.sites.count * max(0, periodCount - server.firstPeriod)
+      }
     }
-    let rows = sc.sites.count * (sc.hardware.count + 1) * periodCount
+    let rows =
+      sc.sites.count * (sc.hardware.count + 1) * periodCount
       + (sc.hardware.count + 4 * sc.offerings.count + sc.policies.count) * periodCount
     model.reserveCapacity(variables: columns, constraints: rows, nonzeros: 0)
     variableKeys.reserveCapacity(columns)
@@ -102,7 +107,8 @@ public struct Formulation: Sendable {
 
   mutating func addAllocations() {
     let sc = scenario
-    allocationsByOffering = Array(repeating: Array(repeating: [], count: periodCount), count: sc.offerings.count)
+    allocationsByOffering = Array(
+      repeating: Array(repeating: [], count: periodCount), count: sc.offerings.count)
     allocationsAt = Array(
       repeating: Array(repeating: Array(repeating: [], count: periodCount), count: sc.hardware.count),
       count: sc.sites.count)
@@ -144,8 +150,9 @@ public struct Formulation: Sendable {
           // periods with supply carry the supply row's marginal value.
           guard hw.supplyMW[t] > 0 else { continue }
           if hw.installBlockMW > 0 {
-            let v = column(.installBlocks(site: s, hardware: h, period: t), kind: .integer,
-                           upper: (hw.supplyMW[t] / hw.installBlockMW + 1e-9).rounded(.down))
+            let v = column(
+              .installBlocks(site: s, hardware: h, period: t), kind: .integer,
+              upper: (hw.supplyMW[t] / hw.installBlockMW + 1e-9).rounded(.down))
             installs[s][h][t] = (v, hw.installBlockMW)
           } else {
             let v = column(.install(site: s, hardware: h, period: t), upper: hw.supplyMW[t])
@@ -192,15 +199,19 @@ public struct Formulation: Sendable {
             for (_, v) in allocationsAt[s][rule.hardware][t] { use.add(rule.mwPerMW, v) }
           }
           guard !use.terms.isEmpty else { continue }
-          row(.hardware(site: s, hardware: h, period: t), use - cumulativeNew, lower: -.infinity,
-              upper: site.installedMW[h])
+          row(
+            .hardware(site: s, hardware: h, period: t), use - cumulativeNew, lower: -.infinity,
+            upper: site.installedMW[h])
         }
         for e in site.expansions {
-          if let built = variables[.built(expansion: e, period: t)] { power.add(-sc.expansions[e].powerMW, built) }
+          if let built = variables[.built(expansion: e, period: t)] {
+            power.add(-sc.expansions[e].powerMW, built)
+          }
         }
         // Kept even when nothing can change it: power below what is installed
         // is infeasible, and the diagnosis must be able to name this row.
-        row(.power(site: s, period: t), power, lower: -.infinity, upper: site.powerMW[t] - installedFacilityMW)
+        row(
+          .power(site: s, period: t), power, lower: -.infinity, upper: site.powerMW[t] - installedFacilityMW)
       }
     }
   }
@@ -236,17 +247,24 @@ public struct Formulation: Sendable {
     for (o, offering) in scenario.offerings.enumerated() {
       for t in 0..<periodCount {
         if let cap = offering.demandGrossRevenuePerYear?[t] {
-          row(.demandGrossRevenue(offering: o, period: t), grossRevenue(offering: o, period: t),
-              lower: -.infinity, upper: cap)
+          row(
+            .demandGrossRevenue(offering: o, period: t), grossRevenue(offering: o, period: t),
+            lower: -.infinity, upper: cap)
         }
         if let cap = offering.demandMW?[t] {
-          row(.demandMW(offering: o, period: t), allocatedMW(offering: o, period: t), lower: -.infinity, upper: cap)
+          row(
+            .demandMW(offering: o, period: t), allocatedMW(offering: o, period: t), lower: -.infinity,
+            upper: cap)
         }
         if let floor = offering.committedMW?[t], floor > 0 {
-          row(.committed(offering: o, period: t), allocatedMW(offering: o, period: t), lower: floor, upper: .infinity)
+          row(
+            .committed(offering: o, period: t), allocatedMW(offering: o, period: t), lower: floor,
+            upper: .infinity)
         }
         if let floor = offering.requiredMW?[t], floor > 0 {
-          row(.required(offering: o, period: t), allocatedMW(offering: o, period: t), lower: floor, upper: .infinity)
+          row(
+            .required(offering: o, period: t), allocatedMW(offering: o, period: t), lower: floor,
+            upper: .infinity)
         }
       }
     }
@@ -288,7 +306,8 @@ public struct Formulation: Sendable {
       let years = sc.periods[t].years
       for (o, offering) in sc.offerings.enumerated() {
         for (h, _, v) in allocationsByOffering[o][t] {
-          var perMWYear = (offering.server(hardware: h)?.unitRevenuePerMWYear ?? 0) - sc.hardware[h].opexPerMWYear
+          var perMWYear =
+            (offering.server(hardware: h)?.unitRevenuePerMWYear ?? 0) - sc.hardware[h].opexPerMWYear
           for rule in sc.companions where rule.hardware == h {
             perMWYear -= rule.mwPerMW * sc.hardware[rule.requires].opexPerMWYear
           }
@@ -302,7 +321,9 @@ public struct Formulation: Sendable {
           constant -= years * dep * site.installedMW[h]
           // new[s,h,tau] is depreciated in every period from tau on.
           for tau in 0...t {
-            if let (v, mw) = installColumn(site: s, hardware: h, period: tau) { addObjective(v, -years * dep * mw, into: &model) }
+            if let (v, mw) = installColumn(site: s, hardware: h, period: tau) {
+              addObjective(v, -years * dep * mw, into: &model)
+            }
           }
         }
       }

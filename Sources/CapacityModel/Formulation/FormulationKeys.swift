@@ -53,7 +53,8 @@ extension ValidScenario {
     case .committed(let o, let t): return "committed_mw of \(offerings[o].id) in \(periods[t].id)"
     case .required(let o, let t): return "required_mw of \(offerings[o].id) in \(periods[t].id)"
     case .policy(let p, let t): return "policy \(policies[p].id) in \(periods[t].id)"
-    case .expansionStaysBuilt(let e, let t): return "expansion \(expansions[e].id) stays built in \(periods[t].id)"
+    case .expansionStaysBuilt(let e, let t):
+      return "expansion \(expansions[e].id) stays built in \(periods[t].id)"
     case .tierSplit(let o, let t): return "tier bands of \(offerings[o].id) in \(periods[t].id)"
     case .tierFillOrder(let o, let t, let k), .tierFull(let o, let t, let k):
       return "tier \(k + 1) fill order of \(offerings[o].id) in \(periods[t].id)"
@@ -83,7 +84,8 @@ extension ValidScenario {
     case .allocation(let o, let h, let s, let t):
       name = "x[\(offerings[o].id),\(hardware[h].id),\(sites[s].id),\(periods[t].id)]"
     case .install(let s, let h, let t): name = "new[\(sites[s].id),\(hardware[h].id),\(periods[t].id)]"
-    case .installBlocks(let s, let h, let t): name = "blocks[\(sites[s].id),\(hardware[h].id),\(periods[t].id)]"
+    case .installBlocks(let s, let h, let t):
+      name = "blocks[\(sites[s].id),\(hardware[h].id),\(periods[t].id)]"
     case .built(let e, let t): name = "built[\(expansions[e].id),\(periods[t].id)]"
     case .tierBand(let o, let t, let k): name = "band[\(offerings[o].id),\(periods[t].id),\(k + 1)]"
     case .tierFull(let o, let t, let k): name = "full[\(offerings[o].id),\(periods[t].id),\(k + 1)]"
@@ -108,7 +110,8 @@ extension ValidScenario {
     case .policy(let p, let t): name = "policy[\(policies[p].id),\(periods[t].id)]"
     case .expansionStaysBuilt(let e, let t): name = "stays_built[\(expansions[e].id),\(periods[t].id)]"
     case .tierSplit(let o, let t): name = "tier_split[\(offerings[o].id),\(periods[t].id)]"
-    case .tierFillOrder(let o, let t, let k): name = "tier_order[\(offerings[o].id),\(periods[t].id),\(k + 1)]"
+    case .tierFillOrder(let o, let t, let k):
+      name = "tier_order[\(offerings[o].id),\(periods[t].id),\(k + 1)]"
     case .tierFull(let o, let t, let k): name = "tier_full[\(offerings[o].id),\(periods[t].id),\(k + 1)]"
     case .move(let o, let h, let s, let t):
       name = "move[\(offerings[o].id),\(hardware[h].id),\(sites[s].id),\(periods[t].id)]"

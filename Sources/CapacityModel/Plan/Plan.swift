@@ -39,7 +39,8 @@ public struct Plan: Codable, Sendable, Equatable {
   public var warmStart: WarmStart?
 
   enum CodingKeys: String, CodingKey {
-    case scenario, status, message, objective, totals, periods, allocations, installs, expansions, lab, marginals
+    case scenario, status, message, objective, totals, periods, allocations, installs, expansions, lab,
+      marginals
     case stability, infeasibility, solver
     case warmStart = "warm_start"
   }
@@ -57,7 +58,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public init() {}
 
     enum CodingKeys: String, CodingKey {
-      case basicColumns = "basic_columns", columnsAtUpper = "columns_at_upper", activeRows = "active_rows", values
+      case basicColumns = "basic_columns", columnsAtUpper = "columns_at_upper", activeRows = "active_rows",
+        values
     }
   }
 
@@ -91,7 +93,8 @@ public struct Plan: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
       case revenue, opex, depreciation, fixed, ebit
-      case ebitMargin = "ebit_margin", revenueByUse = "revenue_by_use", revenueByOffering = "revenue_by_offering"
+      case ebitMargin = "ebit_margin", revenueByUse = "revenue_by_use", revenueByOffering =
+        "revenue_by_offering"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -117,7 +120,8 @@ public struct Plan: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
       case id, years, revenue, opex, depreciation, fixed, ebit
-      case ebitMargin = "ebit_margin", revenueByUse = "revenue_by_use", revenueByOffering = "revenue_by_offering"
+      case ebitMargin = "ebit_margin", revenueByUse = "revenue_by_use", revenueByOffering =
+        "revenue_by_offering"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -235,7 +239,8 @@ public struct Plan: Codable, Sendable, Equatable {
     public var start: String = "cold"
 
     public init(
-      status: String, objective: Double?, bestBound: Double?, gap: Double?, rows: Int, columns: Int, nonzeros: Int,
+      status: String, objective: Double?, bestBound: Double?, gap: Double?, rows: Int, columns: Int,
+      nonzeros: Int,
       integerColumns: Int, iterations: Int, nodes: Int, seconds: Double, method: String
     ) {
       self.status = status
@@ -304,7 +309,9 @@ extension Plan {
   public var previousAllocations: PreviousAllocations {
     var mw: [PreviousAllocations.Entry: Double] = [:]
     for a in allocations {
-      mw[PreviousAllocations.Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] += a.mw
+      mw[
+        PreviousAllocations.Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period),
+        default: 0] += a.mw
     }
     var covered = periods.map(\.id)
     if covered.isEmpty {
@@ -317,11 +324,14 @@ extension Plan {
 public struct PlanFileError: Error, CustomStringConvertible, Sendable {
   public var path: String
   public var message: String
-  public var description: String { "\(path): not a capplan plan (JSON from `capplan solve --format json`): \(message)" }
+  public var description: String {
+    "\(path): not a capplan plan (JSON from `capplan solve --format json`): \(message)"
+  }
 
   static func describe(_ error: DecodingError) -> String {
     func path(_ keys: [any CodingKey]) -> String {
-      keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."])
+      keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined().trimmingCharacters(in: ["."]
+      )
     }
     switch error {
     case .keyNotFound(let key, let ctx): return "missing field \(path(ctx.codingPath + [key]))"

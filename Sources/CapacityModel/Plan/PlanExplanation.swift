@@ -21,7 +21,8 @@ struct PlanExplanation {
       if f.variables[.install(site: s, hardware: h, period: tau)] != nil {
         mw += value(.install(site: s, hardware: h, period: tau))
       } else if f.variables[.installBlocks(site: s, hardware: h, period: tau)] != nil {
-        mw += value(.installBlocks(site: s, hardware: h, period: tau)).rounded() * sc.hardware[h].installBlockMW
+        mw +=
+          value(.installBlocks(site: s, hardware: h, period: tau)).rounded() * sc.hardware[h].installBlockMW
       }
     }
     return mw
@@ -52,7 +53,8 @@ struct PlanExplanation {
   func explain(status: PlanStatus, method: LPMethod) -> Plan {
     var plan = Plan(
       scenario: sc.scenario.scenario, status: status, message: nil, objective: solution.objectiveValue,
-      totals: nil, periods: [], allocations: [], installs: [], expansions: [], lab: [], marginals: Plan.Marginals(),
+      totals: nil, periods: [], allocations: [], installs: [], expansions: [], lab: [],
+      marginals: Plan.Marginals(),
       stability: nil, infeasibility: nil, solver: record(method: method))
     guard status.hasSolution else { return plan }
     var totals = Plan.Totals(
@@ -60,7 +62,8 @@ struct PlanExplanation {
       revenueByOffering: [:])
     for (t, period) in sc.periods.enumerated() {
       var p = Plan.PeriodFinancials(
-        id: period.id, years: period.years, revenue: 0, opex: 0, depreciation: 0, fixed: 0, ebit: 0, ebitMargin: nil,
+        id: period.id, years: period.years, revenue: 0, opex: 0, depreciation: 0, fixed: 0, ebit: 0,
+        ebitMargin: nil,
         revenueByUse: [:], revenueByOffering: [:])
       for (o, offering) in sc.offerings.enumerated() {
         var revenue = 0.0
@@ -70,7 +73,9 @@ struct PlanExplanation {
           let mw = value(.allocation(offering: o, hardware: h, site: s, period: t))
           guard mw != 0, let server = offering.server(hardware: h) else { continue }
           plan.allocations.append(
-            Plan.Allocation(offering: offering.id, hardware: sc.hardware[h].id, site: sc.sites[s].id, period: period.id, mw: mw))
+            Plan.Allocation(
+              offering: offering.id, hardware: sc.hardware[h].id, site: sc.sites[s].id, period: period.id,
+              mw: mw))
           revenue += server.unitRevenuePerMWYear * mw
           gross += (server.grossRevenuePerMWYear ?? 0) * mw
           allocated += mw
@@ -98,7 +103,9 @@ struct PlanExplanation {
           p.depreciation += hw.depreciationPerMWYear * mw
           facility += site.pue * mw
           let added = newMW(site: s, hardware: h, period: t)
-          if added > 0 { plan.installs.append(Plan.Install(site: site.id, hardware: hw.id, period: period.id, mw: added)) }
+          if added > 0 {
+            plan.installs.append(Plan.Install(site: site.id, hardware: hw.id, period: period.id, mw: added))
+          }
         }
         var limit = site.powerMW[t]
         for e in site.expansions where isBuilt(e, t) {
@@ -152,7 +159,9 @@ struct PlanExplanation {
     let period = sc.periods[t]
     for (h, hw) in sc.hardware.enumerated() where f.constraints[.supply(hardware: h, period: t)] != nil {
       let key = ConstraintKey.supply(hardware: h, period: t)
-      m.supply.append(Plan.Marginal(subject: hw.id, period: period.id, kind: "supply", value: dual(key), binding: binding(key)))
+      m.supply.append(
+        Plan.Marginal(
+          subject: hw.id, period: period.id, kind: "supply", value: dual(key), binding: binding(key)))
     }
     for (o, offering) in sc.offerings.enumerated() {
       for (key, kind) in [
@@ -170,7 +179,8 @@ struct PlanExplanation {
   func record(method: LPMethod) -> Plan.SolverRecord {
     let st = solution.statistics
     return Plan.SolverRecord(
-      status: solution.termination.rawValue, objective: solution.objectiveValue, bestBound: solution.bestBound,
+      status: solution.termination.rawValue, objective: solution.objectiveValue,
+      bestBound: solution.bestBound,
       gap: solution.relativeGap, rows: st.rows, columns: st.columns, nonzeros: st.nonzeros,
       integerColumns: st.integerColumns, iterations: st.iterations, nodes: st.nodes, seconds: st.seconds,
       method: solution.isMIP ? "branch-and-cut" : method.rawValue)
@@ -187,6 +197,7 @@ struct PlanExplanation {
     }
     let covered = previous.periods.filter { sc.periodIndex($0) != nil }
     return Plan.StabilityReport(
-      previousPeriods: covered, mwMoved: moved, moveCost: moved * moveCost, unmatchedMw: f.unmatchedPreviousMW)
+      previousPeriods: covered, mwMoved: moved, moveCost: moved * moveCost, unmatchedMw: f.unmatchedPreviousMW
+    )
   }
 }

@@ -24,7 +24,9 @@ public struct PlanningError: Error, CustomStringConvertible, Sendable {
 public enum Planner {
   /// Formulates, solves and explains `scenario`. Infeasible scenarios come back
   /// as plans with status `infeasible` and the conflicting limits named.
-  public static func plan(_ scenario: ValidScenario, options: PlanOptions = PlanOptions()) throws(PlanningError) -> Plan {
+  public static func plan(_ scenario: ValidScenario, options: PlanOptions = PlanOptions())
+    throws(PlanningError) -> Plan
+  {
     let formulation = Formulation(scenario, previous: options.previous)
     let solution = try solve(formulation, options: options)
     return explain(formulation, solution: solution, options: options)
@@ -59,7 +61,8 @@ public enum Planner {
     let explanation = PlanExplanation(f: formulation, solution: solution)
     var plan = explanation.explain(status: status, method: options.method)
     plan.message = solution.message
-    plan.solver.start = WarmStartMapping.label(options.warmStart, model: formulation.model, solution: solution)
+    plan.solver.start = WarmStartMapping.label(
+      options.warmStart, model: formulation.model, solution: solution)
     if status.hasSolution { plan.warmStart = WarmStartMapping.record(solution, model: formulation.model) }
     if status.hasSolution, let previous = options.previous, let cost = scenario.moveCost, cost > 0 {
       plan.stability = explanation.stabilityReport(previous: previous, moveCost: cost)
