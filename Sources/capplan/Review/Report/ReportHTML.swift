@@ -57,7 +57,6 @@ struct ReportHTML {
       """
   }
 
-
   // MARK: Header and headline figures
 
   var header: String {
