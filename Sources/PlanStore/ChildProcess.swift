@@ -16,6 +16,10 @@ final class ChildProcess: Sendable {
     process = Process()
     process.executableURL = URL(fileURLWithPath: command[0])
     process.arguments = Array(command.dropFirst())
+    // The child checks that this process is still its parent; it may start after we died.
+    var environment = ProcessInfo.processInfo.environment
+    environment["CAPPLAN_PARENT_PID"] = String(getpid())
+    process.environment = environment
     let stdin = Pipe()
     process.standardInput = stdin
     stdoutPipe = Pipe()

@@ -138,6 +138,11 @@ extension SQLiteStore {
       guard try Self.holds(db, lease) else { return nil }
       let job = try Self.fetchJob(db, lease.jobID)
       let message = "attempt \(lease.attempt): \(reason)"
+      if job.cancelRequested {
+        try Self.closeCancelled(
+          db, lease.jobID, now: now, note: "cancelled (its last try had failed: \(reason))")
+        return .cancelled
+      }
       if retryable && job.failures + 1 < job.maxAttempts {
         try db.execute(
           sql: """
@@ -173,9 +178,24 @@ extension SQLiteStore {
     }
   }
 
+  /// Closes a job whose cancel arrived while it was running.
+  static func closeCancelled(_ db: Database, _ id: Int64, now: Date, note: String) throws {
+    try db.execute(
+      sql: """
+        UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = ?, lease_owner = NULL,
+          lease_expires_at = NULL
+        WHERE id = ?
+        """,
+      arguments: [now.unix, note, id])
+  }
+
   public func release(_ lease: Lease, now: Date) throws(StoreError) {
     try writeImmediate { db in
       guard try Self.holds(db, lease) else { return }
+      if try Self.fetchJob(db, lease.jobID).cancelRequested {
+        try Self.closeCancelled(db, lease.jobID, now: now, note: "cancelled while its worker stopped")
+        return
+      }
       try db.execute(
         sql: """
           UPDATE jobs SET state = 'queued', run_after = ?, lease_owner = NULL, lease_expires_at = NULL

@@ -34,7 +34,13 @@ public final class SQLiteStore: JobStore {
         try db.execute(sql: "PRAGMA synchronous = FULL")
       }
       pool = try DatabasePool(path: path, configuration: config)
-      try Self.migrator.migrate(pool)
+      do {
+        try Self.migrator.migrate(pool)
+      } catch {
+        // Two processes opening a new database can both try the first migration;
+        // the loser's second pass sees it applied.
+        try Self.migrator.migrate(pool)
+      }
     } catch let error as StoreError {
       throw error
     } catch {

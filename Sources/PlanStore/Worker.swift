@@ -169,7 +169,10 @@ public final class Worker: Sendable {
     state.withLock { _ = $0.children.removeValue(forKey: lease.jobID) }
     // stop() kills children itself; its kill must not count as the job's failure.
     if interruption.value == nil, mode == .stopping, outcome.signaled { interruption.set(.stopping) }
-    finish(lease, outcome: outcome, interruption: interruption.value, timeLimit: payload.timeLimitSeconds)
+    var reason = interruption.value
+    // A child that finished on its own just as a stop or deadline arrived has a plan worth keeping.
+    if reason == .stopping || reason == .timedOut, !outcome.signaled, outcome.status == 0 { reason = nil }
+    finish(lease, outcome: outcome, interruption: reason, timeLimit: payload.timeLimitSeconds)
   }
 
   func finish(
@@ -245,6 +248,7 @@ public final class Worker: Sendable {
         logger.warning(
           "job \(lease.jobID) attempt \(lease.attempt) failed, retry in \(Int(delay)) s: \(reason)")
       case .failed?: logger.error("job \(lease.jobID) failed: \(reason)")
+      case .cancelled?: logger.info("job \(lease.jobID): cancelled (it had been asked to stop)")
       default: logger.warning("job \(lease.jobID): failure not recorded (fenced off): \(reason)")
       }
     } catch {

@@ -12,6 +12,12 @@ struct RunJobCommand: ParsableCommand {
     shouldDisplay: false)
 
   func run() throws {
+    // Stopping is the worker's call: it drains on SIGTERM and kills this process
+    // with SIGKILL when it must. A terminal's Ctrl-C or systemd's stop reaching
+    // the whole group must not end a solve the worker means to finish.
+    signal(SIGTERM, SIG_IGN)
+    signal(SIGINT, SIG_IGN)
+    Self.exitWhenOrphaned()
     let input = FileHandle.standardInput.readDataToEndOfFile()
     let payload: JobPayload
     do {
@@ -48,6 +54,22 @@ struct RunJobCommand: ParsableCommand {
     }
     let plan = try Planner.plan(scenario, options: options)
     FileHandle.standardOutput.write(try plan.jsonData())
+  }
+
+  /// A solve whose worker died has no one to report to; its job is rescued
+  /// elsewhere when the lease expires. Checked every second (prctl's parent-death
+  /// signal is not reachable from Swift: the call is variadic).
+  static func exitWhenOrphaned() {
+    // The worker names itself: it may have died before this process got here.
+    let parent = ProcessInfo.processInfo.environment["CAPPLAN_PARENT_PID"].flatMap { Int32($0) } ?? getppid()
+    if getppid() != parent { _exit(3) }
+    let thread = Thread {
+      while true {
+        sleep(1)
+        if getppid() != parent { _exit(3) }
+      }
+    }
+    thread.start()
   }
 }
 

@@ -12,7 +12,7 @@ struct ServeCommand: AsyncParsableCommand {
       Fires due schedules every --tick seconds and solves queued jobs with --concurrency \
       child processes. Several serve processes may share one database: each (schedule, due time) \
       makes one job. SIGTERM or SIGINT shuts down gracefully: no new fires or jobs, running \
-      solves finish.
+      solves finish; a second signal stops at once and gives running jobs back to the queue.
       """)
 
   @Option(help: "Jobs solved at once.") var concurrency: Int = 1
@@ -30,9 +30,13 @@ struct ServeCommand: AsyncParsableCommand {
     if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     if !(tick > 0) { throw ValidationError("--tick must be positive") }
     if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
+    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
+    if memoryLimit < 64 { throw ValidationError("--memory-limit must be at least 64 MB") }
+    if !(poll > 0) { throw ValidationError("--poll must be a positive number of seconds") }
   }
 
   func run() async throws {
+    signal(SIGPIPE, SIG_IGN)
     LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
     let logger = Logger(label: "capplan.serve")
     try await reportingFailuresAsync {
@@ -44,14 +48,28 @@ struct ServeCommand: AsyncParsableCommand {
       config.defaultTimeLimitSeconds = timeLimit
       config.memoryLimitMB = memoryLimit
       config.pollSeconds = poll
+      let worker = Worker(store: db, configuration: config)
+      // Graceful shutdown runs in reverse order: the scheduler (last) stops
+      // firing before the worker drains. Signals are counted here rather than
+      // by the group, so a second one can stop the worker at once.
       let group = ServiceGroup(
         services: [
-          SchedulerService(scheduler: Scheduler(store: db), tick: tick),
-          WorkerService(worker: Worker(store: db, configuration: config)),
+          WorkerService(worker: worker), SchedulerService(scheduler: Scheduler(store: db), tick: tick),
         ],
-        gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger)
+        gracefulShutdownSignals: [], cancellationSignals: [], logger: logger)
+      let signals = SignalHandling.watch { count in
+        // The group always shuts down gracefully (a service ending otherwise is an
+        // error to it); a second signal also stops the worker's solves at once.
+        if count == 1 {
+          logger.notice(
+            "shutting down: no new fires or jobs; running solves finish (signal again to stop now)")
+        }
+        if count >= 2 { worker.stop() }
+        Task { await group.triggerGracefulShutdown() }
+      }
       logger.info("serving \(db.path) with \(concurrency) worker slot(s)")
       try await group.run()
+      signals.cancel()
       logger.info("stopped")
     }
   }
@@ -74,10 +92,14 @@ struct WorkerService: Service {
   let worker: Worker
 
   func run() async throws {
-    await withGracefulShutdownHandler {
-      await worker.run()
-    } onGracefulShutdown: {
-      worker.drain()
+    await withTaskCancellationHandler {
+      await withGracefulShutdownHandler {
+        await worker.run()
+      } onGracefulShutdown: {
+        worker.drain()
+      }
+    } onCancel: {
+      worker.stop()
     }
   }
 }

@@ -55,10 +55,11 @@ struct SubmitCommand: AsyncParsableCommand {
   func run() async throws {
     global.bootstrapLogging()
     try await reportingFailuresAsync {
-      let (document, _) = try ScenarioInput.load(file)
       guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-        throw CommandFailure(message: "cannot read \(file)", outcome: .invalidInput)
+        throw CommandFailure(
+          message: "cannot read \(file): no such file, unreadable or not UTF-8", outcome: .invalidInput)
       }
+      let (document, _) = try ScenarioInput.load(text: text, file: file)
       let db = try store.open()
       if let previousPlan { _ = try db.planSummary(previousPlan) }
       let submission = JobSubmission(

@@ -47,9 +47,12 @@ struct WorkerCommand: AsyncParsableCommand {
     if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
     if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
     if memoryLimit < 64 { throw ValidationError("--memory-limit must be at least 64 MB") }
+    if !(poll > 0) { throw ValidationError("--poll must be a positive number of seconds") }
   }
 
   func run() async throws {
+    // A child that dies before reading its payload must not take the worker with it.
+    signal(SIGPIPE, SIG_IGN)
     LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
     try await reportingFailuresAsync {
       let db = try store.open()
@@ -77,21 +80,31 @@ struct WorkerCommand: AsyncParsableCommand {
 let receivedStopSignals = Atomic<Int>(0)
 
 enum SignalHandling {
-  /// Calls `handler` with the running count after each SIGTERM or SIGINT.
-  static func watch(_ handler: @escaping @Sendable (Int) -> Void) -> Task<Void, Never> {
+  /// Calls `handler` with the running count after SIGTERM or SIGINT. Two
+  /// signals close together may arrive as one call with count 2. The watch
+  /// runs on a thread of its own, so a busy task pool cannot delay it.
+  static func watch(_ handler: @escaping @Sendable (Int) -> Void) -> Watch {
     for sig in [SIGTERM, SIGINT] {
       signal(sig) { _ in receivedStopSignals.add(1, ordering: .relaxed) }
     }
-    return Task {
+    let watch = Watch()
+    let thread = Thread {
       var seen = receivedStopSignals.load(ordering: .relaxed)
-      while !Task.isCancelled {
+      while !watch.cancelled.load(ordering: .relaxed) {
         let now = receivedStopSignals.load(ordering: .relaxed)
         if now != seen {
           seen = now
           handler(now)
         }
-        try? await Task.sleep(for: .milliseconds(50))
+        usleep(50_000)
       }
     }
+    thread.start()
+    return watch
+  }
+
+  final class Watch: Sendable {
+    let cancelled = Atomic<Bool>(false)
+    func cancel() { cancelled.store(true, ordering: .relaxed) }
   }
 }

@@ -11,8 +11,15 @@ import Testing
     let id = try q.submit()
     let slow = try q.worker(["--lease", "2"], environment: ["CAPPLAN_TEST_SOLVE_DELAY": "30"], name: "slow")
     #expect(try q.until(10) { try q.store.job(id).state == .running }, "\(slow.output)")
+    let orphans = slow.children
+    #expect(orphans.count == 1, "one solve running")
     slow.signal(SIGKILL)
     slow.wait(seconds: 5)
+    // The orphaned solve notices its worker is gone and exits.
+    #expect(
+      q.until(10) { orphans.allSatisfy(Background.hasExited) },
+      "orphaned solve still running: \(orphans.map { (try? String(contentsOfFile: "/proc/\($0)/stat", encoding: .utf8)) ?? "gone" })"
+    )
     let rescuer = try q.worker(["--lease", "2"], name: "rescuer")
     #expect(try q.until(20) { try q.store.job(id).state == .succeeded }, "\(rescuer.output)")
     rescuer.signal(SIGTERM)
@@ -140,6 +147,21 @@ import Testing
     #expect(w2.wait(seconds: 20) == 0, "\(w2.output)")
     let released = try q.store.job(queuedBehind)
     #expect(released.state == .queued && released.failures == 0, "\(released)")
+  }
+
+  /// A SIGTERM that reaches a solve (a terminal's Ctrl-C, a service manager
+  /// signalling the group) does not end it: stopping is the worker's call.
+  @Test func solvesIgnoreStopSignalsMeantForTheWorker() throws {
+    let q = try QueueFixture()
+    let id = try q.submit()
+    let w = try q.worker(environment: ["CAPPLAN_TEST_SOLVE_DELAY": "2"], name: "ignore")
+    #expect(try q.until(10) { try q.store.job(id).state == .running && !w.children.isEmpty })
+    Thread.sleep(forTimeInterval: 0.5)  // past the solve's start-up, where it sets its signal handling
+    for child in w.children { kill(child, SIGTERM) }
+    #expect(try q.until(20) { try q.store.job(id).state == .succeeded }, "\(w.output)")
+    #expect(try q.store.job(id).failures == 0)
+    w.signal(SIGTERM)
+    #expect(w.wait(seconds: 10) == 0)
   }
 
   @Test func invalidScenarioIsRefusedAndNothingIsQueued() throws {

@@ -40,6 +40,26 @@ final class Background {
     return process.terminationStatus
   }
 
+  /// Whether `pid` has exited: gone, or a zombie waiting for whoever adopted it to reap it.
+  static func hasExited(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+      let close = stat.lastIndex(of: ")")
+    else { return true }
+    return stat[stat.index(after: close)...].split(separator: " ").first == "Z"
+  }
+
+  /// The process ids whose parent is this process (its solves).
+  var children: [Int32] {
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+    return entries.compactMap { Int32($0) }.filter { pid in
+      guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+      else { return false }
+      let fields = stat[stat.index(after: close)...].split(separator: " ")
+      return fields.count > 1 && Int32(fields[1]) == process.processIdentifier
+    }
+  }
+
   deinit { if process.isRunning { signal(SIGKILL) } }
 }
 

@@ -60,6 +60,34 @@ import Testing
     #expect(plans[1].previousPlanID == plans[0].id)
   }
 
+  /// serve: the first signal lets the running solve finish; a second one
+  /// stops at once and gives the job back.
+  @Test func serveDrainsOnTheFirstSignalAndReleasesOnTheSecond() throws {
+    let q = try QueueFixture()
+    let first = try q.submit()
+    let s = try Background(
+      ["serve", "--db", q.db, "--tick", "0.2", "--poll", "0.1"],
+      environment: ["CAPPLAN_TEST_SOLVE_DELAY": "2"],
+      log: q.dir.appendingPathComponent("drain.log"))
+    #expect(try q.until(10) { try q.store.job(first).state == .running })
+    s.signal(SIGTERM)
+    #expect(s.wait(seconds: 20) == 0, "\(s.output)")
+    #expect(try q.store.job(first).state == .succeeded)
+
+    let second = try q.submit()
+    let t = try Background(
+      ["serve", "--db", q.db, "--tick", "0.2", "--poll", "0.1"],
+      environment: ["CAPPLAN_TEST_SOLVE_DELAY": "60"],
+      log: q.dir.appendingPathComponent("stop.log"))
+    #expect(try q.until(10) { try q.store.job(second).state == .running })
+    t.signal(SIGTERM)
+    Thread.sleep(forTimeInterval: 0.5)
+    t.signal(SIGTERM)
+    #expect(t.wait(seconds: 20) == 0, "\(t.output)")
+    let released = try q.store.job(second)
+    #expect(released.state == .queued && released.failures == 0, "\(released)")
+  }
+
   /// Two services on one database: one job per due time.
   @Test func twoServicesFireEachDueTimeOnce() throws {
     let q = try QueueFixture()

@@ -151,6 +151,23 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     }
   }
 
+  /// A cancel asked for while the job ran is honoured even when its try then
+  /// fails or its worker stops: the job is not queued again.
+  @Test func cancelRequestedSurvivesAFailureOrARelease() throws {
+    let store = try temporaryStore()
+    let a = try store.submit(submission("a"), now: t0).job
+    let b = try store.submit(submission("b"), now: t0).job
+    let la = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    let lb = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    _ = try store.cancel(a.id, now: t0)
+    _ = try store.cancel(b.id, now: t0)
+    #expect(try store.fail(la, reason: "crash", retryable: true, retryAfter: 0, now: t0 + 1) == .cancelled)
+    try store.release(lb, now: t0 + 1)
+    #expect(try store.job(a.id).state == .cancelled)
+    #expect(try store.job(b.id).state == .cancelled)
+    #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0 + 2) == nil)
+  }
+
   @Test func releaseGivesTheJobBackWithoutCountingAFailure() throws {
     let store = try temporaryStore()
     let job = try store.submit(submission(), now: t0).job
