@@ -22,7 +22,11 @@ final class MIPSearch {
     let reason = glp_ios_reason(tree)
     guard reason == GLP_ISELECT || reason == GLP_IBINGO || reason == GLP_IPREPRO else { return }
     let best = glp_ios_best_node(tree)
-    if best != 0 { bestBound = glp_ios_node_bound(tree, best) }
+    // Before the root LP is solved GLPK reports +/-DBL_MAX: no bound yet.
+    if best != 0 {
+      let bound = glp_ios_node_bound(tree, best)
+      if abs(bound) < Double.greatestFiniteMagnitude { bestBound = bound }
+    }
     var active: Int32 = 0
     var current: Int32 = 0
     var total: Int32 = 0

@@ -78,12 +78,16 @@ func withGLPKSession<T>(
   var session = GLPKSession(captureLog: captureLog, logLevel: logLevel)
   let depth = cg_session_depth(1)
   let sink = Unmanaged.passRetained(session.output)
-  glp_term_hook(
-    { info, s in
-      guard let info, let s else { return 1 }
-      Unmanaged<GLPKOutput>.fromOpaque(info).takeUnretainedValue().append(String(cString: s))
-      return 1  // handled: nothing reaches stdout
-    }, sink.toOpaque())
+  // Only the outermost session hooks GLPK's output: an inner one must not
+  // leave the hook pointing at its own, released, collector.
+  if depth == 1 {
+    glp_term_hook(
+      { info, s in
+        guard let info, let s else { return 1 }
+        Unmanaged<GLPKOutput>.fromOpaque(info).takeUnretainedValue().append(String(cString: s))
+        return 1  // handled: nothing reaches stdout
+      }, sink.toOpaque())
+  }
   defer {
     session.output.flush()
     if depth == 1 {

@@ -38,6 +38,16 @@ public struct GLPKSolver: Sendable {
       var solution = try Self.solveLoaded(p, session: &s, options: options)
       s.deleteProblem(p)
       if startRefused { solution.initialSolutionAccepted = false }
+      // A limit hit before branch-and-cut got going still leaves the (checked) start as the incumbent.
+      if let x = options.initialSolution, model.isMIP, !solution.hasFeasibleSolution,
+        [.timeLimit, .iterationLimit, .interrupted].contains(solution.termination)
+      {
+        solution.hasFeasibleSolution = true
+        solution.values = x
+        solution.rowActivities = model.rowActivities(at: x)
+        solution.objectiveValue = model.objectiveValue(at: x)
+        solution.initialSolutionAccepted = true
+      }
       return solution
     }
   }

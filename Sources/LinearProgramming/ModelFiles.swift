@@ -81,11 +81,14 @@ extension Model {
   public func write(to path: String, format: ModelFileFormat) throws(LPError) {
     guard format != .mathProg else { throw .invalidOption("GLPK cannot write MathProg") }
     try validate()
+    // GLPK's MPS writer takes the first free row as the objective when there is
+    // one, so free rows (which constrain nothing) are left out of MPS files.
+    let written = format == .lp ? self : withoutFreeRows()
     let staged = FileManager.default.temporaryDirectory
       .appendingPathComponent("capplan-write-\(UUID().uuidString).\(format.rawValue)").path
     defer { try? FileManager.default.removeItem(atPath: staged) }
     try withGLPKSession { (s: inout GLPKSession) throws(LPError) in
-      let p = try GLPKProblem.load(self)
+      let p = try GLPKProblem.load(written)
       defer { s.deleteProblem(p) }
       var ret: Int32 = 0
       switch format {
@@ -115,5 +118,28 @@ extension Model {
     if !ok {
       throw .fileNotWritable(path: path, reason: "cannot create the file (missing folder or no permission?)")
     }
+  }
+}
+
+extension Model {
+  /// A copy without the rows bounded on neither side.
+  func withoutFreeRows() -> Model {
+    let free = (0..<constraintCount).filter { !constraintLower[$0].isFinite && !constraintUpper[$0].isFinite }
+    guard !free.isEmpty else { return self }
+    var copy = self
+    copy.constraintNames = []
+    copy.constraintLower = []
+    copy.constraintUpper = []
+    copy.rowStart = [0]
+    copy.entryColumn = []
+    copy.entryValue = []
+    let dropped = Set(free)
+    for c in constraints where !dropped.contains(c.index) {
+      copy.addConstraint(
+        LinearExpression(terms: terms(of: c)), lower: constraintLower[c.index],
+        upper: constraintUpper[c.index],
+        name: constraintNames[c.index])
+    }
+    return copy
   }
 }

@@ -52,6 +52,10 @@ public struct SolveOptions: Sendable {
     if let t = timeLimitSeconds, !(t.isFinite && t > 0) {
       throw .invalidOption("time limit must be a positive number of seconds, got \(t)")
     }
+    if timeLimitSeconds != nil, method == .interiorPoint {
+      throw .invalidOption(
+        "GLPK's interior point method cannot stop at a time limit; use a simplex method with a time limit")
+    }
     if let g = relativeGap, !(g.isFinite && g >= 0) {
       throw .invalidOption("relative gap must be a non-negative number, got \(g)")
     }

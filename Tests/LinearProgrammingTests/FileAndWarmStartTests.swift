@@ -41,6 +41,28 @@ import Testing
   }
 }
 
+@Suite struct FreeRowFileTests {
+  /// GLPK's MPS writer would take a free row for the objective; capplan leaves
+  /// free rows out of MPS files, so objective and constant survive.
+  @Test func mpsWithAFreeRowKeepsTheObjective() throws {
+    var m = Model(name: "free")
+    let x = m.addVariable("x", upper: 4)
+    let y = m.addVariable("y", upper: 3)
+    m.addConstraint(x + y, lower: -.infinity, upper: .infinity, name: "tally")
+    m.addConstraint(x + y <= 6, name: "cap")
+    m.setObjective(.maximize, 3 * x + 2 * y + LinearExpression(constant: 7.25))
+    let z = try #require(try GLPKSolver().solve(m).objectiveValue)
+    #expect(z == 23.25)  // 3 * 4 + 2 * 2 + 7.25
+    for format in [ModelFileFormat.mps, .freeMPS, .lp] {
+      let path = Fixtures.temporaryPath("free.\(format.rawValue)")
+      defer { try? FileManager.default.removeItem(atPath: path) }
+      try m.write(to: path, format: format)
+      let back = try Model.read(contentsOf: path, format: format)
+      #expect(try GLPKSolver().solve(back).objectiveValue == z, "\(format)")
+    }
+  }
+}
+
 @Suite struct WarmStartTests {
   /// Re-solving a perturbed LP from the previous basis takes fewer iterations.
   @Test func perturbedResolveReusesTheBasis() throws {
@@ -83,6 +105,15 @@ import Testing
     let warm = try GLPKSolver().solve(m, options: options)
     #expect(warm.initialSolutionAccepted == true)
     #expect(warm.objectiveValue == z)
+
+    // A limit that stops the root LP still leaves the checked start as the incumbent.
+    var limited = SolveOptions()
+    limited.initialSolution = optimum.values
+    limited.iterationLimit = 1
+    limited.presolve = false
+    let stopped = try GLPKSolver().solve(m, options: limited)
+    #expect(stopped.termination == .iterationLimit)
+    #expect(stopped.hasFeasibleSolution && stopped.objectiveValue == z)
 
     options.initialSolution = Array(repeating: 1, count: 12)  // far over capacity
     let refused = try GLPKSolver().solve(m, options: options)

@@ -90,6 +90,10 @@ import Testing
     o.timeLimitSeconds = -1
     #expect(throws: LPError.self) { try GLPKSolver().solve(smallLP().0, options: o) }
     o = SolveOptions()
+    o.method = .interiorPoint
+    o.timeLimitSeconds = 5
+    #expect(throws: LPError.self) { try GLPKSolver().solve(smallLP().0, options: o) }
+    o = SolveOptions()
     o.warmStartBasis = Basis(rows: [.basic], columns: [])
     #expect(throws: LPError.self) { try GLPKSolver().solve(smallLP().0, options: o) }
   }

@@ -155,7 +155,9 @@ public struct Formulation: Sendable {
               upper: (hw.supplyMW[t] / hw.installBlockMW + 1e-9).rounded(.down))
             installs[s][h][t] = (v, hw.installBlockMW)
           } else {
-            let v = column(.install(site: s, hardware: h, period: t), upper: hw.supplyMW[t])
+            // No upper bound: the supply row alone limits it, so the row (not a
+            // column bound that says the same) carries the supply's marginal value.
+            let v = column(.install(site: s, hardware: h, period: t))
             installs[s][h][t] = (v, 1)
           }
         }

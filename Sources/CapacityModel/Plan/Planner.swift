@@ -43,7 +43,12 @@ public enum Planner {
     solve.relativeGap = options.relativeGap
     solve.method = options.method
     solve.progress = options.progress
-    if let warm = options.warmStart { WarmStartMapping.apply(warm, to: formulation.model, options: &solve) }
+    if let warm = options.warmStart {
+      WarmStartMapping.apply(warm, to: formulation.model, options: &solve)
+      if let x = solve.initialSolution {
+        solve.initialSolution = WarmStartMapping.recomputingMoves(x, in: formulation)
+      }
+    }
     do {
       return try GLPKSolver().solve(formulation.model, options: solve)
     } catch {

@@ -25,6 +25,24 @@ enum WarmStartMapping {
     return warm
   }
 
+  /// The start's move columns measured against this solve's previous plan (the
+  /// stored ones were measured against the plan before): up = max(0, x - prev),
+  /// down = max(0, prev - x), so a start that is otherwise feasible stays so.
+  static func recomputingMoves(_ start: [Double], in f: Formulation) -> [Double] {
+    var x = start
+    for (j, key) in f.variableKeys.enumerated() {
+      guard case .moveUp(let o, let h, let s, let t) = key,
+        let allocation = f.variables[.allocation(offering: o, hardware: h, site: s, period: t)],
+        let down = f.variables[.moveDown(offering: o, hardware: h, site: s, period: t)],
+        let row = f.constraints[.move(offering: o, hardware: h, site: s, period: t)]
+      else { continue }
+      let previous = f.model.constraintLower[row.index]
+      x[j] = max(0, x[allocation.index] - previous)
+      x[down.index] = max(0, previous - x[allocation.index])
+    }
+    return x
+  }
+
   /// How a solve with `warm` started, for the solver record.
   static func label(_ warm: Plan.WarmStart?, model: Model, solution: Solution) -> String {
     guard let warm else { return "cold" }
