@@ -148,7 +148,7 @@ struct PlansCommand: ParsableCommand {
       try reportingFailures {
         let stored = try StoredPlan.load(id, from: try store.open(), scenarioFile: scenarioFile)
         let format = PlanExport.Format(rawValue: format.rawValue) ?? .csv
-        let files = try PlanExport(stored: stored).write(to: out, format: format)
+        let files = try PlanExport(stored).write(to: out, format: format)
         print("plan \(id): wrote \(files.joined(separator: ", ")) into \(out)")
       }
     }

@@ -66,7 +66,8 @@ struct SolveCommand: AsyncParsableCommand {
       "With --previous: solve from scratch instead of starting from the previous plan's basis or solution.")
   var cold = false
 
-  @Option(help: "Also write plan.json and a CSV per table into this folder.")
+  @Option(
+    help: "Also write plan.json and CSV files (as `plans export`, headers with units) into this folder.")
   var out: String?
 
   @OptionGroup var global: GlobalOptions
@@ -74,9 +75,12 @@ struct SolveCommand: AsyncParsableCommand {
   func run() async throws {
     global.bootstrapLogging()
     do {
-      let plan = try makePlan()
+      let (plan, scenario) = try makePlan()
       try PlanOutput.print(plan, format: format)
-      if let out { try PlanOutput.write(plan, to: out) }
+      if let out {
+        // The same files as `plans export --format csv`: headers carry their units.
+        _ = try PlanExport(unstored: plan, scenario: scenario, label: file).write(to: out, format: .csv)
+      }
       if plan.status.outcome != .solved { throw plan.status.outcome.exitCode }
     } catch let failure as CommandFailure {
       printError(failure.message)
@@ -84,7 +88,7 @@ struct SolveCommand: AsyncParsableCommand {
     }
   }
 
-  func makePlan() throws(CommandFailure) -> Plan {
+  func makePlan() throws(CommandFailure) -> (Plan, ValidScenario) {
     let (_, scenario) = try ScenarioInput.load(file)
     var options = solve.planOptions
     if let previous {
@@ -100,7 +104,7 @@ struct SolveCommand: AsyncParsableCommand {
     options.progress = progress?.mipCallback
     defer { progress?.finish() }
     do {
-      return try Planner.plan(scenario, options: options)
+      return (try Planner.plan(scenario, options: options), scenario)
     } catch {
       throw CommandFailure(message: error.description, outcome: .error)
     }
@@ -121,27 +125,6 @@ enum PlanOutput {
       Swift.print(tables.all.rendered(format), terminator: "")
     case .csv:
       Swift.print(PlanTables(plan: plan).all.rendered(.csv), terminator: "")
-    }
-  }
-
-  /// plan.json and one CSV per table, for spreadsheets.
-  static func write(_ plan: Plan, to directory: String) throws {
-    let url = URL(fileURLWithPath: directory)
-    do {
-      try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-      try plan.jsonData().write(to: url.appendingPathComponent("plan.json"), options: .atomic)
-      let tables = PlanTables(plan: plan)
-      let files: [(String, Table)] = [
-        ("financials.csv", tables.financials), ("allocations.csv", tables.allocations),
-        ("lab.csv", tables.lab), ("installs.csv", tables.installs), ("power.csv", tables.power),
-        ("marginals.csv", tables.marginals),
-      ]
-      for (name, table) in files {
-        try Data(table.csv.utf8).write(to: url.appendingPathComponent(name), options: .atomic)
-      }
-    } catch {
-      throw CommandFailure(
-        message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
     }
   }
 }

@@ -154,6 +154,12 @@ import Testing
     for name in ["plan.json", "allocations.csv", "financials.csv", "marginals.csv", "power.csv"] {
       #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(name).path), "\(name)")
     }
+    // The same files as `plans export`: headers carry units, one row per allocation.
+    let allocations = try String(contentsOf: dir.appendingPathComponent("allocations.csv"), encoding: .utf8)
+    let lines = allocations.split(separator: "\n")
+    #expect(lines.first == "offering,use,hardware,site,period,period_years,it_mw")
+    let planJSON = try CLI.json(try String(contentsOfFile: planPath, encoding: .utf8))
+    #expect(lines.count - 1 == (planJSON["allocations"] as? [Any])?.count)
     let second = try CLI.run(["solve", model("aws-2026.yaml"), "--previous", planPath, "--format", "json"])
     #expect(second.status == 0, "\(second.stderr)")
     let j = try CLI.json(second.stdout)

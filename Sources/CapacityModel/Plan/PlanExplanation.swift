@@ -68,7 +68,6 @@ struct PlanExplanation {
       for (o, offering) in sc.offerings.enumerated() {
         var revenue = 0.0
         var gross = 0.0
-        var allocated = 0.0
         for (h, s, _) in f.allocationsByOffering[o][t] {
           let mw = value(.allocation(offering: o, hardware: h, site: s, period: t))
           guard mw != 0, let server = offering.server(hardware: h) else { continue }
@@ -78,7 +77,6 @@ struct PlanExplanation {
               mw: mw))
           revenue += server.unitRevenuePerMWYear * mw
           gross += (server.grossRevenuePerMWYear ?? 0) * mw
-          allocated += mw
           p.opex += sc.hardware[h].opexPerMWYear * mw
           for rule in sc.companions where rule.hardware == h {
             p.opex += rule.mwPerMW * mw * sc.hardware[rule.requires].opexPerMWYear
@@ -94,7 +92,6 @@ struct PlanExplanation {
               offering: offering.id, period: period.id, grossRevenue: gross, platformRevenue: revenue,
               grossMargin: gross > 0 ? (gross - revenue) / gross : nil))
         }
-        _ = allocated
       }
       for (s, site) in sc.sites.enumerated() {
         var facility = 0.0

@@ -1,5 +1,6 @@
 import CapacityModel
 import Foundation
+import PlanStore
 
 /// `capplan plans export`: a stored plan as files for spreadsheets and other
 /// programs. Long ("tidy") tables, one row per fact, every number at full
@@ -7,8 +8,30 @@ import Foundation
 /// ($M per year), `ebit_margin_fraction`. Marginal values change unit with
 /// their kind, so marginals.csv has a `value_unit` column.
 struct PlanExport {
-  let stored: StoredPlan
-  var plan: Plan { stored.plan }
+  let plan: Plan
+  /// The store's record of the plan; nil for a plan just solved (`solve --out`).
+  let record: PlanSummary?
+  /// Offering id -> use, from the scenario.
+  let uses: [String: String]?
+  let bindingConstraints: [BindingConstraint]
+  /// "Plan 12", or the scenario file of a plan not stored.
+  let label: String
+
+  init(_ stored: StoredPlan) {
+    plan = stored.plan
+    record = stored.summary
+    uses = stored.uses
+    bindingConstraints = stored.bindings
+    label = "Plan \(stored.id)"
+  }
+
+  init(unstored plan: Plan, scenario: ValidScenario, label: String) {
+    self.plan = plan
+    record = nil
+    uses = Dictionary(scenario.offerings.map { ($0.id, $0.use) }, uniquingKeysWith: { a, _ in a })
+    bindingConstraints = PlanBindings.derive(plan, scenario: scenario)
+    self.label = label
+  }
 
   enum Cell {
     case text(String)
@@ -33,14 +56,19 @@ struct PlanExport {
 
   var summary: Sheet {
     var s = Sheet(name: "summary", columns: ["field", "value", "unit"])
-    let sum = stored.summary
-    s.rows.append([.text("plan_id"), .text("\(sum.id)"), .text("")])
-    s.rows.append([.text("job_id"), .text("\(sum.jobID)"), .text("")])
+    if let sum = record {
+      s.rows.append([.text("plan_id"), .text("\(sum.id)"), .text("")])
+      s.rows.append([.text("job_id"), .text("\(sum.jobID)"), .text("")])
+    }
     s.rows.append([.text("scenario"), .text(plan.scenario), .text("")])
-    s.rows.append([.text("scenario_sha256"), .text(sum.scenarioSHA256), .text("")])
+    if let sum = record {
+      s.rows.append([.text("scenario_sha256"), .text(sum.scenarioSHA256), .text("")])
+    }
     s.rows.append([.text("status"), .text(plan.status.rawValue), .text("")])
-    s.rows.append([.text("created_at"), .text(isoDate(sum.createdAt)), .text("ISO 8601")])
-    s.rows.append([.text("previous_plan_id"), .text(sum.previousPlanID.map { "\($0)" } ?? ""), .text("")])
+    if let sum = record {
+      s.rows.append([.text("created_at"), .text(isoDate(sum.createdAt)), .text("ISO 8601")])
+      s.rows.append([.text("previous_plan_id"), .text(sum.previousPlanID.map { "\($0)" } ?? ""), .text("")])
+    }
     s.rows.append([.text("horizon_years"), .number(plan.periods.reduce(0) { $0 + $1.years }), .text("years")])
     if let t = plan.totals {
       s.rows.append([.text("revenue"), .number(t.revenue), .text("$M over the horizon")])
@@ -64,7 +92,7 @@ struct PlanExport {
       name: "allocations",
       columns: ["offering", "use", "hardware", "site", "period", "period_years", "it_mw"])
     let years = plan.yearsByPeriod
-    let uses = stored.uses ?? [:]
+    let uses = self.uses ?? [:]
     s.rows.reserveCapacity(plan.allocations.count)
     for a in plan.allocations {
       s.rows.append([
@@ -94,7 +122,7 @@ struct PlanExport {
 
   var revenue: Sheet {
     var s = Sheet(name: "revenue", columns: ["period", "use", "offering", "revenue_musd_per_year"])
-    let uses = stored.uses ?? [:]
+    let uses = self.uses ?? [:]
     for p in plan.periods {
       for (offering, value) in p.revenueByOffering.sorted(by: { $0.key < $1.key }) {
         s.rows.append([.text(p.id), .text(uses[offering] ?? ""), .text(offering), .number(value)])
@@ -191,7 +219,7 @@ struct PlanExport {
     var s = Sheet(
       name: "bindings",
       columns: ["kind", "subject", "period", "level", "limit", "unit", "value", "value_unit"])
-    for b in stored.bindings {
+    for b in bindingConstraints {
       s.rows.append([
         .text(b.kind), .text(b.subject), .text(b.period), .number(b.level), .number(b.limit),
         .text(Self.slug(b.unit)),
@@ -227,7 +255,7 @@ struct PlanExport {
     return written
   }
 
-  func title(_ sheet: Sheet) -> String { "Plan \(stored.id) (\(plan.scenario)): \(sheet.name)" }
+  func title(_ sheet: Sheet) -> String { "\(label) (\(plan.scenario)): \(sheet.name)" }
 
   // MARK: Rendering
 
