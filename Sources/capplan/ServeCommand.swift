@@ -101,5 +101,8 @@ struct WorkerService: Service {
     } onCancel: {
       worker.stop()
     }
+    // A second signal can end the pool before the group reaches this service in
+    // its shutdown order; a service that returns before then counts as failed.
+    try? await gracefulShutdown()
   }
 }
