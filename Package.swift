@@ -16,6 +16,9 @@ let package = Package(
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
   ],
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
@@ -43,11 +46,22 @@ let package = Package(
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
       ]),
+    // Layer 4, for many machines: the same store protocol over PostgreSQL.
+    .target(
+      name: "PostgresPlanStore",
+      dependencies: [
+        "PlanStore", "CapacityModel",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
     // Layer 5: the command-line tool.
     .executableTarget(
       name: "capplan",
       dependencies: [
-        "LinearProgramming", "CapacityModel", "PlanStore",
+        "LinearProgramming", "CapacityModel", "PlanStore", "PostgresPlanStore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -72,8 +86,8 @@ let package = Package(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
-    .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore"]),
-    .testTarget(name: "CapplanCLITests", dependencies: ["capplan", "PlanStore"]),
+    .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PostgresPlanStore"]),
+    .testTarget(name: "CapplanCLITests", dependencies: ["capplan", "PlanStore", "PostgresPlanStore"]),
   ],
   swiftLanguageModes: [.v6]
 )

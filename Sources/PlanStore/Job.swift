@@ -98,6 +98,52 @@ public struct Job: Codable, Sendable, Equatable {
     case planID = "plan_id", scheduleID = "schedule_id", createdAt = "created_at", startedAt = "started_at"
     case finishedAt = "finished_at"
   }
+
+  public init(
+    id: Int64,
+    state: JobState,
+    scenarioID: String,
+    source: String,
+    scenarioSHA256: String,
+    options: JobOptions,
+    priority: Int,
+    idempotencyKey: String?,
+    attempt: Int,
+    failures: Int,
+    maxAttempts: Int,
+    runAfter: Date,
+    leaseOwner: String?,
+    leaseExpiresAt: Date?,
+    cancelRequested: Bool,
+    lastError: String?,
+    planID: Int64?,
+    scheduleID: Int64?,
+    createdAt: Date,
+    startedAt: Date?,
+    finishedAt: Date?
+  ) {
+    self.id = id
+    self.state = state
+    self.scenarioID = scenarioID
+    self.source = source
+    self.scenarioSHA256 = scenarioSHA256
+    self.options = options
+    self.priority = priority
+    self.idempotencyKey = idempotencyKey
+    self.attempt = attempt
+    self.failures = failures
+    self.maxAttempts = maxAttempts
+    self.runAfter = runAfter
+    self.leaseOwner = leaseOwner
+    self.leaseExpiresAt = leaseExpiresAt
+    self.cancelRequested = cancelRequested
+    self.lastError = lastError
+    self.planID = planID
+    self.scheduleID = scheduleID
+    self.createdAt = createdAt
+    self.startedAt = startedAt
+    self.finishedAt = finishedAt
+  }
 }
 
 /// A claimed job: what a worker needs to run it and to prove it still holds it.
@@ -108,6 +154,22 @@ public struct Lease: Sendable, Equatable {
   public var scenarioText: String
   public var options: JobOptions
   public var previousPlanJSON: Data?
+
+  public init(
+    jobID: Int64,
+    attempt: Int,
+    owner: String,
+    scenarioText: String,
+    options: JobOptions,
+    previousPlanJSON: Data?
+  ) {
+    self.jobID = jobID
+    self.attempt = attempt
+    self.owner = owner
+    self.scenarioText = scenarioText
+    self.options = options
+    self.previousPlanJSON = previousPlanJSON
+  }
 }
 
 public enum HeartbeatResult: Sendable, Equatable {
@@ -139,6 +201,38 @@ public struct PlanSummary: Codable, Sendable, Equatable {
     case jobID = "job_id", scenarioID = "scenario_id", scenarioSHA256 = "scenario_sha256"
     case ebitMargin = "ebit_margin", solveSeconds = "solve_seconds", previousPlanID = "previous_plan_id"
     case scheduleID = "schedule_id", createdAt = "created_at"
+  }
+
+  public init(
+    id: Int64,
+    jobID: Int64,
+    attempt: Int,
+    scenarioID: String,
+    scenarioSHA256: String,
+    status: String,
+    objective: Double?,
+    ebit: Double?,
+    revenue: Double?,
+    ebitMargin: Double?,
+    solveSeconds: Double,
+    previousPlanID: Int64?,
+    scheduleID: Int64?,
+    createdAt: Date
+  ) {
+    self.id = id
+    self.jobID = jobID
+    self.attempt = attempt
+    self.scenarioID = scenarioID
+    self.scenarioSHA256 = scenarioSHA256
+    self.status = status
+    self.objective = objective
+    self.ebit = ebit
+    self.revenue = revenue
+    self.ebitMargin = ebitMargin
+    self.solveSeconds = solveSeconds
+    self.previousPlanID = previousPlanID
+    self.scheduleID = scheduleID
+    self.createdAt = createdAt
   }
 }
 

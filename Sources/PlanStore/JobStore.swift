@@ -21,15 +21,28 @@ public struct PlanFilter: Sendable {
 }
 
 /// Everything the queue, the worker and the plan commands need from storage.
-/// SQLite (`SQLiteStore`) is the default; the operations are phrased so a
-/// PostgreSQL store can implement them with the same guarantees: claims are
-/// atomic, results are fenced by (job, attempt, owner), and a job has at most
-/// one plan. Times come from the caller, so tests control the clock.
+/// SQLite (`SQLiteStore`) is the default and PostgreSQL (`PostgresStore`, in
+/// its own module) serves many machines; both give the same guarantees:
+/// claims are atomic, results are fenced by (job, attempt, owner), and a job
+/// has at most one plan. Times come from the caller, so tests control the clock.
 public protocol JobStore: Sendable {
+  /// Where the store lives, for messages: a path, or a URL without its password.
+  var location: String { get }
+  /// Signalled when work may have arrived (see `WorkSignal`).
+  var workSignal: WorkSignal { get }
+  /// Seconds an idle worker waits between looks when nothing signals it:
+  /// short where nothing can (SQLite), long where NOTIFY does (PostgreSQL).
+  var idlePollSeconds: Double { get }
+  /// Returns when work may have arrived since `generation` (read from
+  /// `workSignal` before the last look), or after `timeout` seconds.
+  func waitForWork(since generation: UInt64, timeout: Double) async
+
   /// Enqueues a job, or returns the existing one with the same idempotency key
   /// (`created` false).
   func submit(_ submission: JobSubmission, now: Date) throws(StoreError) -> (job: Job, created: Bool)
   func job(_ id: Int64) throws(StoreError) -> Job
+  /// The scenario file's text as submitted.
+  func scenarioText(ofJob id: Int64) throws(StoreError) -> String
   func jobs(_ filter: JobFilter) throws(StoreError) -> [Job]
   /// A queued job is cancelled at once; a running one is asked to stop.
   func cancel(_ id: Int64, now: Date) throws(StoreError) -> Job
@@ -55,4 +68,10 @@ public protocol JobStore: Sendable {
   func plan(_ id: Int64) throws(StoreError) -> Plan
   func planSummary(_ id: Int64) throws(StoreError) -> PlanSummary
   func plans(_ filter: PlanFilter) throws(StoreError) -> [PlanSummary]
+}
+
+extension JobStore {
+  public func waitForWork(since generation: UInt64, timeout: Double) async {
+    await workSignal.wait(since: generation, timeout: timeout)
+  }
 }

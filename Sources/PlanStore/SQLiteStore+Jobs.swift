@@ -43,7 +43,7 @@ extension SQLiteStore {
     } catch {
       throw StoreError(.invalid, "cannot encode the job options: \(error)")
     }
-    return try writeImmediate { db in
+    let result = try writeImmediate { db -> (job: Job, created: Bool) in
       if let key = s.idempotencyKey,
         let id = try Int64.fetchOne(
           db, sql: "SELECT id FROM jobs WHERE idempotency_key = ?", arguments: [key])
@@ -62,6 +62,9 @@ extension SQLiteStore {
         ])
       return (try Self.fetchJob(db, db.lastInsertedRowID), true)
     }
+    // A worker in this process (capplan serve) starts it without waiting for a poll.
+    if result.created { workSignal.signal() }
+    return result
   }
 
   public func job(_ id: Int64) throws(StoreError) -> Job {

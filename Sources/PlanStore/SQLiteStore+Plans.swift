@@ -21,11 +21,20 @@ extension SQLiteStore {
         job.options.previousPlanID, job.scheduleID, json, now.unix,
       ])
     let id = db.lastInsertedRowID
+    let rows = PlanRecord.tableRows(of: plan)
+    try insertRows(db, planID: id, rows.allocations, rows.periods, rows.marginals)
+    return id
+  }
+
+  static func insertRows(
+    _ db: Database, planID id: Int64, _ allocations: [PlanRecord.Allocation], _ periods: [PlanRecord.Period],
+    _ marginals: [PlanRecord.Marginal]
+  ) throws {
     let allocation = try db.makeStatement(
       sql:
         "INSERT INTO plan_allocations (plan_id, offering, hardware, site, period, mw) VALUES (?, ?, ?, ?, ?, ?)"
     )
-    for a in plan.allocations {
+    for a in allocations {
       try allocation.execute(arguments: [id, a.offering, a.hardware, a.site, a.period, a.mw])
     }
     let period = try db.makeStatement(
@@ -33,22 +42,18 @@ extension SQLiteStore {
         INSERT INTO plan_periods (plan_id, period, years, revenue, opex, depreciation, fixed, ebit, ebit_margin)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
-    for p in plan.periods {
+    for p in periods {
       try period.execute(arguments: [
-        id, p.id, p.years, p.revenue, p.opex, p.depreciation, p.fixed, p.ebit, p.ebitMargin,
+        id, p.period, p.years, p.revenue, p.opex, p.depreciation, p.fixed, p.ebit, p.ebitMargin,
       ])
     }
     let marginal = try db.makeStatement(
       sql:
         "INSERT INTO plan_marginals (plan_id, kind, subject, period, value, binding) VALUES (?, ?, ?, ?, ?, ?)"
     )
-    for p in plan.marginals.power {
-      try marginal.execute(arguments: [id, "power", p.site, p.period, p.value, p.usedMw >= p.limitMw - 1e-6])
-    }
-    for m in plan.marginals.supply + plan.marginals.demand {
+    for m in marginals {
       try marginal.execute(arguments: [id, m.kind, m.subject, m.period, m.value, m.binding])
     }
-    return id
   }
 
   static let summaryColumns = """

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 
-extension SQLiteStore: ScheduleStore {
+extension SQLiteStore {
   static func registerScheduleMigration(_ m: inout DatabaseMigrator) {
     m.registerMigration("v2: schedules") { db in
       try db.execute(
@@ -47,18 +47,7 @@ extension SQLiteStore: ScheduleStore {
   }
 
   public func addSchedule(_ d: ScheduleDefinition, now: Date) throws(StoreError) -> Schedule {
-    guard !d.name.isEmpty, d.name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
-      throw StoreError(.invalid, "schedule name '\(d.name)' must use letters, digits, '-', '_' or '.'")
-    }
-    var probe = Schedule(
-      id: 0, name: d.name, scenarioPath: d.scenarioPath, cron: d.cron, intervalSeconds: d.intervalSeconds,
-      timeZone: d.timeZone, options: d.options, skipUnchanged: d.skipUnchanged, paused: false,
-      nextFireAt: now,
-      lastFiredAt: nil, lastNote: nil, createdAt: now)
-    guard let first = try probe.cadence().next(after: now) else {
-      throw StoreError(.invalid, "schedule \(d.name) never fires")
-    }
-    probe.nextFireAt = first
+    let first = try ScheduleDefinition.validatedFirstFire(d, now: now)
     let options = String(decoding: (try? JSONEncoder().encode(d.options)) ?? Data("{}".utf8), as: UTF8.self)
     return try writeImmediate { db in
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM schedules WHERE name = ?", arguments: [d.name]) == true {

@@ -8,9 +8,13 @@ import GRDB
 /// process holds it) instead of failing half-way on an upgrade. Commits are
 /// `synchronous=FULL`: an acknowledged submit survives a crash of the process
 /// and of the machine.
-public final class SQLiteStore: JobStore {
+public final class SQLiteStore: PlanDatabase {
   public let path: String
   let pool: DatabasePool
+  public let workSignal = WorkSignal()
+  public var location: String { path }
+  /// Nothing outside this process signals a SQLite store, so idle workers look often.
+  public var idlePollSeconds: Double { 0.5 }
 
   /// The database named by `CAPPLAN_DB`, else `$XDG_DATA_HOME/capplan/capplan.sqlite`
   /// (by default `~/.local/share/capplan/capplan.sqlite`).
@@ -24,7 +28,9 @@ public final class SQLiteStore: JobStore {
     return data + "/capplan/capplan.sqlite"
   }
 
-  public init(path: String, busyTimeout: Double = 60) throws(StoreError) {
+  /// Opens (creating if need be) the database; `migrate` false leaves its
+  /// schema as found, for `capplan migrate` to report what it applies.
+  public init(path: String, busyTimeout: Double = 60, migrate: Bool = true) throws(StoreError) {
     self.path = path
     do {
       try Self.createPrivately(path)
@@ -34,17 +40,21 @@ public final class SQLiteStore: JobStore {
         try db.execute(sql: "PRAGMA synchronous = FULL")
       }
       pool = try DatabasePool(path: path, configuration: config)
-      do {
-        try Self.migrator.migrate(pool)
-      } catch {
-        // Two processes opening a new database can both try the first migration;
-        // the loser's second pass sees it applied.
-        try Self.migrator.migrate(pool)
-      }
+      if migrate { try Self.applyMigrations(pool) }
     } catch let error as StoreError {
       throw error
     } catch {
       throw StoreError(.database, "cannot open the database \(path): \(error)")
+    }
+  }
+
+  static func applyMigrations(_ pool: DatabasePool) throws {
+    do {
+      try migrator.migrate(pool)
+    } catch {
+      // Two processes opening a new database can both try the first migration;
+      // the loser's second pass sees it applied.
+      try migrator.migrate(pool)
     }
   }
 

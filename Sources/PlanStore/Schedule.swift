@@ -73,6 +73,36 @@ public struct Schedule: Sendable, Equatable, Codable {
     }
     return .interval(seconds: intervalSeconds, anchor: createdAt)
   }
+
+  public init(
+    id: Int64,
+    name: String,
+    scenarioPath: String,
+    cron: String?,
+    intervalSeconds: Double?,
+    timeZone: String,
+    options: JobOptions,
+    skipUnchanged: Bool,
+    paused: Bool,
+    nextFireAt: Date,
+    lastFiredAt: Date?,
+    lastNote: String?,
+    createdAt: Date
+  ) {
+    self.id = id
+    self.name = name
+    self.scenarioPath = scenarioPath
+    self.cron = cron
+    self.intervalSeconds = intervalSeconds
+    self.timeZone = timeZone
+    self.options = options
+    self.skipUnchanged = skipUnchanged
+    self.paused = paused
+    self.nextFireAt = nextFireAt
+    self.lastFiredAt = lastFiredAt
+    self.lastNote = lastNote
+    self.createdAt = createdAt
+  }
 }
 
 /// What `schedule add` hands the store.
@@ -115,4 +145,22 @@ public protocol ScheduleStore: JobStore {
     -> Bool
   /// The SHA-256 of the newest job of the schedule that is queued, running or succeeded.
   func lastScenarioSHA256(schedule id: Int64) throws(StoreError) -> String?
+}
+
+extension ScheduleDefinition {
+  /// Checks the name and cadence; returns the first fire time after `now`.
+  public static func validatedFirstFire(_ d: ScheduleDefinition, now: Date) throws(StoreError) -> Date {
+    guard !d.name.isEmpty, d.name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
+      throw StoreError(.invalid, "schedule name '\(d.name)' must use letters, digits, '-', '_' or '.'")
+    }
+    let probe = Schedule(
+      id: 0, name: d.name, scenarioPath: d.scenarioPath, cron: d.cron, intervalSeconds: d.intervalSeconds,
+      timeZone: d.timeZone, options: d.options, skipUnchanged: d.skipUnchanged, paused: false,
+      nextFireAt: now,
+      lastFiredAt: nil, lastNote: nil, createdAt: now)
+    guard let first = try probe.cadence().next(after: now) else {
+      throw StoreError(.invalid, "schedule \(d.name) never fires")
+    }
+    return first
+  }
 }

@@ -8,8 +8,9 @@ public struct WorkerConfiguration: Sendable {
   public var concurrency = 1
   public var leaseSeconds = 30.0
   public var heartbeatSeconds = 10.0
-  /// How often an idle slot looks for work.
-  public var pollSeconds = 0.5
+  /// How often an idle slot looks for work when nothing wakes it; nil takes
+  /// the store's `idlePollSeconds`.
+  public var pollSeconds: Double?
   /// Applied to jobs that set none; the child is killed `timeGraceSeconds` after it.
   public var defaultTimeLimitSeconds: Double? = 3600
   public var timeGraceSeconds = 30.0
@@ -58,6 +59,7 @@ public final class Worker: Sendable {
   /// Stop claiming; jobs already running finish and are recorded.
   public func drain() {
     state.withLock { if $0.mode == .running { $0.mode = .draining } }
+    store.workSignal.signal()
     logger.notice("draining: no new jobs; waiting for running ones")
   }
 
@@ -67,6 +69,7 @@ public final class Worker: Sendable {
       s.mode = .stopping
       return Array(s.children.values)
     }
+    store.workSignal.signal()
     logger.notice("stopping: releasing \(children.count) running job(s)")
     for child in children { child.kill() }
   }
@@ -84,7 +87,10 @@ public final class Worker: Sendable {
   }
 
   func slotLoop(_ slot: Int) async {
+    let poll = configuration.pollSeconds ?? store.idlePollSeconds
     while mode == .running {
+      // Read before looking, so work that arrives after the look still wakes the wait.
+      let generation = store.workSignal.generation
       let lease: Lease?
       do {
         lease = try store.claim(
@@ -95,7 +101,7 @@ public final class Worker: Sendable {
       }
       guard let lease else {
         if configuration.once { return }
-        try? await Task.sleep(for: .seconds(configuration.pollSeconds))
+        await store.waitForWork(since: generation, timeout: poll)
         continue
       }
       await runJob(lease)

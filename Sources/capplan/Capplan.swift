@@ -20,7 +20,7 @@ struct Capplan: AsyncParsableCommand {
     subcommands: [
       ValidateCommand.self, SolveCommand.self, SweepCommand.self, SubmitCommand.self, WorkerCommand.self,
       JobsCommand.self, PlansCommand.self, ScheduleCommand.self, ServeCommand.self, LPCommand.self,
-      GenerateCommand.self, RunJobCommand.self,
+      MigrateCommand.self, CopyCommand.self, GenerateCommand.self, RunJobCommand.self,
     ]
   )
 }

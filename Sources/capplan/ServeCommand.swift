@@ -22,7 +22,11 @@ struct ServeCommand: AsyncParsableCommand {
   var timeLimit: Double = 3600
   @Option(name: .customLong("memory-limit"), help: "Address-space limit of each solve, in MB.")
   var memoryLimit: Int = 8192
-  @Option(help: "Seconds between looks for work when idle.") var poll: Double = 0.5
+  @Option(
+    help:
+      "Seconds between looks for work when idle. Default: 0.5 on SQLite; 5 on PostgreSQL, where NOTIFY wakes idle workers at once."
+  )
+  var poll: Double?
   @OptionGroup var store: StoreOptions
   @OptionGroup var global: GlobalOptions
 
@@ -32,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
     if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
     if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
     if memoryLimit < 64 { throw ValidationError("--memory-limit must be at least 64 MB") }
-    if !(poll > 0) { throw ValidationError("--poll must be a positive number of seconds") }
+    if let poll, !(poll > 0) { throw ValidationError("--poll must be a positive number of seconds") }
   }
 
   func run() async throws {
@@ -67,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
         if count >= 2 { worker.stop() }
         Task { await group.triggerGracefulShutdown() }
       }
-      logger.info("serving \(db.path) with \(concurrency) worker slot(s)")
+      logger.info("serving \(db.location) with \(concurrency) worker slot(s)")
       try await group.run()
       signals.cancel()
       logger.info("stopped")

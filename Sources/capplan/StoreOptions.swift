@@ -1,24 +1,34 @@
 import ArgumentParser
 import Foundation
 import PlanStore
+import PostgresPlanStore
 
 /// `--db`: the job and plan database.
 struct StoreOptions: ParsableArguments {
   @Option(
     name: .customLong("db"),
     help: ArgumentHelp(
-      "The database file. Default: $CAPPLAN_DB, else ~/.local/share/capplan/capplan.sqlite.",
-      valueName: "path"))
+      "The store: a SQLite file, or a postgres:// URL (postgres://user:password@host:5432/capplan). "
+        + "Default: $CAPPLAN_DB, else ~/.local/share/capplan/capplan.sqlite.",
+      valueName: "path-or-url"))
   var path: String?
 
   var resolvedPath: String { path ?? SQLiteStore.defaultPath() }
 
-  func open() throws(CommandFailure) -> SQLiteStore {
-    do {
-      return try SQLiteStore(path: resolvedPath)
-    } catch {
-      throw CommandFailure(message: error.description, outcome: .error)
+  func open(migrate: Bool = true) throws(CommandFailure) -> any PlanDatabase {
+    try openStore(resolvedPath, migrate: migrate)
+  }
+}
+
+/// A SQLite file, or PostgreSQL when `location` is a postgres:// URL.
+func openStore(_ location: String, migrate: Bool = true) throws(CommandFailure) -> any PlanDatabase {
+  do {
+    if PostgresURL.isPostgres(location) {
+      return try PostgresStore(url: location, migrate: migrate)
     }
+    return try SQLiteStore(path: location, migrate: migrate)
+  } catch {
+    throw CommandFailure(message: error.description, outcome: error.kind == .invalid ? .invalidInput : .error)
   }
 }
 

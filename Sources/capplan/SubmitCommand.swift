@@ -97,7 +97,7 @@ struct SubmitCommand: AsyncParsableCommand {
     }
   }
 
-  func waitForJob(_ db: SQLiteStore, _ id: Int64) async throws -> Job {
+  func waitForJob(_ db: any PlanDatabase, _ id: Int64) async throws -> Job {
     while true {
       let job = try db.job(id)
       if job.state.isFinal { return job }

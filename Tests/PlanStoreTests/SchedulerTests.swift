@@ -14,12 +14,17 @@ final class TestClock: Sendable {
 
 struct ScheduleFixture {
   let dir: URL
-  let store: SQLiteStore
+  let backend: Backend
+  let location: String
+  let store: any PlanDatabase
   let scenario: URL
 
-  init() throws {
+  init(_ backend: Backend) throws {
     dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-sched-\(UUID().uuidString)")
-    store = try SQLiteStore(path: dir.appendingPathComponent("db.sqlite").path)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    self.backend = backend
+    location = try backend.newLocation()
+    store = try backend.open(location)
     scenario = dir.appendingPathComponent("seed.yaml")
     let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
       .deletingLastPathComponent().appendingPathComponent("Models/seed-bedrock-deal.yaml")
@@ -37,11 +42,13 @@ struct ScheduleFixture {
 }
 
 @Suite struct SchedulerTests {
-  @Test func firesOncePerDueTimeAcrossTwoSchedulersOnOneDatabase() throws {
-    let f = try ScheduleFixture()
+  @Test(arguments: Backend.available) func firesOncePerDueTimeAcrossTwoSchedulersOnOneDatabase(
+    _ backend: Backend
+  ) throws {
+    let f = try ScheduleFixture(backend)
     let clock = TestClock(t0)
     _ = try f.add("hourly", every: 3600, now: t0)
-    let other = try SQLiteStore(path: f.store.path)
+    let other = try f.backend.open(f.location)
     let a = Scheduler(store: f.store, clock: clock.read)
     let b = Scheduler(store: other, clock: clock.read)
     #expect(a.tick().isEmpty && b.tick().isEmpty)  // not due yet
@@ -57,8 +64,8 @@ struct ScheduleFixture {
     #expect(jobs.allSatisfy { $0.scheduleID == 1 })
   }
 
-  @Test func catchUpAfterDowntimeFiresOnce() throws {
-    let f = try ScheduleFixture()
+  @Test(arguments: Backend.available) func catchUpAfterDowntimeFiresOnce(_ backend: Backend) throws {
+    let f = try ScheduleFixture(backend)
     let clock = TestClock(t0)
     _ = try f.add("hourly", every: 3600, now: t0)
     let s = Scheduler(store: f.store, clock: clock.read)
@@ -71,8 +78,10 @@ struct ScheduleFixture {
     #expect(try f.jobs().count == 1)
   }
 
-  @Test func skipUnchangedMakesNoJobUntilTheFileChanges() throws {
-    let f = try ScheduleFixture()
+  @Test(arguments: Backend.available) func skipUnchangedMakesNoJobUntilTheFileChanges(_ backend: Backend)
+    throws
+  {
+    let f = try ScheduleFixture(backend)
     let clock = TestClock(t0)
     _ = try f.add("s", every: 60, skipUnchanged: true, now: t0)
     let s = Scheduler(store: f.store, clock: clock.read)
@@ -90,8 +99,9 @@ struct ScheduleFixture {
     #expect(try f.store.schedule(named: "s").lastNote == nil)
   }
 
-  @Test func invalidOrMissingFileMakesNoJobAndSaysWhy() throws {
-    let f = try ScheduleFixture()
+  @Test(arguments: Backend.available) func invalidOrMissingFileMakesNoJobAndSaysWhy(_ backend: Backend) throws
+  {
+    let f = try ScheduleFixture(backend)
     let clock = TestClock(t0)
     _ = try f.add("s", every: 60, now: t0)
     let s = Scheduler(store: f.store, clock: clock.read)
@@ -104,8 +114,10 @@ struct ScheduleFixture {
     #expect(try f.jobs().isEmpty)
   }
 
-  @Test func pausedSchedulesDoNotFireAndResumeWithoutCatchUp() throws {
-    let f = try ScheduleFixture()
+  @Test(arguments: Backend.available) func pausedSchedulesDoNotFireAndResumeWithoutCatchUp(_ backend: Backend)
+    throws
+  {
+    let f = try ScheduleFixture(backend)
     let clock = TestClock(t0)
     _ = try f.add("s", every: 60, now: t0)
     let s = Scheduler(store: f.store, clock: clock.read)
@@ -120,8 +132,8 @@ struct ScheduleFixture {
   }
 
   /// A scheduled job takes its schedule's newest plan as its previous plan.
-  @Test func scheduledJobsChainTheirPreviousPlans() throws {
-    let f = try ScheduleFixture()
+  @Test(arguments: Backend.available) func scheduledJobsChainTheirPreviousPlans(_ backend: Backend) throws {
+    let f = try ScheduleFixture(backend)
     let clock = TestClock(t0)
     _ = try f.add("s", every: 60, now: t0)
     let s = Scheduler(store: f.store, clock: clock.read)
@@ -138,8 +150,8 @@ struct ScheduleFixture {
     #expect(summaries.allSatisfy { $0.scheduleID == 1 })
   }
 
-  @Test func namesAndCadencesAreChecked() throws {
-    let f = try ScheduleFixture()
+  @Test(arguments: Backend.available) func namesAndCadencesAreChecked(_ backend: Backend) throws {
+    let f = try ScheduleFixture(backend)
     _ = try f.add("s", every: 60, now: t0)
     #expect(throws: StoreError.self) { try f.add("s", every: 60, now: t0) }
     #expect(throws: StoreError.self) {

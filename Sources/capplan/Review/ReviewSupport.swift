@@ -15,7 +15,7 @@ struct StoredPlan {
   /// Reads plan `id`. The scenario is looked up only when `withScenario` (it
   /// is needed for commitments and the use of each offering).
   static func load(
-    _ id: Int64, from store: SQLiteStore, withScenario: Bool = true, scenarioFile: String? = nil
+    _ id: Int64, from store: any PlanDatabase, withScenario: Bool = true, scenarioFile: String? = nil
   ) throws(CommandFailure) -> StoredPlan {
     let plan: Plan
     let summary: PlanSummary
@@ -44,7 +44,8 @@ struct StoredPlan {
 /// store keeps it, so it always matches the plan's SHA-256), or a file given
 /// with --scenario-file, used only when its hash matches.
 enum ScenarioOfPlan {
-  static func find(summary: PlanSummary, store: SQLiteStore, file: String?) -> (ValidScenario?, String?) {
+  static func find(summary: PlanSummary, store: any PlanDatabase, file: String?) -> (ValidScenario?, String?)
+  {
     let text: String
     let label: String
     if let file {
@@ -74,7 +75,7 @@ enum ScenarioOfPlan {
 /// numeric schedule id as given. The one place that turns the option into the
 /// id that `PlanFilter.scheduleID` matches.
 enum ScheduleLookup {
-  static func resolve(_ name: String, in store: SQLiteStore) throws(CommandFailure) -> Int64 {
+  static func resolve(_ name: String, in store: any PlanDatabase) throws(CommandFailure) -> Int64 {
     let trimmed = name.trimmingCharacters(in: .whitespaces)
     do {
       return try store.schedule(named: trimmed).id

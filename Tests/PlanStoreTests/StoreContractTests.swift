@@ -40,9 +40,12 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     let folder = URL(fileURLWithPath: store.path).deletingLastPathComponent().path
     #expect(try FileManager.default.attributesOfItem(atPath: folder)[.posixPermissions] as? Int == 0o700)
   }
+}
 
-  @Test func submitStoresTextHashAndIdempotencyKey() throws {
-    let store = try temporaryStore()
+/// The queue's rules, held to by every backend.
+@Suite struct StoreContractTests {
+  @Test(arguments: Backend.available) func submitStoresTextHashAndIdempotencyKey(_ backend: Backend) throws {
+    let store = try backend.makeStore()
     let (job, created) = try store.submit(submission(key: "k"), now: t0)
     #expect(created && job.state == .queued && job.attempt == 0)
     #expect(job.scenarioSHA256 == ScenarioHash.sha256("scenario: s\n"))
@@ -53,8 +56,8 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(try store.scenarioText(ofJob: job.id) == "scenario: s\n")
   }
 
-  @Test func claimsByPriorityThenAge() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func claimsByPriorityThenAge(_ backend: Backend) throws {
+    let store = try backend.makeStore()
     let low = try store.submit(submission("low"), now: t0).job
     let high = try store.submit(submission("high", priority: 5), now: t0).job
     let low2 = try store.submit(submission("low2"), now: t0).job
@@ -63,8 +66,8 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0) == nil)
   }
 
-  @Test func completeRecordsOnePlanInItsTables() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func completeRecordsOnePlanInItsTables(_ backend: Backend) throws {
+    let store = try backend.makeStore()
     let job = try store.submit(submission(), now: t0).job
     let lease = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
     #expect(lease.attempt == 1 && lease.scenarioText == "scenario: s\n")
@@ -80,8 +83,10 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
   }
 
   /// A worker whose lease expired and was taken over cannot record a result.
-  @Test func expiredLeaseIsRescuedAndTheOldAttemptIsFencedOff() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func expiredLeaseIsRescuedAndTheOldAttemptIsFencedOff(
+    _ backend: Backend
+  ) throws {
+    let store = try backend.makeStore()
     let job = try store.submit(submission(), now: t0).job
     let first = try #require(try store.claim(owner: "a", leaseSeconds: 10, now: t0))
     #expect(try store.heartbeat(first, leaseSeconds: 10, now: t0 + 5) == .held(cancelRequested: false))
@@ -98,8 +103,10 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(try store.plans(PlanFilter()).count == 1)
   }
 
-  @Test func failuresRetryAfterBackoffThenFailWithTheReason() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func failuresRetryAfterBackoffThenFailWithTheReason(_ backend: Backend)
+    throws
+  {
+    let store = try backend.makeStore()
     let job = try store.submit(submission(maxAttempts: 2), now: t0).job
     let a1 = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
     #expect(try store.fail(a1, reason: "boom", retryable: true, retryAfter: 8, now: t0) == .queued)
@@ -115,16 +122,16 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0 + 100)?.attempt == 3)
   }
 
-  @Test func nonRetryableFailureFailsAtOnce() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func nonRetryableFailureFailsAtOnce(_ backend: Backend) throws {
+    let store = try backend.makeStore()
     let job = try store.submit(submission(), now: t0).job
     let lease = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
     #expect(try store.fail(lease, reason: "invalid", retryable: false, retryAfter: 0, now: t0) == .failed)
     #expect(try store.job(job.id).failures == 1)
   }
 
-  @Test func leaseLostOnTheLastTryFailsTheJob() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func leaseLostOnTheLastTryFailsTheJob(_ backend: Backend) throws {
+    let store = try backend.makeStore()
     let job = try store.submit(submission(maxAttempts: 1), now: t0).job
     _ = try store.claim(owner: "a", leaseSeconds: 5, now: t0)
     #expect(try store.claim(owner: "b", leaseSeconds: 5, now: t0 + 6) == nil)
@@ -133,8 +140,8 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(failed.lastError?.contains("no tries left") == true)
   }
 
-  @Test func cancelQueuedAndRunningJobs() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func cancelQueuedAndRunningJobs(_ backend: Backend) throws {
+    let store = try backend.makeStore()
     let queued = try store.submit(submission("q"), now: t0).job
     #expect(try store.cancel(queued.id, now: t0).state == .cancelled)
     #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0) == nil)
@@ -153,8 +160,10 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
 
   /// A cancel asked for while the job ran is honoured even when its try then
   /// fails or its worker stops: the job is not queued again.
-  @Test func cancelRequestedSurvivesAFailureOrARelease() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func cancelRequestedSurvivesAFailureOrARelease(_ backend: Backend)
+    throws
+  {
+    let store = try backend.makeStore()
     let a = try store.submit(submission("a"), now: t0).job
     let b = try store.submit(submission("b"), now: t0).job
     let la = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
@@ -168,8 +177,10 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(try store.claim(owner: "w", leaseSeconds: 30, now: t0 + 2) == nil)
   }
 
-  @Test func releaseGivesTheJobBackWithoutCountingAFailure() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func releaseGivesTheJobBackWithoutCountingAFailure(_ backend: Backend)
+    throws
+  {
+    let store = try backend.makeStore()
     let job = try store.submit(submission(), now: t0).job
     let lease = try #require(try store.claim(owner: "a", leaseSeconds: 30, now: t0))
     try store.release(lease, now: t0 + 1)
@@ -178,21 +189,22 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     #expect(try store.claim(owner: "b", leaseSeconds: 30, now: t0 + 1)?.attempt == 2)
   }
 
-  @Test func missingRowsAreNamed() throws {
-    let store = try temporaryStore()
+  @Test(arguments: Backend.available) func missingRowsAreNamed(_ backend: Backend) throws {
+    let store = try backend.makeStore()
     #expect(throws: StoreError(.notFound, "no job 42")) { try store.job(42) }
     #expect(throws: StoreError(.notFound, "no plan 7")) { try store.plan(7) }
   }
 
   /// Many threads, each with its own connection, claim from one file: every
   /// job is claimed exactly once.
-  @Test func concurrentClaimsFromSeparateConnectionsNeverShareAJob() throws {
-    let first = try temporaryStore()
+  @Test(arguments: Backend.available)
+  func concurrentClaimsFromSeparateConnectionsNeverShareAJob(_ backend: Backend) throws {
+    let location = try backend.newLocation()
+    let first = try backend.open(location)
     for i in 0..<200 { _ = try first.submit(submission("s\(i)"), now: t0) }
     let claimed = ClaimLog()
-    let path = first.path
     DispatchQueue.concurrentPerform(iterations: 8) { w in
-      guard let store = try? SQLiteStore(path: path) else { return }
+      guard let store = try? backend.open(location) else { return }
       while let lease = try? store.claim(owner: "w\(w)", leaseSeconds: 60, now: t0) {
         claimed.add(lease.jobID)
         _ = try? store.complete(lease, plan: emptyPlan(), now: t0)
@@ -213,4 +225,48 @@ final class ClaimLog: @unchecked Sendable {
   private let lock = NSLock()
   func add(_ id: Int64) { lock.withLock { list.append(id) } }
   var ids: [Int64] { lock.withLock { list } }
+}
+
+/// What a copy must keep, and what it refuses.
+@Suite struct StoreCopyTests {
+  /// Jobs in every state, plans with their tables, and a schedule go across
+  /// with their ids; the copy checks itself, and new rows take fresh ids.
+  @Test(arguments: Backend.available) func copiesEverythingFromSQLite(_ destination: Backend) throws {
+    let source = try Backend.sqlite.makeStore()
+    // A real plan: periods, allocations and marginals, some of them empty.
+    let seed = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent().appendingPathComponent("Models/seed-bedrock-deal.yaml").path
+    let plan = try Planner.plan(try ScenarioValidator.validate(try ScenarioLoader.load(contentsOf: seed)))
+    #expect(!plan.periods.isEmpty && !plan.allocations.isEmpty)
+    let done = try source.submit(submission("done", key: "k1"), now: t0).job
+    let lease = try #require(try source.claim(owner: "w", leaseSeconds: 30, now: t0))
+    let planID = try #require(try source.complete(lease, plan: plan, now: t0 + 1))
+    _ = try source.submit(submission("running"), now: t0 + 2)
+    _ = try #require(try source.claim(owner: "w", leaseSeconds: 30, now: t0 + 2))
+    let failed = try source.submit(submission("failed", maxAttempts: 1), now: t0 + 3).job
+    let l3 = try #require(try source.claim(owner: "w", leaseSeconds: 30, now: t0 + 3))
+    _ = try source.fail(l3, reason: "it broke", retryable: false, retryAfter: 0, now: t0 + 4)
+    _ = try source.submit(submission("queued", priority: 3), now: t0 + 5)
+    _ = try source.addSchedule(
+      ScheduleDefinition(name: "hourly", scenarioPath: "/srv/x.yaml", intervalSeconds: 3600), now: t0)
+
+    let target = try destination.makeStore()
+    let report = try StoreCopy.copy(from: source, to: target, batchSize: 2)
+    #expect(report.copied == StoreCounts(jobs: 4, plans: 1, schedules: 1))
+    #expect(report.runningJobs == 1)
+    #expect(try target.plan(planID) == plan)
+    #expect(try target.job(done.id).planID == planID)
+    #expect(try target.job(failed.id).lastError == "attempt 1: it broke")
+    #expect(try target.schedule(named: "hourly").intervalSeconds == 3600)
+    // The copy's own check, run again from outside.
+    try StoreCopy.verify(source, target)
+    // The queued job is claimable in the new store; new ids follow the copied ones.
+    #expect(
+      try target.claim(owner: "x", leaseSeconds: 30, now: t0 + 10)?.scenarioText == "scenario: queued\n")
+    #expect(try target.submit(submission("new"), now: t0 + 11).job.id == 5)
+    #expect(try target.counts() == StoreCounts(jobs: 5, plans: 1, schedules: 1))
+
+    // A store with rows in it is not a destination.
+    #expect(throws: StoreError.self) { try StoreCopy.copy(from: source, to: target) }
+  }
 }

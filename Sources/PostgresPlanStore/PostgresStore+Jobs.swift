@@ -1,0 +1,148 @@
+import Foundation
+import PlanStore
+
+extension PostgresStore {
+  static let jobColumns = """
+    id, state, scenario_id, source, scenario_sha256, options, priority, idempotency_key, attempt, failures,
+    max_attempts, run_after, lease_owner, lease_expires_at, cancel_requested, last_error, plan_id, schedule_id,
+    created_at, started_at, finished_at
+    """
+
+  static func job(from r: Row) throws -> Job {
+    let id = try r.get("id", as: Int64.self)
+    let options = try JSONDecoder().decode(
+      JobOptions.self, from: Data(try r.get("options", as: String.self).utf8))
+    guard let state = JobState(rawValue: try r.get("state")) else {
+      throw StoreError(.database, "job \(id) has an unknown state")
+    }
+    return Job(
+      id: id, state: state, scenarioID: try r.get("scenario_id"), source: try r.get("source"),
+      scenarioSHA256: try r.get("scenario_sha256"), options: options,
+      priority: Int(try r.get("priority", as: Int64.self)), idempotencyKey: try r.get("idempotency_key"),
+      attempt: Int(try r.get("attempt", as: Int64.self)),
+      failures: Int(try r.get("failures", as: Int64.self)),
+      maxAttempts: Int(try r.get("max_attempts", as: Int64.self)),
+      runAfter: Date(unix: try r.get("run_after")), leaseOwner: try r.get("lease_owner"),
+      leaseExpiresAt: (try r.get("lease_expires_at", as: Double?.self)).map(Date.init(unix:)),
+      cancelRequested: try r.get("cancel_requested"), lastError: try r.get("last_error"),
+      planID: try r.get("plan_id"), scheduleID: try r.get("schedule_id"),
+      createdAt: Date(unix: try r.get("created_at")),
+      startedAt: (try r.get("started_at", as: Double?.self)).map(Date.init(unix:)),
+      finishedAt: (try r.get("finished_at", as: Double?.self)).map(Date.init(unix:)))
+  }
+
+  static func fetchJob(_ tx: Transaction, _ id: Int64, lock: Bool = false) throws -> Job {
+    guard
+      let row = try tx.one(
+        "SELECT \(jobColumns) FROM jobs WHERE id = $1\(lock ? " FOR UPDATE" : "")", [.int(id)])
+    else { throw StoreError(.notFound, "no job \(id)") }
+    return try job(from: row)
+  }
+
+  public func submit(_ s: JobSubmission, now: Date) throws(StoreError) -> (job: Job, created: Bool) {
+    guard s.maxAttempts >= 1 else { throw StoreError(.invalid, "max attempts must be at least 1") }
+    let options: String
+    do {
+      options = String(decoding: try JSONEncoder().encode(s.options), as: UTF8.self)
+    } catch {
+      throw StoreError(.invalid, "cannot encode the job options: \(error)")
+    }
+    // The same token on every try of this call: a try that follows an
+    // unanswered COMMIT finds the job its predecessor made.
+    let token = UUID().uuidString
+    return try transaction("submitting a job") { tx in
+      let inserted = try tx.one(
+        """
+        INSERT INTO jobs (state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
+          idempotency_key, max_attempts, run_after, schedule_id, created_at, submit_token)
+        VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)
+        ON CONFLICT DO NOTHING
+        RETURNING id
+        """,
+        [
+          .text(s.scenarioID), .text(s.source), .text(s.scenarioText), .text(s.scenarioSHA256),
+          .text(options),
+          .int(s.priority), .text(s.idempotencyKey), .int(s.maxAttempts), .double(now.unix),
+          .int(s.scheduleID), .text(token),
+        ])
+      if let inserted {
+        try Self.notifyWorkers(tx)
+        return (try Self.fetchJob(tx, try inserted.get("id")), true)
+      }
+      guard
+        let existing = try tx.one(
+          "SELECT id, submit_token FROM jobs WHERE submit_token = $1 OR idempotency_key = $2 ORDER BY id LIMIT 1",
+          [.text(token), .text(s.idempotencyKey)])
+      else {
+        throw StoreError(.database, "the job was neither inserted nor found; submit it again")
+      }
+      let ours = try existing.get("submit_token", as: String?.self) == token
+      return (try Self.fetchJob(tx, try existing.get("id")), ours)
+    }
+  }
+
+  public func job(_ id: Int64) throws(StoreError) -> Job {
+    try read("reading job \(id)") { tx in try Self.fetchJob(tx, id) }
+  }
+
+  public func scenarioText(ofJob id: Int64) throws(StoreError) -> String {
+    try read("reading job \(id)") { tx in
+      guard let row = try tx.one("SELECT scenario_text FROM jobs WHERE id = $1", [.int(id)]) else {
+        throw StoreError(.notFound, "no job \(id)")
+      }
+      return try row.get("scenario_text")
+    }
+  }
+
+  public func jobs(_ filter: JobFilter) throws(StoreError) -> [Job] {
+    try read("listing jobs") { tx in
+      var sql = "SELECT \(Self.jobColumns) FROM jobs"
+      var values: [SQLValue] = []
+      if let states = filter.states, !states.isEmpty {
+        sql += " WHERE state = ANY($1)"
+        values.append(.texts(states.map(\.rawValue)))
+      }
+      sql += " ORDER BY id DESC LIMIT $\(values.count + 1)"
+      values.append(.int(filter.limit))
+      return try tx.rows(sql, values).map(Self.job(from:))
+    }
+  }
+
+  public func cancel(_ id: Int64, now: Date) throws(StoreError) -> Job {
+    try transaction("cancelling job \(id)") { tx in
+      let job = try Self.fetchJob(tx, id, lock: true)
+      switch job.state {
+      case .queued:
+        try tx.execute(
+          "UPDATE jobs SET state = 'cancelled', finished_at = $1, last_error = 'cancelled before it ran' WHERE id = $2",
+          [.double(now.unix), .int(id)])
+      case .running:
+        try tx.execute("UPDATE jobs SET cancel_requested = TRUE WHERE id = $1", [.int(id)])
+      case .succeeded, .failed, .cancelled:
+        throw StoreError(.conflict, "job \(id) has already \(job.state.rawValue); nothing to cancel")
+      }
+      return try Self.fetchJob(tx, id)
+    }
+  }
+
+  public func retry(_ id: Int64, now: Date) throws(StoreError) -> Job {
+    try transaction("retrying job \(id)") { tx in
+      let job = try Self.fetchJob(tx, id, lock: true)
+      guard job.state == .failed || job.state == .cancelled else {
+        throw StoreError(
+          .conflict,
+          "job \(id) is \(job.state.rawValue); only failed or cancelled jobs can be retried"
+            + (job.state == .succeeded ? " (submit the scenario again for a new plan)" : ""))
+      }
+      try tx.execute(
+        """
+        UPDATE jobs SET state = 'queued', failures = 0, cancel_requested = FALSE, run_after = $1,
+          finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
+        WHERE id = $2
+        """,
+        [.double(now.unix), .int(id)])
+      try Self.notifyWorkers(tx)
+      return try Self.fetchJob(tx, id)
+    }
+  }
+}
