@@ -87,7 +87,9 @@ let package = Package(
       exclude: ["Fixtures"]),
     .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
     .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PostgresPlanStore"]),
-    .testTarget(name: "CapplanCLITests", dependencies: ["capplan", "PlanStore", "PostgresPlanStore"]),
+    .testTarget(
+      name: "CapplanCLITests",
+      dependencies: ["capplan", "PlanStore", "PostgresPlanStore", .product(name: "Yams", package: "Yams")]),
   ],
   swiftLanguageModes: [.v6]
 )

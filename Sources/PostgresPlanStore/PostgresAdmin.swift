@@ -17,17 +17,23 @@ public enum PostgresAdmin {
     let url = try PostgresURL(adminURL)
     let connections = try PostgresConnections(
       url: url, retryWindow: 10, logger: Logger(label: "capplan.postgres"))
-    do {
-      let connection = try connections.connect()
-      defer { connection.closeQuietly() }
-      // CREATE DATABASE refuses to run inside a transaction block.
-      try Transaction(connection: connection, logger: connections.logger).execute("CREATE DATABASE \(name)")
-    } catch let error as StoreError {
-      throw error
-    } catch {
-      throw StoreError(
-        .database, "cannot create database \(name) on \(url.redacted): \(PostgresConnections.describe(error))"
-      )
+    // Retried like the store's transactions: a test may start while the server restarts.
+    let deadline = Date().addingTimeInterval(30)
+    while true {
+      do {
+        let connection = try connections.connect()
+        defer { connection.closeQuietly() }
+        // CREATE DATABASE refuses to run inside a transaction block.
+        try Transaction(connection: connection, logger: connections.logger).execute("CREATE DATABASE \(name)")
+        break
+      } catch {
+        guard PostgresConnections.isTransient(error), Date() < deadline else {
+          throw StoreError(
+            .database,
+            "cannot create database \(name) on \(url.redacted): \(PostgresConnections.describe(error))")
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+      }
     }
     guard var parts = URLComponents(string: adminURL) else {
       throw StoreError(.invalid, "cannot read the database URL \(url.redacted)")

@@ -6,8 +6,8 @@ import Testing
 @Suite(.serialized) struct QueueReliabilityTests {
   /// kill -9 a worker in the middle of a solve: another worker completes the
   /// job once the lease expires, and the job has exactly one plan.
-  @Test func killedWorkerLosesItsJobToAnother() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func killedWorkerLosesItsJobToAnother(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
     let id = try q.submit()
     let slow = try q.worker(["--lease", "2"], environment: ["CAPPLAN_TEST_SOLVE_DELAY": "30"], name: "slow")
     #expect(try q.until(10) { try q.store.job(id).state == .running }, "\(slow.output)")
@@ -32,8 +32,8 @@ import Testing
   }
 
   /// 4 workers in separate processes and 500 small jobs: each succeeds once.
-  @Test func fourWorkersFiveHundredJobs() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func fourWorkersFiveHundredJobs(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
     let ids = try (0..<500).map { _ in try q.submit() }
     let workers = try (0..<4).map { try q.worker(["--once"], name: "w\($0)") }
     for w in workers { #expect(w.wait(seconds: 240) == 0, "\(w.output.suffix(500))") }
@@ -51,8 +51,10 @@ import Testing
 
   /// A child that aborts costs its job a try; after the last it fails with the
   /// reason, and the worker goes on to solve the next job.
-  @Test func abortingSolveIsRetriedThenFailedAndTheWorkerGoesOn() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func abortingSolveIsRetriedThenFailedAndTheWorkerGoesOn(
+    _ backend: Backend
+  ) throws {
+    let q = try QueueFixture(backend)
     let doomed = try q.submit(maxAttempts: 2)
     let fine = try q.submit()
     let w = try q.worker(
@@ -70,7 +72,7 @@ import Testing
 
   /// Another process holds the write lock for seconds: submits wait and succeed.
   @Test func submitsWaitForAWriteLockHeldElsewhere() throws {
-    let q = try QueueFixture()
+    let q = try QueueFixture(.sqlite)
     let holder = Process()
     holder.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     holder.arguments = [
@@ -96,8 +98,8 @@ import Testing
   }
 
   /// A submit that was acknowledged survives kill -9 of its process.
-  @Test func acknowledgedSubmitSurvivesKillNine() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func acknowledgedSubmitSurvivesKillNine(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
     // --wait keeps the process (and its database connection) alive after the ack.
     let submit = try Background(
       ["submit", q.model("aws-2026.yaml"), "--db", q.db, "--wait"],
@@ -105,7 +107,7 @@ import Testing
     #expect(q.until(20) { submit.output.contains("queued; waiting") }, "\(submit.output)")
     submit.signal(SIGKILL)
     submit.wait(seconds: 5)
-    let reopened = try SQLiteStore(path: q.db)
+    let reopened = try backend.open(q.db)
     let jobs = try reopened.jobs(JobFilter())
     #expect(jobs.count == 1)
     #expect(jobs.first?.scenarioID == "aws-2026")
@@ -113,8 +115,8 @@ import Testing
   }
 
   /// Cancelling a running job stops its solve.
-  @Test func cancelStopsARunningSolve() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func cancelStopsARunningSolve(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
     let id = try q.submit()
     let w = try q.worker(["--lease", "3"], environment: ["CAPPLAN_TEST_SOLVE_DELAY": "60"], name: "cancel")
     #expect(try q.until(10) { try q.store.job(id).state == .running })
@@ -128,8 +130,8 @@ import Testing
 
   /// SIGTERM drains: the running job finishes and is recorded; a second
   /// signal gives the job back to the queue instead.
-  @Test func sigtermDrainsAndASecondSignalReleases() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func sigtermDrainsAndASecondSignalReleases(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
     let first = try q.submit()
     let w = try q.worker(environment: ["CAPPLAN_TEST_SOLVE_DELAY": "2"], name: "drain")
     #expect(try q.until(10) { try q.store.job(first).state == .running })
@@ -151,8 +153,9 @@ import Testing
 
   /// A SIGTERM that reaches a solve (a terminal's Ctrl-C, a service manager
   /// signalling the group) does not end it: stopping is the worker's call.
-  @Test func solvesIgnoreStopSignalsMeantForTheWorker() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func solvesIgnoreStopSignalsMeantForTheWorker(_ backend: Backend) throws
+  {
+    let q = try QueueFixture(backend)
     let id = try q.submit()
     let w = try q.worker(environment: ["CAPPLAN_TEST_SOLVE_DELAY": "2"], name: "ignore")
     #expect(try q.until(10) { try q.store.job(id).state == .running && !w.children.isEmpty })
@@ -164,8 +167,10 @@ import Testing
     #expect(w.wait(seconds: 10) == 0)
   }
 
-  @Test func invalidScenarioIsRefusedAndNothingIsQueued() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func invalidScenarioIsRefusedAndNothingIsQueued(_ backend: Backend)
+    throws
+  {
+    let q = try QueueFixture(backend)
     let bad = q.dir.appendingPathComponent("bad.yaml").path
     try "scenario: bad\nperiods: []\nhardware: []\nsites: []\nofferings: []\n".write(
       toFile: bad, atomically: true, encoding: .utf8)

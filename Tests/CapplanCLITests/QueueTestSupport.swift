@@ -1,5 +1,6 @@
 import Foundation
 import PlanStore
+import PostgresPlanStore
 import Testing
 
 /// A capplan process running in the background, its output going to files so
@@ -63,15 +64,54 @@ final class Background {
   deinit { if process.isRunning { signal(SIGKILL) } }
 }
 
-/// A fresh database folder for one test.
+/// The stores the queue suites run against. PostgreSQL runs when
+/// CAPPLAN_TEST_POSTGRES_URL names a server (`scripts/with-postgres` starts
+/// one; `make test` and CI use it); each test gets a database of its own.
+enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
+  case sqlite, postgres
+
+  static let environment = ProcessInfo.processInfo.environment
+  static let postgresAdminURL = environment["CAPPLAN_TEST_POSTGRES_URL"].flatMap { $0.isEmpty ? nil : $0 }
+  /// A script that restarts the test server (`scripts/with-postgres` writes it).
+  static let postgresRestart = environment["CAPPLAN_TEST_POSTGRES_RESTART"].flatMap { $0.isEmpty ? nil : $0 }
+
+  static var available: [Backend] { postgresAdminURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+  static var postgresOnly: [Backend] { postgresAdminURL == nil ? [] : [.postgres] }
+
+  var testDescription: String { rawValue }
+
+  func newLocation(in dir: URL) throws -> String {
+    switch self {
+    case .sqlite:
+      return dir.appendingPathComponent("queue.sqlite").path
+    case .postgres:
+      let admin = try #require(Self.postgresAdminURL)
+      let name = "capplan_q_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+      return try PostgresAdmin.createDatabase(named: String(name.prefix(63)), using: admin)
+    }
+  }
+
+  func open(_ location: String) throws -> any PlanDatabase {
+    switch self {
+    case .sqlite: return try SQLiteStore(path: location)
+    case .postgres: return try PostgresStore(url: location)
+    }
+  }
+}
+
+/// A fresh database (a file in a fresh folder, or a PostgreSQL database) for one test.
 struct QueueFixture {
   let dir: URL
-  var db: String { dir.appendingPathComponent("queue.sqlite").path }
-  let store: SQLiteStore
+  let backend: Backend
+  /// What `--db` gets.
+  let db: String
+  let store: any PlanDatabase
 
-  init() throws {
+  init(_ backend: Backend = .sqlite) throws {
     dir = try CLI.temporaryDirectory()
-    store = try SQLiteStore(path: dir.appendingPathComponent("queue.sqlite").path)
+    self.backend = backend
+    db = try backend.newLocation(in: dir)
+    store = try backend.open(db)
   }
 
   func model(_ name: String) -> String { CLI.packageRoot.appendingPathComponent("Models/\(name)").path }
