@@ -2,7 +2,7 @@
 SWIFT ?= swift
 EXAMPLE ?= Models/aws-2026.yaml
 
-.PHONY: setup build release run test bench fmt lint clean
+.PHONY: setup build release run test soak bench fmt lint clean
 
 setup:            ## install the system packages the build needs (Debian, as root)
 	scripts/install-deps
@@ -16,8 +16,12 @@ release:
 run: release      ## solve the example scenario and print the plan
 	.build/release/capplan solve $(EXAMPLE)
 
-test:             ## the whole test suite
-	$(SWIFT) test --parallel
+test:             ## the whole test suite, beside a throwaway PostgreSQL server (scripts/with-postgres)
+	scripts/with-postgres $(SWIFT) test --parallel
+
+soak:             ## 8 worker processes, 2,000 jobs on PostgreSQL: each succeeds exactly once
+	$(SWIFT) build --build-tests
+	scripts/with-postgres env CAPPLAN_SOAK=1 $(SWIFT) test --skip-build --filter eightWorkersTwoThousandJobs
 
 bench:            ## benchmarks (release builds); figures go into BENCHMARKS.md
 	Benchmarks/run-all

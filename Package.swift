@@ -77,7 +77,9 @@ let package = Package(
       path: "Benchmarks/replan-bench"),
     .executableTarget(
       name: "queue-bench",
-      dependencies: ["PlanStore", "CapacityModel", .product(name: "GRDB", package: "GRDB.swift")],
+      dependencies: [
+        "PlanStore", "PostgresPlanStore", "CapacityModel", .product(name: "GRDB", package: "GRDB.swift"),
+      ],
       path: "Benchmarks/queue-bench"),
     .executableTarget(
       name: "capacity-bench", dependencies: ["CapacityModel", "LinearProgramming"],

@@ -62,6 +62,17 @@ public struct JobSubmission: Sendable {
   }
 
   public var scenarioSHA256: String { ScenarioHash.sha256(scenarioText) }
+
+  /// Checks what every store checks before it enqueues, and returns the
+  /// options as the JSON text the stores keep.
+  public func validatedOptionsText() throws(StoreError) -> String {
+    guard maxAttempts >= 1 else { throw StoreError(.invalid, "max attempts must be at least 1") }
+    do {
+      return String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
+    } catch {
+      throw StoreError(.invalid, "cannot encode the job options: \(error)")
+    }
+  }
 }
 
 /// A job as stored.

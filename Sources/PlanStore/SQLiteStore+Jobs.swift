@@ -36,13 +36,7 @@ extension SQLiteStore {
   }
 
   public func submit(_ s: JobSubmission, now: Date) throws(StoreError) -> (job: Job, created: Bool) {
-    guard s.maxAttempts >= 1 else { throw StoreError(.invalid, "max attempts must be at least 1") }
-    let options: String
-    do {
-      options = String(decoding: try JSONEncoder().encode(s.options), as: UTF8.self)
-    } catch {
-      throw StoreError(.invalid, "cannot encode the job options: \(error)")
-    }
+    let options = try s.validatedOptionsText()
     let result = try writeImmediate { db -> (job: Job, created: Bool) in
       if let key = s.idempotencyKey,
         let id = try Int64.fetchOne(

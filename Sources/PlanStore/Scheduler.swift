@@ -106,7 +106,7 @@ public final class Scheduler: Sendable {
   /// Ticks every `interval` until the task is cancelled.
   public func run(every interval: Duration = .seconds(1)) async {
     while !Task.isCancelled {
-      tick()
+      _ = await Blocking.run { self.tick() }
       try? await Task.sleep(for: interval)
     }
   }

@@ -93,8 +93,10 @@ public final class Worker: Sendable {
       let generation = store.workSignal.generation
       let lease: Lease?
       do {
-        lease = try store.claim(
-          owner: configuration.owner, leaseSeconds: configuration.leaseSeconds, now: clock())
+        lease = try await Blocking.run {
+          try self.store.claim(
+            owner: self.configuration.owner, leaseSeconds: self.configuration.leaseSeconds, now: self.clock())
+        }
       } catch {
         logger.error("claim failed: \(error)")
         lease = nil
@@ -127,7 +129,8 @@ public final class Worker: Sendable {
     do {
       child = try ChildProcess(command: configuration.childCommand, input: try JSONEncoder().encode(payload))
     } catch {
-      record(lease, failure: "cannot start the solver process: \(error)", retryable: true)
+      let reason = "cannot start the solver process: \(error)"
+      await Blocking.run { self.record(lease, failure: reason, retryable: true) }
       return
     }
     state.withLock { $0.children[lease.jobID] = child }
@@ -153,7 +156,10 @@ public final class Worker: Sendable {
         guard ContinuousClock.now - lastBeat >= .seconds(configuration.heartbeatSeconds) else { continue }
         lastBeat = ContinuousClock.now
         do {
-          switch try store.heartbeat(lease, leaseSeconds: configuration.leaseSeconds, now: clock()) {
+          let beat = try await Blocking.run {
+            try self.store.heartbeat(lease, leaseSeconds: self.configuration.leaseSeconds, now: self.clock())
+          }
+          switch beat {
           case .lost:
             interruption.set(.leaseLost)
             child.kill()
@@ -178,7 +184,10 @@ public final class Worker: Sendable {
     var reason = interruption.value
     // A child that finished on its own just as a stop or deadline arrived has a plan worth keeping.
     if reason == .stopping || reason == .timedOut, !outcome.signaled, outcome.status == 0 { reason = nil }
-    finish(lease, outcome: outcome, interruption: reason, timeLimit: payload.timeLimitSeconds)
+    let (timeLimit, interruptedBy) = (payload.timeLimitSeconds, reason)
+    await Blocking.run {
+      self.finish(lease, outcome: outcome, interruption: interruptedBy, timeLimit: timeLimit)
+    }
   }
 
   func finish(

@@ -40,13 +40,7 @@ extension PostgresStore {
   }
 
   public func submit(_ s: JobSubmission, now: Date) throws(StoreError) -> (job: Job, created: Bool) {
-    guard s.maxAttempts >= 1 else { throw StoreError(.invalid, "max attempts must be at least 1") }
-    let options: String
-    do {
-      options = String(decoding: try JSONEncoder().encode(s.options), as: UTF8.self)
-    } catch {
-      throw StoreError(.invalid, "cannot encode the job options: \(error)")
-    }
+    let options = try s.validatedOptionsText()
     // The same token on every try of this call: a try that follows an
     // unanswered COMMIT finds the job its predecessor made.
     let token = UUID().uuidString

@@ -7,12 +7,17 @@ extension PostgresStore {
     // Marks this call's claim, so a try after an unanswered COMMIT takes back
     // the job its predecessor claimed instead of leaving it to expire.
     let token = UUID().uuidString
+    var tries = 0
     return try transaction("claiming a job") { tx -> Lease? in
-      var claimed = try tx.one(
-        """
-        SELECT id, attempt, scenario_text, options, schedule_id FROM jobs
-        WHERE claim_token = $1 AND state = 'running' AND lease_owner = $2
-        """, [.text(token), .text(owner)])
+      tries += 1
+      var claimed =
+        tries == 1
+        ? nil
+        : try tx.one(
+          """
+          SELECT id, attempt, scenario_text, options, schedule_id FROM jobs
+          WHERE claim_token = $1 AND state = 'running' AND lease_owner = $2
+          """, [.text(token), .text(owner)])
       if claimed == nil {
         if try Self.rescueExpiredLeases(tx, now: now) > 0 { try Self.notifyWorkers(tx) }
         claimed = try tx.one(
@@ -84,13 +89,17 @@ extension PostgresStore {
       """, [.double(now.unix)])
   }
 
-  /// Locks the job's row and says whether `lease` still holds it.
-  static func holds(_ tx: Transaction, _ lease: Lease) throws -> Bool {
-    try tx.one(
-      """
-      SELECT 1 FROM jobs WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND state = 'running'
-      FOR UPDATE
-      """, [.int(lease.jobID), .int(lease.attempt), .text(lease.owner)]) != nil
+  /// Locks the job's row and returns the job if `lease` still holds it.
+  static func held(_ tx: Transaction, _ lease: Lease) throws -> Job? {
+    guard
+      let row = try tx.one(
+        """
+        SELECT \(jobColumns) FROM jobs
+        WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND state = 'running'
+        FOR UPDATE
+        """, [.int(lease.jobID), .int(lease.attempt), .text(lease.owner)])
+    else { return nil }
+    return try job(from: row)
   }
 
   public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
@@ -119,7 +128,7 @@ extension PostgresStore {
     var tries = 0
     return try transaction("recording the plan of job \(lease.jobID)") { tx -> Int64? in
       tries += 1
-      guard try Self.holds(tx, lease) else {
+      guard let job = try Self.held(tx, lease) else {
         // Fenced off, unless this is a try after an unanswered COMMIT: then the
         // plan of this attempt is the one the first try stored.
         guard tries > 1 else { return nil }
@@ -127,15 +136,7 @@ extension PostgresStore {
           "SELECT id FROM plans WHERE job_id = $1 AND attempt = $2", [.int(lease.jobID), .int(lease.attempt)]
         )?.get("id", as: Int64.self)
       }
-      let job = try Self.fetchJob(tx, lease.jobID)
-      let planID = try Self.insertPlan(tx, plan, json: json, job: job, attempt: lease.attempt, now: now)
-      try tx.execute(
-        """
-        UPDATE jobs SET state = 'succeeded', plan_id = $1, finished_at = $2, lease_owner = NULL,
-          lease_expires_at = NULL, last_error = NULL
-        WHERE id = $3
-        """, [.int(planID), .double(now.unix), .int(lease.jobID)])
-      return planID
+      return try Self.insertPlan(tx, plan, json: json, job: job, attempt: lease.attempt, now: now)
     }
   }
 
@@ -143,8 +144,7 @@ extension PostgresStore {
     throws(StoreError) -> JobState?
   {
     try transaction("recording a failure of job \(lease.jobID)") { tx -> JobState? in
-      guard try Self.holds(tx, lease) else { return nil }
-      let job = try Self.fetchJob(tx, lease.jobID)
+      guard let job = try Self.held(tx, lease) else { return nil }
       let message = "attempt \(lease.attempt): \(reason)"
       if job.cancelRequested {
         try Self.closeCancelled(
@@ -172,7 +172,7 @@ extension PostgresStore {
 
   public func markCancelled(_ lease: Lease, now: Date) throws(StoreError) -> Bool {
     try transaction("closing cancelled job \(lease.jobID)") { tx in
-      guard try Self.holds(tx, lease) else { return false }
+      guard try Self.held(tx, lease) != nil else { return false }
       try Self.closeCancelled(tx, lease.jobID, now: now, note: "cancelled while running")
       return true
     }
@@ -189,8 +189,8 @@ extension PostgresStore {
 
   public func release(_ lease: Lease, now: Date) throws(StoreError) {
     try transaction("releasing job \(lease.jobID)") { tx in
-      guard try Self.holds(tx, lease) else { return }
-      if try Self.fetchJob(tx, lease.jobID).cancelRequested {
+      guard let job = try Self.held(tx, lease) else { return }
+      if job.cancelRequested {
         try Self.closeCancelled(tx, lease.jobID, now: now, note: "cancelled while its worker stopped")
         return
       }

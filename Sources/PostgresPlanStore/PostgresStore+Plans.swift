@@ -3,9 +3,9 @@ import Foundation
 import PlanStore
 
 extension PostgresStore {
+  /// Stores a finished job's plan and closes the job, in one statement.
   static func insertPlan(_ tx: Transaction, _ plan: Plan, json: String, job: Job, attempt: Int, now: Date)
-    throws
-    -> Int64
+    throws -> Int64
   {
     let solver = String(decoding: try JSONEncoder().encode(plan.solver), as: UTF8.self)
     var record = PlanRecord(
@@ -15,76 +15,70 @@ extension PostgresStore {
       solveSeconds: plan.solver.seconds, solver: solver, previousPlanID: job.options.previousPlanID,
       scheduleID: job.scheduleID, planJSON: json, createdAt: now.unix)
     (record.allocations, record.periods, record.marginals) = PlanRecord.tableRows(of: plan)
-    return try insert(tx, record, keepingID: false)
+    return try insert(tx, record, keepingID: false, closingJob: true)
   }
 
-  /// Inserts a plan row and its table rows; `keepingID` for copies.
-  static func insert(_ tx: Transaction, _ p: PlanRecord, keepingID: Bool) throws -> Int64 {
-    var values: [SQLValue] = [
+  /// Inserts a plan row and its table rows (`keepingID` for copies), and with
+  /// `closingJob` marks its job succeeded. One statement, whatever the plan's
+  /// size: the table rows travel as arrays, and NULLs, which cannot travel in
+  /// them, as a flag beside each nullable value.
+  static func insert(_ tx: Transaction, _ p: PlanRecord, keepingID: Bool, closingJob: Bool = false) throws
+    -> Int64
+  {
+    let (a, r, m) = (p.allocations, p.periods, p.marginals)
+    let values: [SQLValue] = [
       .int(p.jobID), .int(p.attempt), .text(p.scenarioID), .text(p.scenarioSHA256), .text(p.status),
       .double(p.objective), .double(p.ebit), .double(p.revenue), .double(p.ebitMargin),
       .double(p.solveSeconds), .text(p.solver), .int(p.previousPlanID), .int(p.scheduleID), .text(p.planJSON),
-      .double(p.createdAt),
+      .double(p.createdAt), .int(keepingID ? p.id : nil),
+      // $17...$21: allocations
+      .texts(a.map(\.offering)), .texts(a.map(\.hardware)), .texts(a.map(\.site)), .texts(a.map(\.period)),
+      .doubles(a.map(\.mw)),
+      // $22...$30: periods
+      .texts(r.map(\.period)), .doubles(r.map(\.years)), .doubles(r.map(\.revenue)), .doubles(r.map(\.opex)),
+      .doubles(r.map(\.depreciation)), .doubles(r.map(\.fixed)), .doubles(r.map(\.ebit)),
+      .doubles(r.map { $0.ebitMargin ?? 0 }), .bools(r.map { $0.ebitMargin != nil }),
+      // $31...$37: marginals
+      .texts(m.map(\.kind)), .texts(m.map(\.subject)), .texts(m.map(\.period)),
+      .doubles(m.map { $0.value ?? 0 }), .bools(m.map { $0.value != nil }),
+      .bools(m.map { $0.binding ?? false }), .bools(m.map { $0.binding != nil }),
+      // $38: closing the job
+      .bool(closingJob),
     ]
-    if keepingID { values.append(.int(p.id)) }
     guard
       let row = try tx.one(
         """
-        INSERT INTO plans (job_id, attempt, scenario_id, scenario_sha256, status, objective, ebit, revenue,
-          ebit_margin, solve_seconds, solver, previous_plan_id, schedule_id, plan_json, created_at\(keepingID ? ", id" : ""))
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15\(keepingID ? ", $16" : ""))
-        RETURNING id
+        WITH plan AS (
+          INSERT INTO plans (id, job_id, attempt, scenario_id, scenario_sha256, status, objective, ebit, revenue,
+            ebit_margin, solve_seconds, solver, previous_plan_id, schedule_id, plan_json, created_at)
+          VALUES (COALESCE($16, nextval(pg_get_serial_sequence('plans', 'id'))), $1, $2, $3, $4, $5, $6, $7, $8,
+            $9, $10, $11, $12, $13, $14, $15)
+          RETURNING id),
+        allocations AS (
+          INSERT INTO plan_allocations (plan_id, position, offering, hardware, site, period, mw)
+          SELECT plan.id, n, o, h, s, p, mw
+          FROM plan, unnest($17::text[], $18::text[], $19::text[], $20::text[], $21::float8[])
+            WITH ORDINALITY AS t(o, h, s, p, mw, n)),
+        periods AS (
+          INSERT INTO plan_periods (plan_id, position, period, years, revenue, opex, depreciation, fixed, ebit,
+            ebit_margin)
+          SELECT plan.id, n, p, y, r, o, d, f, e, CASE WHEN has_m THEN m END
+          FROM plan, unnest($22::text[], $23::float8[], $24::float8[], $25::float8[], $26::float8[],
+            $27::float8[], $28::float8[], $29::float8[], $30::bool[]) WITH ORDINALITY AS t(p, y, r, o, d, f, e, m,
+            has_m, n)),
+        marginals AS (
+          INSERT INTO plan_marginals (plan_id, position, kind, subject, period, value, binding)
+          SELECT plan.id, n, k, s, p, CASE WHEN has_v THEN v END, CASE WHEN has_b THEN b END
+          FROM plan, unnest($31::text[], $32::text[], $33::text[], $34::float8[], $35::bool[], $36::bool[],
+            $37::bool[]) WITH ORDINALITY AS t(k, s, p, v, has_v, b, has_b, n)),
+        closed AS (
+          UPDATE jobs SET state = 'succeeded', plan_id = plan.id, finished_at = $15, lease_owner = NULL,
+            lease_expires_at = NULL, last_error = NULL
+          FROM plan WHERE $38 AND jobs.id = $1)
+        SELECT id FROM plan
         """, values)
     else { throw StoreError(.database, "the plan was not inserted") }
-    let id = try row.get("id", as: Int64.self)
-    // One statement a table, whatever the plan's size: the rows travel as arrays.
-    if !p.allocations.isEmpty {
-      let a = p.allocations
-      try tx.execute(
-        """
-        INSERT INTO plan_allocations (plan_id, position, offering, hardware, site, period, mw)
-        SELECT $1, n, o, h, s, p, mw
-        FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[]) WITH ORDINALITY AS t(o, h, s, p, mw, n)
-        """,
-        [
-          .int(id), .texts(a.map(\.offering)), .texts(a.map(\.hardware)), .texts(a.map(\.site)),
-          .texts(a.map(\.period)), .doubles(a.map(\.mw)),
-        ])
-    }
-    if !p.periods.isEmpty {
-      let r = p.periods
-      try tx.execute(
-        """
-        INSERT INTO plan_periods (plan_id, position, period, years, revenue, opex, depreciation, fixed, ebit,
-          ebit_margin)
-        SELECT $1, n, p, y, r, o, d, f, e, CASE WHEN has_m THEN m END
-        FROM unnest($2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], $7::float8[],
-          $8::float8[], $9::float8[], $10::bool[]) WITH ORDINALITY AS t(p, y, r, o, d, f, e, m, has_m, n)
-        """,
-        [
-          .int(id), .texts(r.map(\.period)), .doubles(r.map(\.years)), .doubles(r.map(\.revenue)),
-          .doubles(r.map(\.opex)), .doubles(r.map(\.depreciation)), .doubles(r.map(\.fixed)),
-          .doubles(r.map(\.ebit)), .doubles(r.map { $0.ebitMargin ?? 0 }),
-          .bools(r.map { $0.ebitMargin != nil }),
-        ])
-    }
-    if !p.marginals.isEmpty {
-      let m = p.marginals
-      // NULLs cannot travel in these arrays: a flag beside each nullable value says whether it is there.
-      try tx.execute(
-        """
-        INSERT INTO plan_marginals (plan_id, position, kind, subject, period, value, binding)
-        SELECT $1, n, k, s, p, CASE WHEN has_v THEN v END, CASE WHEN has_b THEN b END
-        FROM unnest($2::text[], $3::text[], $4::text[], $5::float8[], $6::bool[], $7::bool[], $8::bool[])
-          WITH ORDINALITY AS t(k, s, p, v, has_v, b, has_b, n)
-        """,
-        [
-          .int(id), .texts(m.map(\.kind)), .texts(m.map(\.subject)), .texts(m.map(\.period)),
-          .doubles(m.map { $0.value ?? 0 }), .bools(m.map { $0.value != nil }),
-          .bools(m.map { $0.binding ?? false }), .bools(m.map { $0.binding != nil }),
-        ])
-    }
-    return id
+    return try row.get("id", as: Int64.self)
   }
 
   static let summaryColumns = """

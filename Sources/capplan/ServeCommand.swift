@@ -85,7 +85,7 @@ struct SchedulerService: Service {
   let tick: Double
 
   func run() async throws {
-    try await cancelWhenGracefulShutdown {
+    await cancelWhenGracefulShutdown {
       await scheduler.run(every: .milliseconds(Int(tick * 1000)))
     }
   }

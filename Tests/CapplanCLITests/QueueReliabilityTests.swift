@@ -33,20 +33,7 @@ import Testing
 
   /// 4 workers in separate processes and 500 small jobs: each succeeds once.
   @Test(arguments: Backend.available) func fourWorkersFiveHundredJobs(_ backend: Backend) throws {
-    let q = try QueueFixture(backend)
-    let ids = try (0..<500).map { _ in try q.submit() }
-    let workers = try (0..<4).map { try q.worker(["--once"], name: "w\($0)") }
-    for w in workers { #expect(w.wait(seconds: 240) == 0, "\(w.output.suffix(500))") }
-    let jobs = try q.store.jobs(JobFilter(limit: 1000))
-    #expect(jobs.count == 500)
-    #expect(jobs.allSatisfy { $0.state == .succeeded && $0.attempt == 1 })
-    var f = PlanFilter()
-    f.limit = 10_000
-    let plans = try q.store.plans(f)
-    #expect(plans.count == 500)
-    #expect(Set(plans.map(\.jobID)) == Set(ids))
-    // Every worker took part.
-    for w in workers { #expect(w.output.contains("plan "), "idle worker: \(w.output.suffix(300))") }
+    try QueueFixture(backend).drain(500, workers: 4, seconds: 240)
   }
 
   /// A child that aborts costs its job a try; after the last it fails with the

@@ -142,6 +142,24 @@ struct QueueFixture {
     return try condition()
   }
 
+  /// Submits `count` jobs, drains them with `workers` `worker --once`
+  /// processes, and checks that each succeeded on its first attempt with
+  /// exactly one plan, and that every worker took part.
+  func drain(_ count: Int, workers: Int, seconds: Double) throws {
+    let ids = try (0..<count).map { _ in try submit() }
+    let processes = try (0..<workers).map { try worker(["--once"], name: "w\($0)") }
+    for w in processes { #expect(w.wait(seconds: seconds) == 0, "\(w.output.suffix(500))") }
+    let jobs = try store.jobs(JobFilter(limit: count * 2))
+    #expect(jobs.count == count)
+    #expect(jobs.allSatisfy { $0.state == .succeeded && $0.attempt == 1 })
+    var f = PlanFilter()
+    f.limit = count * 2
+    let plans = try store.plans(f)
+    #expect(plans.count == count)
+    #expect(Set(plans.map(\.jobID)) == Set(ids))
+    for w in processes { #expect(w.output.contains("plan "), "idle worker: \(w.output.suffix(300))") }
+  }
+
   func plansOfJob(_ id: Int64) throws -> Int {
     var f = PlanFilter()
     f.limit = 100_000
