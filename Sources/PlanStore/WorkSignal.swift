@@ -29,8 +29,9 @@ public final class WorkSignal: Sendable {
   }
 
   /// Returns when `signal()` has been called since `generation` was read, or
-  /// after `timeout` seconds, whichever comes first.
-  public func wait(since generation: UInt64, timeout: Double) async {
+  /// after `timeout` seconds, whichever comes first; true when signalled.
+  @discardableResult
+  public func wait(since generation: UInt64, timeout: Double) async -> Bool {
     let id = UUID()
     await withTaskGroup(of: Void.self) { group in
       group.addTask {
@@ -54,6 +55,7 @@ public final class WorkSignal: Sendable {
       await group.waitForAll()
       _ = state.withLock { $0.expired.remove(id) }
     }
+    return self.generation != generation
   }
 
   private func expire(_ id: UUID) {

@@ -11,8 +11,9 @@ import Testing
     let id = try q.submit()
     let slow = try q.worker(["--lease", "2"], environment: ["CAPPLAN_TEST_SOLVE_DELAY": "30"], name: "slow")
     #expect(try q.until(10) { try q.store.job(id).state == .running }, "\(slow.output)")
+    // The solve starts a moment after the claim.
+    #expect(q.until(10) { slow.children.count == 1 }, "one solve running")
     let orphans = slow.children
-    #expect(orphans.count == 1, "one solve running")
     slow.signal(SIGKILL)
     slow.wait(seconds: 5)
     // The orphaned solve notices its worker is gone and exits.

@@ -67,16 +67,16 @@ import Testing
   }
 }
 
+/// No clocks: the machines are noisy. Each wait says whether a signal or
+/// its timeout ended it.
 @Suite struct WorkSignalTests {
-  @Test func aSignalWakesAWaiterAtOnce() async {
+  @Test func aSignalWakesAWaiter() async {
     let signal = WorkSignal()
     let generation = signal.generation
-    let start = ContinuousClock.now
-    async let waited: Void = signal.wait(since: generation, timeout: 30)
-    try? await Task.sleep(for: .milliseconds(100))
+    async let woken = signal.wait(since: generation, timeout: 600)
+    try? await Task.sleep(for: .milliseconds(50))
     signal.signal()
-    await waited
-    #expect(ContinuousClock.now - start < .seconds(10))
+    #expect(await woken)
   }
 
   /// A signal between reading the generation and waiting is not lost.
@@ -84,15 +84,11 @@ import Testing
     let signal = WorkSignal()
     let generation = signal.generation
     signal.signal()
-    let start = ContinuousClock.now
-    await signal.wait(since: generation, timeout: 30)
-    #expect(ContinuousClock.now - start < .seconds(10))
+    #expect(await signal.wait(since: generation, timeout: 600))
   }
 
   @Test func withoutASignalTheWaitEndsAtItsTimeout() async {
     let signal = WorkSignal()
-    let start = ContinuousClock.now
-    await signal.wait(since: signal.generation, timeout: 0.2)
-    #expect(ContinuousClock.now - start >= .milliseconds(150))
+    #expect(await signal.wait(since: signal.generation, timeout: 0.1) == false)
   }
 }
