@@ -16,8 +16,8 @@ import Testing
   }
 
   /// A schedule every second: plans whose previous_plan_id chain is right.
-  @Test func everySecondMakesAChainOfPlans() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func everySecondMakesAChainOfPlans(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
     let file = try seedCopy(q)
     #expect(try CLI.run(["schedule", "add", "fast", file, "--every", "1s", "--db", q.db]).status == 0)
     let s = try serve(q, "serve")
@@ -89,8 +89,8 @@ import Testing
   }
 
   /// Two services on one database: one job per due time.
-  @Test func twoServicesFireEachDueTimeOnce() throws {
-    let q = try QueueFixture()
+  @Test(arguments: Backend.available) func twoServicesFireEachDueTimeOnce(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
     let file = try seedCopy(q)
     #expect(try CLI.run(["schedule", "add", "shared", file, "--every", "1s", "--db", q.db]).status == 0)
     let a = try serve(q, "a")
