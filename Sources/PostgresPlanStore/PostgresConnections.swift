@@ -48,11 +48,21 @@ struct Transaction {
   let connection: PostgresConnection
   let logger: Logger
 
+  /// How long a statement may go unanswered before its connection is
+  /// closed, failing the statement so the transaction is tried again on a
+  /// new connection: without it, a server that vanished from the network
+  /// (no reset, no answer) would hold the caller forever.
+  static let answerTimeout: TimeAmount = .minutes(5)
+
   @discardableResult
   func execute(_ sql: String, _ values: [SQLValue] = []) throws -> PostgresQueryResult {
     var bindings = PostgresBindings(capacity: values.count)
     for v in values { v.append(to: &bindings) }
-    return try connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger).wait()
+    let answer = connection.query(PostgresQuery(unsafeSQL: sql, binds: bindings), logger: logger)
+    let connection = self.connection
+    let watchdog = connection.eventLoop.scheduleTask(in: Self.answerTimeout) { connection.closeQuietly() }
+    defer { watchdog.cancel() }
+    return try answer.wait()
   }
 
   func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
