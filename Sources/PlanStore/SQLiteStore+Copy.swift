@@ -144,6 +144,16 @@ extension SQLiteStore {
     }
   }
 
-  /// AUTOINCREMENT already moves past explicit ids.
-  public func finishImport() throws(StoreError) {}
+  /// AUTOINCREMENT moves past explicit ids by itself; ids the rows refer to
+  /// (a removed schedule's, say) it does not know of.
+  public func finishImport() throws(StoreError) {
+    try writeImmediate { db in
+      for (table, next) in StoreCopy.nextIDQueries {
+        let last = (try Int64.fetchOne(db, sql: next) ?? 1) - 1
+        try db.execute(sql: "DELETE FROM sqlite_sequence WHERE name = ?", arguments: [table])
+        try db.execute(
+          sql: "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", arguments: [table, last])
+      }
+    }
+  }
 }

@@ -87,6 +87,25 @@ public enum StoreCopy {
     }
   }
 
+  /// For each table, SQL for the first id a new row may take after a copy:
+  /// past the copied rows and past every id their rows refer to, so that a
+  /// schedule added later cannot take the id of a removed one whose jobs and
+  /// plans were copied.
+  public static let nextIDQueries: [(table: String, next: String)] = [
+    (
+      "jobs",
+      "SELECT COALESCE(max(id), 0) + 1 FROM (SELECT max(id) AS id FROM jobs UNION ALL SELECT max(job_id) FROM plans) AS ids"
+    ),
+    (
+      "plans",
+      "SELECT COALESCE(max(id), 0) + 1 FROM (SELECT max(id) AS id FROM plans UNION ALL SELECT max(plan_id) FROM jobs UNION ALL SELECT max(previous_plan_id) FROM plans) AS ids"
+    ),
+    (
+      "schedules",
+      "SELECT COALESCE(max(id), 0) + 1 FROM (SELECT max(id) AS id FROM schedules UNION ALL SELECT max(schedule_id) FROM jobs UNION ALL SELECT max(schedule_id) FROM plans) AS ids"
+    ),
+  ]
+
   static func firstDifference<T: Equatable>(_ a: [T], _ b: [T]) -> Int? {
     for i in 0..<max(a.count, b.count) where i >= a.count || i >= b.count || a[i] != b[i] { return i }
     return nil

@@ -47,6 +47,13 @@ struct Row {
 struct Transaction {
   let connection: PostgresConnection
   let logger: Logger
+  /// 1 on the first run of a transaction body, 2 and up when it runs again
+  /// after a transient failure, perhaps after a COMMIT that did commit.
+  var run = 1
+  /// Seconds since the first run began: a retried call moves the times it
+  /// writes (lease expiries) on by this much, or its lease would start old.
+  var delay = 0.0
+  var isRetry: Bool { run > 1 }
 
   /// How long a statement may go unanswered before its connection is
   /// closed, failing the statement so the transaction is tried again on a
@@ -96,6 +103,8 @@ final class PostgresConnections: Sendable {
   let logger: Logger
   let idle = Mutex<[PostgresConnection]>([])
   let nextID = Atomic<Int>(1)
+  /// Fault injection for tests: COMMITs whose answer is to be treated as lost.
+  let commitAnswersToLose = Atomic<Int>(0)
   static let maxIdle = 4
 
   init(url: PostgresURL, retryWindow: Double, logger: Logger) throws(StoreError) {
@@ -144,18 +153,28 @@ final class PostgresConnections: Sendable {
   func transaction<T>(_ what: String, readOnly: Bool = false, _ body: (Transaction) throws -> T)
     throws(StoreError) -> T
   {
-    let deadline = Date().addingTimeInterval(retryWindow)
+    let start = Date()
+    var deadline = start.addingTimeInterval(retryWindow)
     var delay = 0.05
     var warned = false
+    var run = 0
     while true {
+      run += 1
       var connection: PostgresConnection?
+      let runStart = Date()
       do {
         let c = try checkout()
         connection = c
-        let tx = Transaction(connection: c, logger: logger)
+        let tx = Transaction(
+          connection: c, logger: logger, run: run, delay: runStart.timeIntervalSince(start))
         try tx.execute(readOnly ? "BEGIN READ ONLY" : "BEGIN")
         let result = try body(tx)
         try tx.execute("COMMIT")
+        if !readOnly, commitAnswersToLose.load(ordering: .relaxed) > 0,
+          commitAnswersToLose.subtract(1, ordering: .relaxed).newValue >= 0
+        {
+          throw ChannelError.ioOnClosedChannel
+        }
         checkin(c)
         return result
       } catch {
@@ -169,6 +188,11 @@ final class PostgresConnections: Sendable {
           }
         }
         if let e = error as? StoreError { throw e }
+        // A run that hung past the whole window (a connection the answer
+        // watchdog closed) has only now found the server gone: it gets a window of its own.
+        if Date().timeIntervalSince(runStart) > retryWindow {
+          deadline = Date().addingTimeInterval(retryWindow)
+        }
         guard Self.isTransient(error), Date() < deadline else {
           throw StoreError(.database, "\(what) failed on \(url.redacted): \(Self.describe(error))")
         }

@@ -133,6 +133,10 @@ enum PostgresMigrations {
 
   /// Applies what is missing; returns the names applied.
   static func apply(_ connections: PostgresConnections) throws(StoreError) -> [String] {
+    // Read first: a store that is up to date takes no lock and runs no DDL, so
+    // a role without CREATE rights (the schema changed by `capplan migrate`
+    // under another role) can open it.
+    if try states(connections).allSatisfy(\.applied) { return [] }
     var applied: [String] = []
     for migration in all {
       let done = try connections.transaction("migration '\(migration.name)'") { tx -> Bool in

@@ -53,6 +53,10 @@ final class PostgresNotifier: Sendable {
       connection.addListener(channel: channel) { _, _ in signal.signal() }
       return connection.query(PostgresQuery(unsafeSQL: "LISTEN \(channel)"), logger: self.logger).map { _ in
         connection
+      }.flatMapErrorThrowing { error in
+        // Connected but cannot listen (a standby in recovery, say): close it before trying again.
+        connection.closeQuietly()
+        throw error
       }
     }.whenComplete { result in
       switch result {

@@ -98,6 +98,16 @@ extension PostgresStore {
     throws(StoreError)
   {
     try transaction("copying rows in") { tx in
+      // A batch is one transaction: a run after an unanswered COMMIT that finds
+      // the batch's first row finds all of it.
+      if tx.isRetry {
+        let probe: (String, Int64)? =
+          schedules.first.map { ("schedules", $0.id) } ?? jobs.first.map { ("jobs", $0.id) }
+          ?? plans.first.map { ("plans", $0.id) }
+        if let (table, id) = probe, try tx.one("SELECT 1 FROM \(table) WHERE id = $1", [.int(id)]) != nil {
+          return
+        }
+      }
       for s in schedules {
         try tx.execute(
           """
@@ -134,10 +144,8 @@ extension PostgresStore {
 
   public func finishImport() throws(StoreError) {
     try transaction("moving id sequences past the copied rows") { tx in
-      for table in ["jobs", "plans", "schedules"] {
-        try tx.execute(
-          "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), COALESCE(max(id), 0) + 1, false) FROM \(table)"
-        )
+      for (table, next) in StoreCopy.nextIDQueries {
+        try tx.execute("SELECT setval(pg_get_serial_sequence('\(table)', 'id'), (\(next)), false)")
       }
     }
   }

@@ -45,12 +45,16 @@ extension PostgresStore {
     // unanswered COMMIT finds the job its predecessor made.
     let token = UUID().uuidString
     return try transaction("submitting a job") { tx in
+      if tx.isRetry, let ours = try tx.one("SELECT id FROM jobs WHERE submit_token = $1", [.text(token)]) {
+        return (try Self.fetchJob(tx, try ours.get("id")), true)
+      }
+      // Only a duplicate idempotency key is expected; any other conflict is an error.
       let inserted = try tx.one(
         """
         INSERT INTO jobs (state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
           idempotency_key, max_attempts, run_after, schedule_id, created_at, submit_token)
         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)
-        ON CONFLICT DO NOTHING
+        ON CONFLICT (idempotency_key) DO NOTHING
         RETURNING id
         """,
         [
@@ -65,13 +69,11 @@ extension PostgresStore {
       }
       guard
         let existing = try tx.one(
-          "SELECT id, submit_token FROM jobs WHERE submit_token = $1 OR idempotency_key = $2 ORDER BY id LIMIT 1",
-          [.text(token), .text(s.idempotencyKey)])
+          "SELECT id FROM jobs WHERE idempotency_key = $1", [.text(s.idempotencyKey)])
       else {
         throw StoreError(.database, "the job was neither inserted nor found; submit it again")
       }
-      let ours = try existing.get("submit_token", as: String?.self) == token
-      return (try Self.fetchJob(tx, try existing.get("id")), ours)
+      return (try Self.fetchJob(tx, try existing.get("id")), false)
     }
   }
 
@@ -97,7 +99,8 @@ extension PostgresStore {
         values.append(.texts(states.map(\.rawValue)))
       }
       sql += " ORDER BY id DESC LIMIT $\(values.count + 1)"
-      values.append(.int(filter.limit))
+      // As in SQLite, a negative limit means none (LIMIT NULL).
+      values.append(.int(filter.limit < 0 ? nil : Int64(filter.limit)))
       return try tx.rows(sql, values).map(Self.job(from:))
     }
   }
@@ -105,6 +108,10 @@ extension PostgresStore {
   public func cancel(_ id: Int64, now: Date) throws(StoreError) -> Job {
     try transaction("cancelling job \(id)") { tx in
       let job = try Self.fetchJob(tx, id, lock: true)
+      // A run after an unanswered COMMIT finds its own work done.
+      if tx.isRetry && (job.state == .cancelled || (job.state == .running && job.cancelRequested)) {
+        return job
+      }
       switch job.state {
       case .queued:
         try tx.execute(
@@ -122,6 +129,7 @@ extension PostgresStore {
   public func retry(_ id: Int64, now: Date) throws(StoreError) -> Job {
     try transaction("retrying job \(id)") { tx in
       let job = try Self.fetchJob(tx, id, lock: true)
+      if tx.isRetry && job.state == .queued && job.failures == 0 { return job }
       guard job.state == .failed || job.state == .cancelled else {
         throw StoreError(
           .conflict,

@@ -7,11 +7,10 @@ extension PostgresStore {
     // Marks this call's claim, so a try after an unanswered COMMIT takes back
     // the job its predecessor claimed instead of leaving it to expire.
     let token = UUID().uuidString
-    var tries = 0
     return try transaction("claiming a job") { tx -> Lease? in
-      tries += 1
+      let now = now.addingTimeInterval(tx.delay)
       var claimed =
-        tries == 1
+        !tx.isRetry
         ? nil
         : try tx.one(
           """
@@ -89,6 +88,17 @@ extension PostgresStore {
       """, [.double(now.unix)])
   }
 
+  /// After an unanswered COMMIT: the state this attempt left its job in, if
+  /// the job is still at this attempt and no longer leased.
+  static func closedByThisAttempt(_ tx: Transaction, _ lease: Lease) throws -> JobState? {
+    guard
+      let row = try tx.one(
+        "SELECT state FROM jobs WHERE id = $1 AND attempt = $2 AND lease_owner IS NULL AND state <> 'running'",
+        [.int(lease.jobID), .int(lease.attempt)])
+    else { return nil }
+    return JobState(rawValue: try row.get("state"))
+  }
+
   /// Locks the job's row and returns the job if `lease` still holds it.
   static func held(_ tx: Transaction, _ lease: Lease) throws -> Job? {
     guard
@@ -105,6 +115,7 @@ extension PostgresStore {
   public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
   {
     try transaction("renewing the lease of job \(lease.jobID)") { tx in
+      let now = now.addingTimeInterval(tx.delay)
       guard
         let row = try tx.one(
           """
@@ -125,13 +136,11 @@ extension PostgresStore {
     } catch {
       throw StoreError(.invalid, "cannot encode the plan: \(error)")
     }
-    var tries = 0
     return try transaction("recording the plan of job \(lease.jobID)") { tx -> Int64? in
-      tries += 1
       guard let job = try Self.held(tx, lease) else {
         // Fenced off, unless this is a try after an unanswered COMMIT: then the
         // plan of this attempt is the one the first try stored.
-        guard tries > 1 else { return nil }
+        guard tx.isRetry else { return nil }
         return try tx.one(
           "SELECT id FROM plans WHERE job_id = $1 AND attempt = $2", [.int(lease.jobID), .int(lease.attempt)]
         )?.get("id", as: Int64.self)
@@ -144,7 +153,9 @@ extension PostgresStore {
     throws(StoreError) -> JobState?
   {
     try transaction("recording a failure of job \(lease.jobID)") { tx -> JobState? in
-      guard let job = try Self.held(tx, lease) else { return nil }
+      guard let job = try Self.held(tx, lease) else {
+        return tx.isRetry ? try Self.closedByThisAttempt(tx, lease) : nil
+      }
       let message = "attempt \(lease.attempt): \(reason)"
       if job.cancelRequested {
         try Self.closeCancelled(
@@ -172,7 +183,9 @@ extension PostgresStore {
 
   public func markCancelled(_ lease: Lease, now: Date) throws(StoreError) -> Bool {
     try transaction("closing cancelled job \(lease.jobID)") { tx in
-      guard try Self.held(tx, lease) != nil else { return false }
+      guard try Self.held(tx, lease) != nil else {
+        return try tx.isRetry && Self.closedByThisAttempt(tx, lease) == .cancelled
+      }
       try Self.closeCancelled(tx, lease.jobID, now: now, note: "cancelled while running")
       return true
     }

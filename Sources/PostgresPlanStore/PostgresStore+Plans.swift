@@ -133,7 +133,7 @@ extension PostgresStore {
       if let s = filter.since { add("created_at >= ?", .double(s.unix)) }
       var sql = "SELECT \(Self.summaryColumns) FROM plans"
       if !clauses.isEmpty { sql += " WHERE " + clauses.joined(separator: " AND ") }
-      values.append(.int(filter.limit))
+      values.append(.int(filter.limit < 0 ? nil : Int64(filter.limit)))
       sql += " ORDER BY id DESC LIMIT $\(values.count)"
       return try tx.rows(sql, values).map(Self.summary(from:))
     }

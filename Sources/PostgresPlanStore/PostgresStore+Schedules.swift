@@ -41,7 +41,15 @@ extension PostgresStore {
             .text(d.timeZone),
             .text(options), .bool(d.skipUnchanged), .double(first.unix), .double(now.unix),
           ]) != nil
-      else { throw StoreError(.conflict, "a schedule named '\(d.name)' exists already") }
+      else {
+        // A run after an unanswered COMMIT finds the schedule its first run added.
+        if tx.isRetry, let mine = try? Self.fetchSchedule(tx, name: d.name), mine.createdAt == now,
+          mine.scenarioPath == d.scenarioPath
+        {
+          return mine
+        }
+        throw StoreError(.conflict, "a schedule named '\(d.name)' exists already")
+      }
       return try Self.fetchSchedule(tx, name: d.name)
     }
   }
@@ -52,7 +60,8 @@ extension PostgresStore {
 
   public func schedules() throws(StoreError) -> [Schedule] {
     try read("listing schedules") { tx in
-      try tx.rows("SELECT * FROM schedules ORDER BY name").map(Self.schedule(from:))
+      // Byte order, as SQLite sorts.
+      try tx.rows("SELECT * FROM schedules ORDER BY name COLLATE \"C\"").map(Self.schedule(from:))
     }
   }
 
@@ -70,7 +79,7 @@ extension PostgresStore {
 
   public func removeSchedule(_ name: String) throws(StoreError) {
     try transaction("removing schedule \(name)") { tx in
-      guard try tx.changes("DELETE FROM schedules WHERE name = $1", [.text(name)]) > 0 else {
+      guard try tx.changes("DELETE FROM schedules WHERE name = $1", [.text(name)]) > 0 || tx.isRetry else {
         throw StoreError(.notFound, "no schedule named '\(name)'")
       }
     }
@@ -89,12 +98,20 @@ extension PostgresStore {
     throws(StoreError) -> Bool
   {
     try transaction("advancing schedule \(id)") { tx in
-      try tx.changes(
+      if try tx.changes(
         """
         UPDATE schedules SET next_fire_at = $1, last_fired_at = $2, last_note = $3
         WHERE id = $4 AND next_fire_at = $5
         """,
         [.double(next.unix), .double(firedAt.unix), .text(note), .int(id), .double(due.unix)]) > 0
+      {
+        return true
+      }
+      // After an unanswered COMMIT: moved, by this call's first run.
+      return try tx.isRetry
+        && tx.one(
+          "SELECT 1 FROM schedules WHERE id = $1 AND next_fire_at = $2 AND last_fired_at = $3",
+          [.int(id), .double(next.unix), .double(firedAt.unix)]) != nil
     }
   }
 

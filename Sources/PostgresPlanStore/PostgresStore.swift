@@ -55,6 +55,13 @@ public final class PostgresStore: PlanDatabase {
     try tx.execute("SELECT pg_notify($1, '')", [.text(channel)])
   }
 
+  /// Fault injection, for tests: each of the next `count` write transactions
+  /// commits, but its answer is treated as lost, as when the server goes away
+  /// right after a COMMIT; the call then runs its transaction again.
+  public func loseAnswersToNextCommits(_ count: Int) {
+    connections.commitAnswersToLose.store(count, ordering: .relaxed)
+  }
+
   public func migrate() throws(StoreError) -> [String] {
     try PostgresMigrations.apply(connections)
   }

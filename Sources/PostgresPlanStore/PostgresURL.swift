@@ -38,8 +38,9 @@ public struct PostgresURL: Sendable, Equatable {
       throw bad("expected postgres://user:password@host:port/database")
     }
     let env = { (name: String) -> String? in environment[name].flatMap { $0.isEmpty ? nil : $0 } }
-    user = parts.user?.removingPercentEncoding ?? env("PGUSER") ?? NSUserName()
-    password = parts.password?.removingPercentEncoding ?? env("PGPASSWORD")
+    // URLComponents hands these over percent-decoded already.
+    user = parts.user ?? env("PGUSER") ?? NSUserName()
+    password = parts.password ?? env("PGPASSWORD")
     host = parts.host.flatMap { $0.isEmpty ? nil : $0 } ?? env("PGHOST") ?? "localhost"
     if let p = parts.port {
       port = p
@@ -50,7 +51,7 @@ public struct PostgresURL: Sendable, Equatable {
       port = 5432
     }
     let path = parts.path.hasPrefix("/") ? String(parts.path.dropFirst()) : parts.path
-    database = path.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 } ?? env("PGDATABASE") ?? user
+    database = path.isEmpty ? (env("PGDATABASE") ?? user) : path
     sslMode = .prefer
     connectTimeout = 10
     socketFolder = host.hasPrefix("/") ? host : nil
@@ -97,8 +98,14 @@ public struct PostgresURL: Sendable, Equatable {
   }
 
   static func redacting(_ text: String) -> String {
-    guard var parts = URLComponents(string: text), parts.password != nil else { return text }
-    parts.password = "***"
+    guard var parts = URLComponents(string: text) else {
+      // Unreadable as a URL: hide everything before the host.
+      return text.replacingOccurrences(of: "://[^@/]*@", with: "://***@", options: .regularExpression)
+    }
+    if parts.password != nil { parts.password = "***" }
+    parts.queryItems = parts.queryItems?.map {
+      $0.name == "password" ? URLQueryItem(name: "password", value: "***") : $0
+    }
     return parts.string ?? text
   }
 

@@ -13,6 +13,7 @@ enum Backend: String, CaseIterable, Sendable, CustomTestStringConvertible {
     .flatMap { $0.isEmpty ? nil : $0 }
 
   static var available: [Backend] { postgresAdminURL == nil ? [.sqlite] : [.sqlite, .postgres] }
+  static var postgresOnly: [Backend] { postgresAdminURL == nil ? [] : [.postgres] }
 
   var testDescription: String { rawValue }
 
