@@ -2,11 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-  static let jobColumns = """
-    id, state, scenario_id, source, scenario_sha256, options, priority, idempotency_key, attempt, failures,
-    max_attempts, run_after, lease_owner, lease_expires_at, cancel_requested, last_error, plan_id, schedule_id,
-    created_at, started_at, finished_at
-    """
+  static let jobColumns = StoreColumns.job
 
   static func job(from row: Row) throws -> Job {
     let optionsText: String = row["options"]

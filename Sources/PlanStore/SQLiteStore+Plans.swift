@@ -56,10 +56,7 @@ extension SQLiteStore {
     }
   }
 
-  static let summaryColumns = """
-    id, job_id, attempt, scenario_id, scenario_sha256, status, objective, ebit, revenue, ebit_margin,
-    solve_seconds, previous_plan_id, schedule_id, created_at
-    """
+  static let summaryColumns = StoreColumns.planSummary
 
   static func summary(from row: Row) -> PlanSummary {
     PlanSummary(

@@ -251,3 +251,17 @@ extension PlanRecord {
     return (allocations, periods, marginals)
   }
 }
+
+/// The columns a `Job` and a `PlanSummary` are read from: the same names in
+/// every backend's schema.
+public enum StoreColumns {
+  public static let job = """
+    id, state, scenario_id, source, scenario_sha256, options, priority, idempotency_key, attempt, failures,
+    max_attempts, run_after, lease_owner, lease_expires_at, cancel_requested, last_error, plan_id, schedule_id,
+    created_at, started_at, finished_at
+    """
+  public static let planSummary = """
+    id, job_id, attempt, scenario_id, scenario_sha256, status, objective, ebit, revenue, ebit_margin,
+    solve_seconds, previous_plan_id, schedule_id, created_at
+    """
+}
