@@ -12,11 +12,13 @@ extension PostgresStore {
       var claimed =
         !tx.isRetry
         ? nil
+        // Taken back with its lease renewed: the retries may have outlasted it.
         : try tx.one(
           """
-          SELECT id, attempt, scenario_text, options, schedule_id FROM jobs
+          UPDATE jobs SET lease_expires_at = $3
           WHERE claim_token = $1 AND state = 'running' AND lease_owner = $2
-          """, [.text(token), .text(owner)])
+          RETURNING id, attempt, scenario_text, options, schedule_id
+          """, [.text(token), .text(owner), .double(now.unix + leaseSeconds)])
       if claimed == nil {
         if try Self.rescueExpiredLeases(tx, now: now) > 0 { try Self.notifyWorkers(tx) }
         claimed = try tx.one(
