@@ -41,8 +41,10 @@ extension PostgresStore {
     // unanswered COMMIT finds the job its predecessor made.
     let token = UUID().uuidString
     return try transaction("submitting a job") { tx in
-      if tx.isRetry, let ours = try tx.one("SELECT id FROM jobs WHERE submit_token = $1", [.text(token)]) {
-        return (try Self.fetchJob(tx, try ours.get("id")), true)
+      if tx.isRetry,
+        let ours = try tx.one("SELECT \(Self.jobColumns) FROM jobs WHERE submit_token = $1", [.text(token)])
+      {
+        return (try Self.job(from: ours), true)
       }
       // Only a duplicate idempotency key is expected; any other conflict is an error.
       let inserted = try tx.one(
@@ -51,7 +53,7 @@ extension PostgresStore {
           idempotency_key, max_attempts, run_after, schedule_id, created_at, submit_token)
         VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)
         ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING id
+        RETURNING \(Self.jobColumns)
         """,
         [
           .text(s.scenarioID), .text(s.source), .text(s.scenarioText), .text(s.scenarioSHA256),
@@ -61,15 +63,15 @@ extension PostgresStore {
         ])
       if let inserted {
         try Self.notifyWorkers(tx)
-        return (try Self.fetchJob(tx, try inserted.get("id")), true)
+        return (try Self.job(from: inserted), true)
       }
       guard
         let existing = try tx.one(
-          "SELECT id FROM jobs WHERE idempotency_key = $1", [.text(s.idempotencyKey)])
+          "SELECT \(Self.jobColumns) FROM jobs WHERE idempotency_key = $1", [.text(s.idempotencyKey)])
       else {
         throw StoreError(.database, "the job was neither inserted nor found; submit it again")
       }
-      return (try Self.fetchJob(tx, try existing.get("id")), false)
+      return (try Self.job(from: existing), false)
     }
   }
 

@@ -15,28 +15,13 @@ struct ServeCommand: AsyncParsableCommand {
       solves finish; a second signal stops at once and gives running jobs back to the queue.
       """)
 
-  @Option(help: "Jobs solved at once.") var concurrency: Int = 1
   @Option(help: "Seconds between scheduler ticks.") var tick: Double = 1
-  @Option(help: "Lease length in seconds.") var lease: Double = 30
-  @Option(name: .customLong("time-limit"), help: "Seconds a job may solve when it sets no limit.")
-  var timeLimit: Double = 3600
-  @Option(name: .customLong("memory-limit"), help: "Address-space limit of each solve, in MB.")
-  var memoryLimit: Int = 8192
-  @Option(
-    help:
-      "Seconds between looks for work when idle. Default: 0.5 on SQLite; 5 on PostgreSQL, where NOTIFY wakes idle workers at once."
-  )
-  var poll: Double?
+  @OptionGroup var pool: WorkerOptions
   @OptionGroup var store: StoreOptions
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
     if !(tick > 0) { throw ValidationError("--tick must be positive") }
-    if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
-    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
-    if memoryLimit < 64 { throw ValidationError("--memory-limit must be at least 64 MB") }
-    if let poll, !(poll > 0) { throw ValidationError("--poll must be a positive number of seconds") }
   }
 
   func run() async throws {
@@ -45,14 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     let logger = Logger(label: "capplan.serve")
     try await reportingFailuresAsync {
       let db = try store.open()
-      var config = WorkerConfiguration(childCommand: [currentExecutablePath(), "run-job"])
-      config.concurrency = concurrency
-      config.leaseSeconds = lease
-      config.heartbeatSeconds = lease / 3
-      config.defaultTimeLimitSeconds = timeLimit
-      config.memoryLimitMB = memoryLimit
-      config.pollSeconds = poll
-      let worker = Worker(store: db, configuration: config)
+      let worker = Worker(store: db, configuration: pool.configuration())
       // Graceful shutdown runs in reverse order: the scheduler (last) stops
       // firing before the worker drains. Signals are counted here rather than
       // by the group, so a second one can stop the worker at once.
@@ -71,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         if count >= 2 { worker.stop() }
         Task { await group.triggerGracefulShutdown() }
       }
-      logger.info("serving \(db.location) with \(concurrency) worker slot(s)")
+      logger.info("serving \(db.location) with \(pool.concurrency) worker slot(s)")
       try await group.run()
       signals.cancel()
       logger.info("stopped")

@@ -44,12 +44,31 @@ extension StoreError {
 func reportingFailures(_ body: () throws -> Void) throws {
   do {
     try body()
-  } catch let failure as CommandFailure {
+  } catch {
+    throw reported(error)
+  }
+}
+
+func reportingFailuresAsync(_ body: () async throws -> Void) async throws {
+  do {
+    try await body()
+  } catch {
+    throw reported(error)
+  }
+}
+
+/// Prints a failure the user should read and turns it into its exit code;
+/// other errors pass through.
+private func reported(_ error: any Error) -> any Error {
+  switch error {
+  case let failure as CommandFailure:
     printError(failure.message)
-    throw failure.outcome.exitCode
-  } catch let error as StoreError {
+    return failure.outcome.exitCode
+  case let error as StoreError:
     printError(error.description)
-    throw error.failure.outcome.exitCode
+    return error.failure.outcome.exitCode
+  default:
+    return error
   }
 }
 

@@ -105,15 +105,3 @@ struct SubmitCommand: AsyncParsableCommand {
     }
   }
 }
-
-func reportingFailuresAsync(_ body: () async throws -> Void) async throws {
-  do {
-    try await body()
-  } catch let failure as CommandFailure {
-    printError(failure.message)
-    throw failure.outcome.exitCode
-  } catch let error as StoreError {
-    printError(error.description)
-    throw error.failure.outcome.exitCode
-  }
-}

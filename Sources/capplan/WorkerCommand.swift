@@ -16,42 +16,12 @@ struct WorkerCommand: AsyncParsableCommand {
       a second signal stops at once and gives running jobs back to the queue.
       """)
 
-  @Option(help: "Jobs solved at once.")
-  var concurrency: Int = 1
-
   @Flag(help: "Exit when no job is waiting instead of polling for more.")
   var once = false
 
-  @Option(help: "Lease length in seconds; heartbeats renew it every third of it.")
-  var lease: Double = 30
-
-  @Option(name: .customLong("time-limit"), help: "Seconds a job may solve when it sets no limit.")
-  var timeLimit: Double = 3600
-
-  @Option(name: .customLong("memory-limit"), help: "Address-space limit of each solve, in MB.")
-  var memoryLimit: Int = 8192
-
-  @Option(
-    help:
-      "Seconds between looks for work when idle. Default: 0.5 on SQLite; 5 on PostgreSQL, where NOTIFY wakes idle workers at once."
-  )
-  var poll: Double?
-
-  @Option(
-    name: .customLong("retry-base"),
-    help: "First retry delay in seconds after a failed try; doubles per failure, capped at 300.")
-  var retryBase: Double = 2
-
+  @OptionGroup var pool: WorkerOptions
   @OptionGroup var store: StoreOptions
   @OptionGroup var global: GlobalOptions
-
-  func validate() throws {
-    if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
-    if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
-    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
-    if memoryLimit < 64 { throw ValidationError("--memory-limit must be at least 64 MB") }
-    if let poll, !(poll > 0) { throw ValidationError("--poll must be a positive number of seconds") }
-  }
 
   func run() async throws {
     // A child that dies before reading its payload must not take the worker with it.
@@ -59,16 +29,7 @@ struct WorkerCommand: AsyncParsableCommand {
     LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
     try await reportingFailuresAsync {
       let db = try store.open()
-      var config = WorkerConfiguration(childCommand: [currentExecutablePath(), "run-job"])
-      config.concurrency = concurrency
-      config.once = once
-      config.leaseSeconds = lease
-      config.heartbeatSeconds = lease / 3
-      config.defaultTimeLimitSeconds = timeLimit
-      config.memoryLimitMB = memoryLimit
-      config.pollSeconds = poll
-      config.backoff = Backoff(base: retryBase, cap: 300)
-      let worker = Worker(store: db, configuration: config)
+      let worker = Worker(store: db, configuration: pool.configuration(once: once))
       let signals = SignalHandling.watch { count in
         if count == 1 { worker.drain() } else { worker.stop() }
       }
