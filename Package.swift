@@ -91,7 +91,10 @@ let package = Package(
     .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PostgresPlanStore"]),
     .testTarget(
       name: "CapplanCLITests",
-      dependencies: ["capplan", "PlanStore", "PostgresPlanStore", .product(name: "Yams", package: "Yams")]),
+      dependencies: [
+        "capplan", "PlanStore", "PostgresPlanStore", "LinearProgramming",
+        .product(name: "Yams", package: "Yams"),
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -81,6 +81,11 @@ extension GLPKSolver {
       parm.cov_cuts = GLP_ON
       parm.clq_cuts = GLP_ON
     }
+    if options.feasibilityPump { parm.fp_heur = GLP_ON }
+    if let seconds = options.proximitySearchSeconds {
+      parm.ps_heur = GLP_ON
+      parm.ps_tm_lim = milliseconds(seconds)
+    }
     if let start = options.initialSolution {
       parm.use_sol = try storeStart(start, in: p) ? GLP_ON : GLP_OFF
     }
@@ -123,6 +128,16 @@ extension GLPKSolver {
     let objective = feasible ? glp_mip_obj_val(p) : nil
     var bound = search.bestBound
     if termination == .optimal { bound = objective }
+    // The bound seen last in the callback can be older than the one GLPK stopped on: a stop at
+    // the requested gap proves the bound within that gap of the objective.
+    if termination == .gapLimit, let objective, let g = options.relativeGap {
+      let within = g * (abs(objective) + Double.ulpOfOne)
+      if glp_get_obj_dir(p) == GLP_MAX {
+        bound = min(bound ?? objective + within, objective + within)
+      } else {
+        bound = max(bound ?? objective - within, objective - within)
+      }
+    }
     var gap: Double?
     if let objective, let bound { gap = abs(objective - bound) / (abs(objective) + Double.ulpOfOne) }
     var solution = Solution(
@@ -184,7 +199,10 @@ extension GLPKSolver {
     var fixedOptions = options
     fixedOptions.timeLimitSeconds = nil
     fixedOptions.iterationLimit = nil
-    let ret = try runSimplex(q, session: &s, options: fixedOptions, basis: nil)
+    // A basis of the relaxation (the root's warm start) stays dual feasible when the integer
+    // columns are fixed: the dual simplex from it is much faster than a cold solve of a large LP.
+    if options.warmStartBasis != nil { fixedOptions.method = .dualSimplex }
+    let ret = try runSimplex(q, session: &s, options: fixedOptions, basis: options.warmStartBasis)
     if ret == 0, glp_get_status(q) == GLP_OPT {
       let fixed = lpOutcome(q, ret: ret, isMIP: false)
       solution.duals = fixed.duals

@@ -88,6 +88,30 @@ public struct Solution: Sendable {
   /// incumbent (false when it was infeasible or the search never asked).
   public var initialSolutionAccepted: Bool?
 
+  /// A MIP's feasible point found outside the solver (a heuristic's), with its bound.
+  public init(
+    termination: TerminationReason, hasFeasibleSolution: Bool, isMIP: Bool, objectiveValue: Double?,
+    bestBound: Double?, relativeGap: Double?, values: [Double], rowActivities: [Double],
+    duals: [Double]?, reducedCosts: [Double]?, basis: Basis?, ranging: Ranging?,
+    statistics: SolveStatistics, log: String, message: String?
+  ) {
+    self.termination = termination
+    self.hasFeasibleSolution = hasFeasibleSolution
+    self.isMIP = isMIP
+    self.objectiveValue = objectiveValue
+    self.bestBound = bestBound
+    self.relativeGap = relativeGap
+    self.values = values
+    self.rowActivities = rowActivities
+    self.duals = duals
+    self.reducedCosts = reducedCosts
+    self.basis = basis
+    self.ranging = ranging
+    self.statistics = statistics
+    self.log = log
+    self.message = message
+  }
+
   public subscript(_ v: Variable) -> Double { values[v.index] }
   public func value(_ e: LinearExpression) -> Double {
     e.terms.reduce(e.constant) { $0 + $1.coefficient * values[$1.variable.index] }

@@ -19,6 +19,16 @@ public struct MIPProgress: Sendable {
   public var relativeGap: Double?
   public var nodes: Int
   public var elapsedSeconds: Double
+
+  public init(
+    incumbent: Double?, bestBound: Double?, relativeGap: Double?, nodes: Int, elapsedSeconds: Double
+  ) {
+    self.incumbent = incumbent
+    self.bestBound = bestBound
+    self.relativeGap = relativeGap
+    self.nodes = nodes
+    self.elapsedSeconds = elapsedSeconds
+  }
 }
 
 /// Options for one solve. Every limit is off unless set.
@@ -45,6 +55,11 @@ public struct SolveOptions: Sendable {
   public var captureLog: Bool = false
   /// After a MIP, solve the LP with integers fixed to get duals. On by default.
   public var mipDuals: Bool = true
+  /// GLPK's feasibility pump before branching (MIP). Off by default: measured
+  /// against capplan's own rounding heuristic in BENCHMARKS.md.
+  public var feasibilityPump: Bool = false
+  /// GLPK's proximity search, for this many seconds once an incumbent exists (MIP).
+  public var proximitySearchSeconds: Double?
 
   public init() {}
 
@@ -58,6 +73,9 @@ public struct SolveOptions: Sendable {
     }
     if let g = relativeGap, !(g.isFinite && g >= 0) {
       throw .invalidOption("relative gap must be a non-negative number, got \(g)")
+    }
+    if let p = proximitySearchSeconds, !(p.isFinite && p > 0) {
+      throw .invalidOption("proximity search time must be a positive number of seconds, got \(p)")
     }
     if let n = iterationLimit, n <= 0 {
       throw .invalidOption("iteration limit must be positive, got \(n)")

@@ -154,9 +154,9 @@ struct PlanTables {
   }
 }
 
-/// $M with thousands separators and one decimal: 80,943.3.
-func money(_ x: Double) -> String {
-  let s = fixed(abs(x), 1)
+/// $M with thousands separators and one decimal (or `decimals`): 80,943.3.
+func money(_ x: Double, _ decimals: Int = 1) -> String {
+  let s = fixed(abs(x), decimals)
   let parts = s.split(separator: ".")
   var whole = String(parts[0])
   var grouped = ""
@@ -164,7 +164,8 @@ func money(_ x: Double) -> String {
     grouped = "," + whole.suffix(3) + grouped
     whole.removeLast(3)
   }
-  return (x < 0 && s != "0.0" ? "-" : "") + whole + grouped + "." + (parts.count > 1 ? parts[1] : "0")
+  let isZero = Double(s) == 0
+  return (x < 0 && !isZero ? "-" : "") + whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
 }
 
 func percent(_ x: Double?) -> String { x.map { fixed($0 * 100, 1) + "%" } ?? "-" }

@@ -19,7 +19,29 @@ struct SolveFlags: ParsableArguments {
   )
   var method: LPMethod = .primalSimplex
 
+  @Flag(
+    help:
+      "Progress lines on stderr (time, best plan's EBIT, bound, gap, nodes) even when stderr is not a terminal."
+  )
+  var progress = false
+
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "MIPs: find a first plan by rounding the LP relaxation before branch-and-cut, so a time limit still gives a plan."
+  )
+  var rounding = true
+
+  @Flag(help: "MIPs: also run GLPK's feasibility pump.")
+  var feasibilityPump = false
+
+  @Option(help: "MIPs: run GLPK's proximity search for up to this many seconds once a plan exists.")
+  var proximitySearch: Double?
+
   func validate() throws {
+    if let p = proximitySearch, !(p > 0 && p.isFinite) {
+      throw ValidationError("--proximity-search must be a positive number of seconds")
+    }
     if let t = timeLimit, !(t > 0 && t.isFinite) {
       throw ValidationError("--time-limit must be a positive number of seconds")
     }
@@ -31,6 +53,9 @@ struct SolveFlags: ParsableArguments {
     o.timeLimitSeconds = timeLimit
     o.relativeGap = gap
     o.method = method
+    o.roundingHeuristic = rounding
+    o.feasibilityPump = feasibilityPump
+    o.proximitySearchSeconds = proximitySearch
     return o
   }
 }
@@ -70,12 +95,34 @@ struct SolveCommand: AsyncParsableCommand {
     help: "Also write plan.json and CSV files (as `plans export`, headers with units) into this folder.")
   var out: String?
 
+  @Option(
+    help:
+      "Also write the scenario's LP/MIP to this file for another solver (.mps, free-format .mps, .lp; .gz compresses)."
+  )
+  var write: String?
+
+  @Flag(help: "With --write: write the model and stop, without solving.")
+  var noSolve = false
+
   @OptionGroup var global: GlobalOptions
+
+  func validate() throws {
+    if noSolve && write == nil { throw ValidationError("--no-solve needs --write FILE") }
+    if let write, ModelFileFormat.guess(path: write).map({ $0 == .mathProg }) ?? true {
+      throw ValidationError("--write needs a file name ending in .mps or .lp (optionally .gz)")
+    }
+  }
 
   func run() async throws {
     global.bootstrapLogging()
     do {
-      let (plan, scenario) = try makePlan()
+      let (_, scenario) = try ScenarioInput.load(file)
+      let previous = try readPrevious()
+      if let write {
+        try writeModel(of: scenario, previous: previous, to: write)
+        if noSolve { return }
+      }
+      let plan = try makePlan(scenario, previous: previous)
       try PlanOutput.print(plan, format: format)
       if let out {
         // The same files as `plans export --format csv`: headers carry their units.
@@ -88,23 +135,41 @@ struct SolveCommand: AsyncParsableCommand {
     }
   }
 
-  func makePlan() throws(CommandFailure) -> (Plan, ValidScenario) {
-    let (_, scenario) = try ScenarioInput.load(file)
+  /// The model a solve would hand to GLPK (with the previous plan's move cost, if any).
+  func writeModel(of scenario: ValidScenario, previous: Plan?, to path: String) throws(CommandFailure) {
+    let model = Formulation(scenario, previous: previous?.previousAllocations).model
+    let format: ModelFileFormat = ModelFileFormat.guess(path: path) ?? .mps
+    do {
+      try model.write(to: path, format: format)
+    } catch {
+      throw CommandFailure(message: "cannot write \(path): \(error)", outcome: .error)
+    }
+    printError(
+      "wrote \(path): \(model.constraintCount) rows, \(model.variableCount) columns, "
+        + "\(model.nonzeroCount) non-zeros, \(model.integerCount) integer")
+  }
+
+  func readPrevious() throws(CommandFailure) -> Plan? {
+    guard let previous else { return nil }
+    do {
+      return try Plan.read(contentsOf: previous)
+    } catch {
+      throw CommandFailure(message: "\(error)", outcome: .invalidInput)
+    }
+  }
+
+  func makePlan(_ scenario: ValidScenario, previous: Plan?) throws(CommandFailure) -> Plan {
     var options = solve.planOptions
     if let previous {
-      do {
-        let plan = try Plan.read(contentsOf: previous)
-        options.previous = plan.previousAllocations
-        if !cold { options.warmStart = plan.warmStart }
-      } catch {
-        throw CommandFailure(message: "\(error)", outcome: .invalidInput)
-      }
+      options.previous = previous.previousAllocations
+      if !cold { options.warmStart = previous.warmStart }
     }
-    let progress = Progress.start(label: scenario.scenario.scenario)
+    let progress = Progress.start(label: scenario.scenario.scenario, forced: solve.progress)
     options.progress = progress?.mipCallback
+    options.log = progress?.logCallback
     defer { progress?.finish() }
     do {
-      return (try Planner.plan(scenario, options: options), scenario)
+      return try Planner.plan(scenario, options: options)
     } catch {
       throw CommandFailure(message: error.description, outcome: .error)
     }

@@ -235,8 +235,11 @@ public struct Plan: Codable, Sendable, Equatable {
     public var rows, columns, nonzeros, integerColumns, iterations, nodes: Int
     public var seconds: Double
     public var method: String
-    /// How the solve started: "cold", "basis", "solution" or "solution refused".
+    /// How the solve started: "cold", "basis", "solution", "solution refused", or "rounding"
+    /// (a MIP started from the rounding heuristic's first plan).
     public var start: String = "cold"
+    /// MIPs: the rounding heuristic's first plan, before branch-and-cut.
+    public var firstPlan: FirstPlan?
 
     public init(
       status: String, objective: Double?, bestBound: Double?, gap: Double?, rows: Int, columns: Int,
@@ -259,6 +262,7 @@ public struct Plan: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
       case status, objective, bestBound = "best_bound", gap, rows, columns, nonzeros
       case integerColumns = "integer_columns", iterations, nodes, seconds, method, start
+      case firstPlan = "first_plan"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -276,6 +280,7 @@ public struct Plan: Codable, Sendable, Equatable {
       seconds = try c.decode(Double.self, forKey: .seconds)
       method = try c.decode(String.self, forKey: .method)
       start = try c.decodeIfPresent(String.self, forKey: .start) ?? "cold"
+      firstPlan = try c.decodeIfPresent(FirstPlan.self, forKey: .firstPlan)
     }
   }
 }

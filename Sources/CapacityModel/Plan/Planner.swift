@@ -11,8 +11,16 @@ public struct PlanOptions: Sendable {
   public var previous: PreviousAllocations?
   /// Where to start the solve from (the previous plan's `warmStart`).
   public var warmStart: Plan.WarmStart?
-  /// Called as a MIP search moves (from the solving thread).
+  /// Called as a MIP search moves (from the solving thread); return false to stop it.
   public var progress: (@Sendable (MIPProgress) -> Bool)?
+  /// Lines for a person about the solve's phases (the LP relaxation, the first plan).
+  public var log: (@Sendable (String) -> Void)?
+  /// MIPs: find a first plan by rounding the LP relaxation before branch-and-cut (on by
+  /// default; off leaves the search to GLPK alone, for comparison).
+  public var roundingHeuristic = true
+  /// MIPs: GLPK's feasibility pump and proximity search (seconds), off by default.
+  public var feasibilityPump = false
+  public var proximitySearchSeconds: Double?
   public init() {}
 }
 
@@ -28,8 +36,14 @@ public enum Planner {
     throws(PlanningError) -> Plan
   {
     let formulation = Formulation(scenario, previous: options.previous)
-    let solution = try solve(formulation, options: options)
-    return explain(formulation, solution: solution, options: options)
+    let (solution, first) = try solveRecording(formulation, options: options)
+    var plan = explain(formulation, solution: solution, options: options)
+    if let first {
+      plan.solver.firstPlan = first
+      plan.solver.start =
+        options.warmStart == nil ? "rounding" : "rounding (previous solution no longer feasible)"
+    }
+    return plan
   }
 
   /// The middle step of ``plan(_:options:)``: loads the formulation's model into GLPK and solves
@@ -38,11 +52,20 @@ public enum Planner {
   public static func solve(
     _ formulation: Formulation, options: PlanOptions = PlanOptions()
   ) throws(PlanningError) -> Solution {
+    try solveRecording(formulation, options: options).0
+  }
+
+  /// ``solve(_:options:)``, with how a MIP's first plan was found.
+  public static func solveRecording(
+    _ formulation: Formulation, options: PlanOptions = PlanOptions()
+  ) throws(PlanningError) -> (Solution, FirstPlan?) {
     var solve = SolveOptions()
     solve.timeLimitSeconds = options.timeLimitSeconds
     solve.relativeGap = options.relativeGap
     solve.method = options.method
     solve.progress = options.progress
+    solve.feasibilityPump = options.feasibilityPump
+    solve.proximitySearchSeconds = options.proximitySearchSeconds
     if let warm = options.warmStart {
       WarmStartMapping.apply(warm, to: formulation.model, options: &solve)
       if let x = solve.initialSolution {
@@ -50,7 +73,14 @@ public enum Planner {
       }
     }
     do {
-      return try GLPKSolver().solve(formulation.model, options: solve)
+      // A previous plan's solution that still holds is a better start than any rounding.
+      let model = formulation.model
+      let startHolds = solve.initialSolution.map { model.isFeasible($0) } ?? false
+      if model.isMIP, options.roundingHeuristic, !startHolds {
+        solve.initialSolution = nil
+        return try MIPSolve(formulation: formulation, options: options, solve: solve).run()
+      }
+      return (try GLPKSolver().solve(model, options: solve), nil)
     } catch {
       throw PlanningError(message: "the solver refused the model: \(error)")
     }

@@ -1,0 +1,302 @@
+import Foundation
+import LinearProgramming
+
+/// A first feasible plan for a capacity MIP, found before branch-and-cut so that a solve
+/// that runs out of time still has one.
+///
+/// It solves the LP relaxation, rounds the install blocks and expansions of its answer, fixes
+/// them, and solves the LP of the allocations that is left (warm-started from the relaxation's
+/// basis with the dual simplex: fixing bounds keeps that basis dual feasible). Roundings are
+/// tried from the closest to the LP to the most generous with capacity:
+/// - `nearest`: blocks and expansions rounded to the nearest whole number;
+/// - `fitted`: blocks rounded down, then up again, largest fractions first, where fleet supply
+///   and the site's power in that quarter and every later one leave room for a whole block
+///   (counting whole blocks and expansions; continuous installs are the LP's to move aside);
+/// - `down`: blocks rounded down (less hardware never breaks power or supply), expansions
+///   built from the first quarter the LP builds any of them (more power never hurts);
+/// - `up`: blocks rounded up within their supply bound, expansions as in `down`, for
+///   commitments that need the capacity the fractional blocks held;
+/// - `relax-and-fix`: quarter by quarter, the LP with earlier quarters fixed decides the
+///   next quarter's rounding, up when nearest leaves the rest infeasible.
+/// The best feasible rounding wins. Tier indicators are left to a small MIP of their own.
+struct RoundingHeuristic {
+  let formulation: Formulation
+  let method: LPMethod
+  let deadline: SolveDeadline
+  let report: (String) -> Void
+
+  struct Outcome {
+    /// The LP relaxation's solution: the bound, and the basis that warm-starts the rest.
+    var relaxation: Solution
+    /// A feasible point of the MIP, with its objective and the rounding that found it.
+    var start: [Double]?
+    var startObjective: Double?
+    var rule: String?
+    /// Duals and reduced costs of the LP with the start's integers fixed (the plan's marginals).
+    var startDuals: [Double]?
+    var startReducedCosts: [Double]?
+    /// LP solves made, the relaxation included.
+    var lpSolves = 1
+  }
+
+  /// The integer columns the rounding decides, with their quarter; expansions keep their
+  /// order so that rounding them can keep "once built, stays built".
+  struct Decision {
+    var column: Int
+    var period: Int
+    var isExpansion: Bool
+    var expansion: Int
+  }
+
+  var decisions: [Decision] {
+    formulation.variableKeys.enumerated().compactMap { j, key in
+      switch key {
+      case .installBlocks(_, _, let t):
+        return Decision(column: j, period: t, isExpansion: false, expansion: -1)
+      case .built(let e, let t): return Decision(column: j, period: t, isExpansion: true, expansion: e)
+      default: return nil
+      }
+    }
+  }
+
+  func run(warmBasis: Basis?) throws(LPError) -> Outcome {
+    var relaxedModel = formulation.model
+    for j in 0..<relaxedModel.variableCount where relaxedModel.variableKinds[j] != .continuous {
+      relaxedModel.setKind(Variable(index: j), .continuous)
+    }
+    var options = lpOptions(method: method, basis: warmBasis)
+    let relaxation = try GLPKSolver().solve(relaxedModel, options: options)
+    var outcome = Outcome(relaxation: relaxation)
+    guard relaxation.termination == .optimal, let bound = relaxation.objectiveValue else { return outcome }
+    report(
+      "LP relaxation solved in \(format(deadline.elapsed)) s: EBIT at most \(money(bound))")
+    options = lpOptions(method: .dualSimplex, basis: relaxation.basis)
+
+    let decisions = self.decisions
+    let lp = relaxation.values
+    let upper = formulation.model.variableUpper
+    var tried: [String] = []
+    for rule in [Rounding.nearest, .fitted, .down, .up] where !deadline.passed {
+      let fixed = rule == .fitted ? fitted(decisions, lp: lp) : rule.round(decisions, lp: lp, upper: upper)
+      outcome.lpSolves += 1
+      guard let (x, z, fixedLP) = try solveFixed(fixed, options: options) else {
+        tried.append("\(rule.rawValue) infeasible")
+        continue
+      }
+      tried.append("\(rule.rawValue) \(percent((bound - z) / max(abs(z), 1e-9))) below the bound")
+      if z > (outcome.startObjective ?? -.infinity) {
+        (outcome.start, outcome.startObjective, outcome.rule) = (x, z, rule.rawValue)
+        (outcome.startDuals, outcome.startReducedCosts) = (fixedLP.duals, fixedLP.reducedCosts)
+      }
+      // Within 0.1% of the bound, another rounding cannot win enough to pay for its solve.
+      if (bound - z) <= 1e-3 * max(1, abs(z)) { break }
+    }
+    if outcome.start == nil, !deadline.passed {
+      if let (x, z, fixedLP, solves) = try relaxAndFix(decisions, relaxation: relaxation, options: options) {
+        (outcome.start, outcome.startObjective, outcome.rule) = (x, z, "relax-and-fix")
+        (outcome.startDuals, outcome.startReducedCosts) = (fixedLP.duals, fixedLP.reducedCosts)
+        outcome.lpSolves += solves
+      }
+    }
+    report("roundings: " + tried.joined(separator: ", "))
+    if let z = outcome.startObjective, let rule = outcome.rule {
+      report(
+        "first plan (\(rule) rounding) in \(format(deadline.elapsed)) s: EBIT \(money(z)), "
+          + "within \(percent((bound - z) / max(abs(z), 1e-9))) of the bound")
+    } else {
+      report("no rounding of the LP relaxation was feasible; branch-and-cut searches on its own")
+    }
+    return outcome
+  }
+
+  /// The `fitted` rounding: down, then up where supply and power leave room for whole blocks.
+  func fitted(_ decisions: [Decision], lp: [Double]) -> [Int: Double] {
+    let f = formulation
+    let sc = f.scenario
+    let model = f.model
+    var fixed = Rounding.down.round(decisions, lp: lp, upper: model.variableUpper)
+    var supplyLeft: [Int: Double] = [:]
+    var powerLeft = Array(
+      repeating: Array(repeating: Double.infinity, count: f.periodCount), count: sc.sites.count)
+    for (s, site) in sc.sites.enumerated() {
+      for t in 0..<f.periodCount {
+        guard let row = f.constraints[.power(site: s, period: t)] else { continue }
+        powerLeft[s][t] = model.constraintUpper[row.index]
+        for e in site.expansions {
+          if let built = f.variables[.built(expansion: e, period: t)] {
+            powerLeft[s][t] += sc.expansions[e].powerMW * (fixed[built.index] ?? 0)
+          }
+        }
+      }
+    }
+    var blocks: [(column: Int, s: Int, h: Int, t: Int, mw: Double)] = []
+    for d in decisions where !d.isExpansion {
+      guard case .installBlocks(let s, let h, let t) = f.variableKeys[d.column] else { continue }
+      let mw = sc.hardware[h].installBlockMW
+      let whole = (fixed[d.column] ?? 0) * mw
+      supplyLeft[h * f.periodCount + t, default: sc.hardware[h].supplyMW[t]] -= whole
+      for later in t..<f.periodCount { powerLeft[s][later] -= sc.sites[s].pue * whole }
+      blocks.append((d.column, s, h, t, mw))
+    }
+    func fraction(_ j: Int) -> Double { max(0, lp[j]) - (fixed[j] ?? 0) }
+    let tolerance = 1e-6
+    for b in blocks.sorted(by: { fraction($0.column) > fraction($1.column) }) {
+      guard fraction(b.column) > tolerance, (fixed[b.column] ?? 0) + 1 <= model.variableUpper[b.column] else {
+        continue
+      }
+      let facility = sc.sites[b.s].pue * b.mw
+      let supplyKey = b.h * f.periodCount + b.t
+      guard (supplyLeft[supplyKey] ?? 0) >= b.mw - tolerance,
+        (b.t..<f.periodCount).allSatisfy({ powerLeft[b.s][$0] >= facility - tolerance })
+      else { continue }
+      fixed[b.column, default: 0] += 1
+      supplyLeft[supplyKey, default: 0] -= b.mw
+      for later in b.t..<f.periodCount { powerLeft[b.s][later] -= facility }
+    }
+    return fixed
+  }
+
+  func lpOptions(method: LPMethod, basis: Basis?) -> SolveOptions {
+    var o = SolveOptions()
+    o.method = method
+    o.warmStartBasis = basis
+    o.mipDuals = false
+    o.timeLimitSeconds = deadline.remaining
+    o.relativeGap = 1e-4
+    return o
+  }
+
+  /// The model with `fixed` columns held at their values, solved; nil when infeasible.
+  func solveFixed(_ fixed: [Int: Double], options: SolveOptions) throws(LPError) -> (
+    [Double], Double, Solution
+  )? {
+    var model = formulation.model
+    for (j, value) in fixed {
+      model.setKind(Variable(index: j), .continuous)
+      model.setBounds(Variable(index: j), lower: value, upper: value)
+    }
+    var options = options
+    options.timeLimitSeconds = deadline.remaining
+    if deadline.passed { return nil }
+    // Tier indicators, if any, stay integer: a small MIP that cannot take an LP basis.
+    if model.isMIP { options.warmStartBasis = nil }
+    let s = try GLPKSolver().solve(model, options: options)
+    guard s.hasFeasibleSolution else { return nil }
+    var x = s.values
+    for (j, value) in fixed { x[j] = value }
+    guard formulation.model.isFeasible(x) else { return nil }
+    return (x, formulation.model.objectiveValue(at: x), s)
+  }
+
+  /// Quarter by quarter: the LP with the quarters before fixed (and the rest relaxed)
+  /// decides this quarter's blocks and expansions, rounded to nearest, or up when nearest
+  /// leaves the rest of the horizon infeasible.
+  func relaxAndFix(_ decisions: [Decision], relaxation: Solution, options: SolveOptions)
+    throws(LPError) -> ([Double], Double, Solution, Int)?
+  {
+    let periods = formulation.periodCount
+    let upper = formulation.model.variableUpper
+    var fixed: [Int: Double] = [:]
+    var lp = relaxation.values
+    var solves = 0
+    for t in 0..<periods {
+      let now = decisions.filter { $0.period == t }
+      guard !now.isEmpty else { continue }
+      var settled = false
+      for rule in [Rounding.nearest, .up] where !deadline.passed {
+        var trial = fixed
+        // Quarters already decided (an expansion built earlier stays built) keep their values.
+        for (j, v) in rule.round(now, lp: lp, upper: upper) where trial[j] == nil { trial[j] = v }
+        // Expansions stay built: later quarters of an expansion built now are built too.
+        for d in decisions where d.isExpansion && d.period > t {
+          if now.contains(where: { $0.isExpansion && $0.expansion == d.expansion && trial[$0.column] == 1 }) {
+            trial[d.column] = 1
+          }
+        }
+        solves += 1
+        guard let s = try solveRelaxed(fixing: trial, options: options) else { continue }
+        fixed = trial
+        lp = s
+        settled = true
+        break
+      }
+      if !settled { return nil }
+    }
+    solves += 1
+    guard let (x, z, fixedLP) = try solveFixed(fixed, options: options) else { return nil }
+    return (x, z, fixedLP, solves)
+  }
+
+  /// The LP relaxation with `fixed` columns held; its values, or nil when infeasible.
+  func solveRelaxed(fixing fixed: [Int: Double], options: SolveOptions) throws(LPError) -> [Double]? {
+    var model = formulation.model
+    for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
+      model.setKind(Variable(index: j), .continuous)
+    }
+    for (j, value) in fixed { model.setBounds(Variable(index: j), lower: value, upper: value) }
+    var options = options
+    options.timeLimitSeconds = deadline.remaining
+    if deadline.passed { return nil }
+    let s = try GLPKSolver().solve(model, options: options)
+    return s.termination == .optimal ? s.values : nil
+  }
+
+  func money(_ x: Double) -> String { "$" + format(x) + "M" }
+  func format(_ x: Double) -> String { String(format: "%.2f", x) }
+  func percent(_ x: Double) -> String { String(format: "%.3f%%", 100 * max(0, x)) }
+}
+
+/// How a fractional LP value of a block count or an expansion becomes a whole one.
+enum Rounding: String {
+  case nearest, fitted, down, up
+
+  func round(_ decisions: [RoundingHeuristic.Decision], lp: [Double], upper: [Double]) -> [Int: Double] {
+    var fixed: [Int: Double] = [:]
+    fixed.reserveCapacity(decisions.count)
+    var builtFrom: [Int: Int] = [:]
+    for d in decisions {
+      let x = max(0, lp[d.column])
+      if d.isExpansion {
+        let on: Bool
+        switch self {
+        case .nearest: on = x >= 0.5
+        case .fitted, .down, .up: on = x > 1e-6
+        }
+        if on { builtFrom[d.expansion] = min(builtFrom[d.expansion] ?? .max, d.period) }
+        continue
+      }
+      let whole: Double
+      switch self {
+      case .nearest: whole = x.rounded()
+      case .down, .fitted: whole = (x + 1e-6).rounded(.down)
+      case .up: whole = (x - 1e-6).rounded(.up)
+      }
+      fixed[d.column] = min(max(whole, 0), upper[d.column])
+    }
+    // Once built, an expansion stays built: from its first quarter on.
+    for d in decisions where d.isExpansion {
+      fixed[d.column] = d.period >= (builtFrom[d.expansion] ?? .max) ? 1 : 0
+    }
+    return fixed
+  }
+}
+
+/// The wall-clock deadline of one solve, shared by its phases.
+struct SolveDeadline {
+  let clock = ContinuousClock()
+  let start: ContinuousClock.Instant
+  let limitSeconds: Double?
+
+  init(limitSeconds: Double?) {
+    start = clock.now
+    self.limitSeconds = limitSeconds
+  }
+
+  var elapsed: Double {
+    let d = clock.now - start
+    return Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  }
+  /// Seconds left, at least a millisecond; nil without a limit.
+  var remaining: Double? { limitSeconds.map { max($0 - elapsed, 0.001) } }
+  var passed: Bool { limitSeconds.map { elapsed >= $0 } ?? false }
+}

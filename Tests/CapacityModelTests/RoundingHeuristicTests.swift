@@ -1,0 +1,126 @@
+import LinearProgramming
+import Synchronization
+import Testing
+
+@testable import CapacityModel
+
+@Suite("A first plan before branch-and-cut")
+struct RoundingHeuristicTests {
+  static func generatedMIP(sites: Int = 6, periods: Int = 6, seed: UInt64 = 2) throws -> ValidScenario {
+    try ScenarioValidator.validate(
+      ScenarioGenerator(sites: sites, periods: periods, hardware: 5, offerings: 8, seed: seed, integers: true)
+        .generate())
+  }
+
+  @Test func roundingsKeepExpansionsBuiltAndBlocksWithinTheirBounds() {
+    typealias D = RoundingHeuristic.Decision
+    // Blocks in columns 0 and 1 (upper bounds 3 and 2); expansion 0 over quarters 1..3 in columns 2..4.
+    let decisions = [
+      D(column: 0, period: 0, isExpansion: false, expansion: -1),
+      D(column: 1, period: 1, isExpansion: false, expansion: -1),
+      D(column: 2, period: 1, isExpansion: true, expansion: 0),
+      D(column: 3, period: 2, isExpansion: true, expansion: 0),
+      D(column: 4, period: 3, isExpansion: true, expansion: 0),
+    ]
+    let lp = [2.4, 1.6, 0.2, 0.6, 0.6]
+    let upper = [3.0, 2.0, 1, 1, 1]
+    let nearest = Rounding.nearest.round(decisions, lp: lp, upper: upper)
+    #expect(nearest == [0: 2, 1: 2, 2: 0, 3: 1, 4: 1])
+    let down = Rounding.down.round(decisions, lp: lp, upper: upper)
+    // Down: fewer blocks; the expansion from the first quarter the LP builds any of it.
+    #expect(down == [0: 2, 1: 1, 2: 1, 3: 1, 4: 1])
+    let up = Rounding.up.round(decisions, lp: [2.4, 1.6, 0, 0, 0.3], upper: upper)
+    #expect(up == [0: 3, 1: 2, 2: 0, 3: 0, 4: 1])
+    // A value a hair above a whole number is that number, up or down.
+    #expect(Rounding.up.round([decisions[0]], lp: [2.0000001], upper: upper) == [0: 2])
+    #expect(Rounding.down.round([decisions[0]], lp: [1.9999999], upper: upper) == [0: 2])
+  }
+
+  @Test func theFirstPlanIsFeasibleAndWithinTheRelaxationBound() throws {
+    let f = Formulation(try Self.generatedMIP())
+    #expect(f.model.isMIP)
+    let heuristic = RoundingHeuristic(
+      formulation: f, method: .primalSimplex, deadline: SolveDeadline(limitSeconds: nil), report: { _ in })
+    let outcome = try heuristic.run(warmBasis: nil)
+    let start = try #require(outcome.start)
+    let bound = try #require(outcome.relaxation.objectiveValue)
+    #expect(f.model.isFeasible(start))
+    #expect(outcome.startObjective == f.model.objectiveValue(at: start))
+    #expect(try #require(outcome.startObjective) <= bound + 1e-6)
+    #expect(outcome.startDuals?.count == f.model.constraintCount)
+    // Every install block count and expansion is whole.
+    for (j, kind) in f.model.variableKinds.enumerated() where kind != .continuous {
+      #expect(start[j] == start[j].rounded())
+    }
+  }
+
+  @Test func relaxAndFixFindsAPlanQuarterByQuarter() throws {
+    let f = Formulation(try Self.generatedMIP(sites: 4, periods: 4))
+    let heuristic = RoundingHeuristic(
+      formulation: f, method: .primalSimplex, deadline: SolveDeadline(limitSeconds: nil), report: { _ in })
+    let outcome = try heuristic.run(warmBasis: nil)
+    var options = heuristic.lpOptions(method: .dualSimplex, basis: outcome.relaxation.basis)
+    options.timeLimitSeconds = nil
+    let (x, z, _, solves) = try #require(
+      try heuristic.relaxAndFix(heuristic.decisions, relaxation: outcome.relaxation, options: options))
+    #expect(f.model.isFeasible(x))
+    #expect(z <= (outcome.relaxation.objectiveValue ?? 0) + 1e-6)
+    // At least one LP per quarter with a decision, and the final fixed one.
+    #expect(solves >= 5)
+  }
+
+  @Test func aPlanSolvedThroughThePlannerRecordsItsFirstPlan() throws {
+    let valid = try Self.generatedMIP()
+    var options = PlanOptions()
+    options.relativeGap = 1e-4
+    let plan = try Planner.plan(valid, options: options)
+    #expect(plan.status == .optimal || plan.status == .feasibleWithGap)
+    let first = try #require(plan.solver.firstPlan)
+    #expect(plan.solver.start == "rounding")
+    #expect(["nearest", "down", "up", "relax-and-fix"].contains(first.rule))
+    // Branch-and-cut starts from the first plan: it can only improve on it, and no plan beats the LP bound.
+    let objective = try #require(plan.objective)
+    #expect(objective >= first.objective - 1e-6)
+    #expect(objective <= first.relaxationBound + 1e-6)
+    #expect(abs(first.gap - (first.relaxationBound - first.objective) / abs(first.objective)) < 1e-9)
+    // The same MIP without the heuristic reaches the same optimum within the gap.
+    options.roundingHeuristic = false
+    let alone = try Planner.plan(valid, options: options)
+    #expect(alone.solver.firstPlan == nil)
+    #expect(abs(try #require(alone.objective) - objective) <= 2e-4 * abs(objective))
+  }
+
+  @Test func aSearchStoppedAtOnceStillReturnsTheFirstPlanWithItsGap() throws {
+    let valid = try Self.generatedMIP()
+    var options = PlanOptions()
+    let reports = Mutex<[MIPProgress]>([])
+    // Stop at the first report: the first plan, before any branching.
+    options.progress = { p in
+      reports.withLock { $0.append(p) }
+      return false
+    }
+    let plan = try Planner.plan(valid, options: options)
+    #expect(plan.status == .timeLimitWithSolution)
+    let first = try #require(plan.solver.firstPlan)
+    expectClose(plan.objective, first.objective, "the answer is the first plan")
+    expectClose(plan.solver.bestBound, first.relaxationBound, "bound from the LP relaxation")
+    expectClose(plan.solver.gap, first.gap, "gap against that bound", tolerance: 1e-12)
+    #expect(plan.solver.nodes == 0)
+    let seen = reports.withLock { $0 }
+    #expect(seen.count == 1)
+    #expect(seen.first?.incumbent == first.objective)
+    #expect(!plan.allocations.isEmpty)
+  }
+
+  @Test func anInfeasibleRelaxationEndsAsAnInfeasiblePlan() throws {
+    // Commit more MW than the power could ever hold: the relaxation is infeasible already.
+    var scenario = ScenarioGenerator(sites: 2, periods: 3, hardware: 5, offerings: 8, seed: 2, integers: true)
+      .generate()
+    scenario.offerings[1].demandMW = nil
+    scenario.offerings[1].committedMW = .constant(1e6)
+    let plan = try Planner.plan(ScenarioValidator.validate(scenario))
+    #expect(plan.status == .infeasible)
+    #expect(plan.solver.firstPlan == nil)
+    #expect(plan.infeasibility?.conflicts.contains { $0.contains("committed_mw of gpu-rental") } == true)
+  }
+}
