@@ -1,5 +1,4 @@
 import LinearProgramming
-import Synchronization
 import Testing
 
 @testable import CapacityModel
@@ -77,7 +76,7 @@ struct RoundingHeuristicTests {
     #expect(plan.status == .optimal || plan.status == .feasibleWithGap)
     let first = try #require(plan.solver.firstPlan)
     #expect(plan.solver.start == "rounding")
-    #expect(["nearest", "down", "up", "relax-and-fix"].contains(first.rule))
+    #expect(["nearest", "fitted", "down", "up", "relax-and-fix"].contains(first.rule))
     // Branch-and-cut starts from the first plan: it can only improve on it, and no plan beats the LP bound.
     let objective = try #require(plan.objective)
     #expect(objective >= first.objective - 1e-6)
@@ -90,26 +89,66 @@ struct RoundingHeuristicTests {
     #expect(abs(try #require(alone.objective) - objective) <= 2e-4 * abs(objective))
   }
 
-  @Test func aSearchStoppedAtOnceStillReturnsTheFirstPlanWithItsGap() throws {
+  @Test func whenTheSearchEndsWithoutAPlanTheFirstPlanIsTheAnswerWithItsGap() throws {
     let valid = try Self.generatedMIP()
-    var options = PlanOptions()
-    let reports = Mutex<[MIPProgress]>([])
-    // Stop at the first report: the first plan, before any branching.
-    options.progress = { p in
-      reports.withLock { $0.append(p) }
-      return false
-    }
-    let plan = try Planner.plan(valid, options: options)
+    let f = Formulation(valid)
+    let deadline = SolveDeadline(limitSeconds: nil)
+    let heuristic = RoundingHeuristic(
+      formulation: f, method: .primalSimplex, deadline: deadline, report: { _ in })
+    let outcome = try heuristic.run(warmBasis: nil)
+    let start = try #require(outcome.start)
+    let bound = try #require(outcome.relaxation.objectiveValue)
+    let solve = MIPSolve(formulation: f, options: PlanOptions(), solve: SolveOptions())
+    let solution = solve.startOnly(start, outcome: outcome, bound: bound, deadline: deadline, why: .timeLimit)
+    let plan = Planner.explain(f, solution: solution)
     #expect(plan.status == .timeLimitWithSolution)
-    let first = try #require(plan.solver.firstPlan)
-    expectClose(plan.objective, first.objective, "the answer is the first plan")
-    expectClose(plan.solver.bestBound, first.relaxationBound, "bound from the LP relaxation")
-    expectClose(plan.solver.gap, first.gap, "gap against that bound", tolerance: 1e-12)
-    #expect(plan.solver.nodes == 0)
-    let seen = reports.withLock { $0 }
-    #expect(seen.count == 1)
-    #expect(seen.first?.incumbent == first.objective)
+    expectClose(plan.objective, try #require(outcome.startObjective), "the answer is the first plan")
+    expectClose(plan.solver.bestBound, bound, "bound from the LP relaxation")
+    expectClose(
+      plan.solver.gap, (bound - (plan.objective ?? 0)) / abs(plan.objective ?? 1), "gap", tolerance: 1e-12)
     #expect(!plan.allocations.isEmpty)
+    #expect(!plan.marginals.supply.isEmpty, "marginals from the LP with the first plan's integers fixed")
+  }
+
+  @Test func largeRelaxationsGoToTheInteriorPointUnlessAMethodIsChosen() {
+    var model = Model()
+    let x = model.addVariable("x", kind: .integer, upper: 10)
+    for _ in 0..<10_001 { model.addConstraint(LinearExpression(x), lower: 0, upper: 10) }
+    var options = PlanOptions()
+    #expect(MIPSolve.heuristicMethod(options, model: model) == .interiorPoint)
+    #expect(MIPSolve.heuristicMethod(options, model: Model()) == .primalSimplex)
+    options.heuristicMethod = .dualSimplex
+    #expect(MIPSolve.heuristicMethod(options, model: model) == .dualSimplex)
+  }
+
+  @Test func progressFoldsTheFirstPlanAndTheRelaxationBoundIntoBranchAndCuts() {
+    let glpk = MIPProgress(incumbent: 95, bestBound: 110, relativeGap: 15.0 / 95, nodes: 7, elapsedSeconds: 3)
+    // The heuristic's plan is better and its bound tighter: both win, the gap follows.
+    let merged = MIPSolve.merged(glpk, with: .init(relaxationBound: 105, objective: 100))
+    #expect(merged.incumbent == 100)
+    #expect(merged.bestBound == 105)
+    #expect(merged.relativeGap == 5.0 / 100)
+    #expect(merged.nodes == 7)
+    // Before branch-and-cut has a plan, the heuristic's is the plan.
+    let early = MIPSolve.merged(
+      MIPProgress(incumbent: nil, bestBound: nil, relativeGap: nil, nodes: 0, elapsedSeconds: 1),
+      with: .init(relaxationBound: 105, objective: 100))
+    #expect(early.incumbent == 100 && early.bestBound == 105 && early.relativeGap == 0.05)
+    // A worse heuristic plan and a looser bound change nothing.
+    let later = MIPSolve.merged(glpk, with: .init(relaxationBound: 120, objective: 90))
+    #expect(later.incumbent == 95 && later.bestBound == 110)
+  }
+
+  @Test func aSearchStoppedByItsCallerEndsWithAConsistentAnswer() throws {
+    var options = PlanOptions()
+    options.progress = { $0.incumbent == nil }
+    let plan = try Planner.plan(try Self.generatedMIP(), options: options)
+    // Stopped as soon as either thread had a plan: that plan, never a lost one.
+    #expect(
+      plan.status == .timeLimitWithSolution || plan.status == .optimal || plan.status == .feasibleWithGap)
+    let objective = try #require(plan.objective)
+    let bound = try #require(plan.solver.bestBound)
+    #expect(objective <= bound + 1e-6)
   }
 
   @Test func anInfeasibleRelaxationEndsAsAnInfeasiblePlan() throws {

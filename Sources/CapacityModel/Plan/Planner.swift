@@ -18,6 +18,8 @@ public struct PlanOptions: Sendable {
   /// MIPs: find a first plan by rounding the LP relaxation before branch-and-cut (on by
   /// default; off leaves the search to GLPK alone, for comparison).
   public var roundingHeuristic = true
+  /// The rounding heuristic's LP method; nil: the interior point above 10,000 rows, else `method`.
+  public var heuristicMethod: LPMethod?
   /// MIPs: GLPK's feasibility pump and proximity search (seconds), off by default.
   public var feasibilityPump = false
   public var proximitySearchSeconds: Double?

@@ -1,4 +1,6 @@
+import Foundation
 import LinearProgramming
+import Synchronization
 
 /// How a MIP's first plan was found, for the plan's solver record.
 public struct FirstPlan: Codable, Sendable, Equatable {
@@ -16,81 +18,144 @@ public struct FirstPlan: Codable, Sendable, Equatable {
   }
 }
 
-/// A capacity MIP solved so that a plan exists early: the rounding heuristic's plan first,
-/// then branch-and-cut started from it (GLPK's MIP presolver off, since GLPK 5.0 drops a start
-/// given with it on, and the root LP warm-started from the relaxation's basis).
+/// A capacity MIP solved so that a plan exists early, on both cores: GLPK's branch-and-cut
+/// (with its MIP presolver, which it needs: measured without it, the 50-site MIP took over 300 s
+/// instead of 36 s) on the calling thread, and beside it on a thread of its own the rounding
+/// heuristic, whose plan is reported as soon as it exists. GLPK 5.0 takes a starting plan only
+/// with its presolver off, so the heuristic's plan is not handed over: the answer is the better
+/// of the two plans, with the tighter of the two bounds.
 struct MIPSolve {
   let formulation: Formulation
   let options: PlanOptions
   let solve: SolveOptions
 
+  /// What the heuristic has found so far, for progress reports from either thread.
+  struct Found: Sendable {
+    var relaxationBound: Double?
+    var objective: Double?
+  }
+
   func run() throws(LPError) -> (Solution, FirstPlan?) {
     let deadline = SolveDeadline(limitSeconds: options.timeLimitSeconds)
     let progress = options.progress
     let log = options.log
-    let heuristic = RoundingHeuristic(
-      formulation: formulation, method: options.method, deadline: deadline, report: { log?($0) })
-    let outcome = try heuristic.run(warmBasis: nil)
-    let relaxation = outcome.relaxation
-    guard relaxation.termination == .optimal, let bound = relaxation.objectiveValue else {
-      return (noPlan(relaxation, deadline: deadline), nil)
-    }
-    var first: FirstPlan?
-    if let z = outcome.startObjective, let rule = outcome.rule {
-      let gap = relativeGap(z, bound)
-      first = FirstPlan(rule: rule, seconds: deadline.elapsed, objective: z, relaxationBound: bound, gap: gap)
+    let found = Mutex(Found())
+    let stop = StopFlag()
+    let userStopped = StopFlag()
+    var heuristic = RoundingHeuristic(
+      formulation: formulation, method: Self.heuristicMethod(options, model: formulation.model),
+      deadline: deadline, stop: stop, cancel: userStopped, report: { log?($0) })
+    heuristic.onPlan = { z, bound in
+      found.withLock { $0 = Found(relaxationBound: bound, objective: z) }
       let report = MIPProgress(
-        incumbent: z, bestBound: bound, relativeGap: gap, nodes: 0, elapsedSeconds: deadline.elapsed)
-      if progress?(report) == false, let start = outcome.start {
-        return (
-          startOnly(start, outcome: outcome, bound: bound, deadline: deadline, why: .interrupted), first
-        )
+        incumbent: z, bestBound: bound, relativeGap: Self.gap(z, bound), nodes: 0,
+        elapsedSeconds: deadline.elapsed)
+      if progress?(report) == false { userStopped.set() }
+    }
+    let side = SideThread { [heuristic] () throws(LPError) -> RoundingHeuristic.Outcome in
+      let outcome = try heuristic.run(warmBasis: nil)
+      if outcome.relaxation.termination == .optimal, let bound = outcome.relaxation.objectiveValue {
+        found.withLock { $0.relaxationBound = bound }
       }
+      return outcome
     }
-    if deadline.passed {
-      guard let start = outcome.start else { return (noPlan(relaxation, deadline: deadline), nil) }
-      return (startOnly(start, outcome: outcome, bound: bound, deadline: deadline, why: .timeLimit), first)
-    }
+
     var search = solve
-    search.initialSolution = outcome.start
-    search.warmStartBasis = relaxation.basis
+    search.initialSolution = nil
+    search.mipDuals = false
     search.timeLimitSeconds = deadline.remaining
-    // GLPK counts its own time from its start; progress reports the whole solve's.
-    let offset = deadline.elapsed
-    search.progress = progress.map { callback in
-      { @Sendable p in
-        var p = p
-        p.elapsedSeconds += offset
-        if let b = p.bestBound { p.bestBound = min(b, bound) } else { p.bestBound = bound }
-        return callback(p)
-      }
+    search.progress = { @Sendable p in
+      if userStopped.isSet { return false }
+      guard let progress else { return true }
+      let goOn = progress(Self.merged(p, with: found.withLock { $0 }))
+      if !goOn { userStopped.set() }
+      return goOn
     }
-    var solution = try GLPKSolver().solve(formulation.model, options: search)
-    // Branch-and-cut's bound is never worse than the relaxation's, but GLPK reports none when
-    // it stopped before its root; the relaxation's bound then stands.
+    let glpk: Result<Solution, LPError>
+    do {
+      glpk = .success(try GLPKSolver().solve(formulation.model, options: search))
+    } catch {
+      glpk = .failure(error)
+    }
+    stop.set()
+    let heuristicOutcome = side.wait()
+    let outcome = try? heuristicOutcome.get()
+
+    var solution: Solution
+    switch glpk {
+    case .success(let s): solution = s
+    case .failure(let error):
+      // Branch-and-cut failed; the heuristic's plan, if any, is still an answer.
+      guard let outcome, let start = outcome.start, let bound = outcome.relaxation.objectiveValue else {
+        throw error
+      }
+      var s = startOnly(start, outcome: outcome, bound: bound, deadline: deadline, why: .interrupted)
+      s.message =
+        "branch-and-cut failed (\(error)); the plan is the rounding heuristic's, with its gap to the LP bound"
+      return (s, firstPlan(outcome))
+    }
+    guard let outcome, outcome.relaxation.termination == .optimal,
+      let bound = outcome.relaxation.objectiveValue
+    else {
+      // No relaxation (time ran out, or it is infeasible): GLPK's answer stands, duals as before.
+      if solution.hasFeasibleSolution { try attachDuals(&solution, basis: nil, heuristic: heuristic) }
+      return (solution, nil)
+    }
+    let first = firstPlan(outcome)
+    if let start = outcome.start, let z = outcome.startObjective,
+      !solution.hasFeasibleSolution || z > (solution.objectiveValue ?? -.infinity) + 1e-9 * max(1, abs(z))
+    {
+      let why: TerminationReason =
+        solution.hasFeasibleSolution
+          || [.timeLimit, .iterationLimit, .interrupted].contains(solution.termination)
+        ? solution.termination : .interrupted
+      var s = startOnly(
+        start, outcome: outcome, bound: min(solution.bestBound ?? bound, bound), deadline: deadline, why: why)
+      s.statistics.nodes = solution.statistics.nodes
+      s.statistics.iterations = solution.statistics.iterations
+      return (s, first)
+    }
     if solution.hasFeasibleSolution, let z = solution.objectiveValue {
       let b = min(solution.bestBound ?? bound, bound)
       solution.bestBound = solution.termination == .optimal ? z : b
-      solution.relativeGap = relativeGap(z, solution.bestBound ?? b)
-    }
-    if let start = outcome.start, !solution.hasFeasibleSolution {
-      switch solution.termination {
-      case .timeLimit, .iterationLimit, .interrupted:
-        return (
-          startOnly(start, outcome: outcome, bound: bound, deadline: deadline, why: solution.termination),
-          first
-        )
-      case .numericalError, .error:
-        var s = startOnly(start, outcome: outcome, bound: bound, deadline: deadline, why: .interrupted)
-        s.message =
-          "branch-and-cut failed (\(solution.message ?? solution.termination.rawValue)); "
-          + "the plan is the rounding heuristic's, with its gap to the LP bound"
-        return (s, first)
-      default: break
-      }
+      solution.relativeGap = Self.gap(z, solution.bestBound ?? b)
+      try attachDuals(&solution, basis: outcome.relaxation.basis, heuristic: heuristic)
     }
     solution.statistics.seconds = deadline.elapsed
     return (solution, first)
+  }
+
+  /// The heuristic's LP method: the plan's, except that GLPK's interior point solves large
+  /// relaxations several times faster than its simplex (0.23x the dual simplex's time at 200 sites,
+  /// but 1.23x at 50: BENCHMARKS.md), so it is taken above 10,000 rows unless asked otherwise.
+  static func heuristicMethod(_ options: PlanOptions, model: Model) -> LPMethod {
+    if let chosen = options.heuristicMethod { return chosen }
+    return model.constraintCount > 10_000 ? .interiorPoint : options.method
+  }
+
+  /// Duals and reduced costs of a MIP plan: the LP with its integers fixed, warm from `basis`.
+  func attachDuals(_ solution: inout Solution, basis: Basis?, heuristic: RoundingHeuristic) throws(LPError) {
+    guard solve.mipDuals, let fixed = try heuristic.fixedLP(at: solution.values, basis: basis) else { return }
+    solution.duals = fixed.duals
+    solution.reducedCosts = fixed.reducedCosts
+  }
+
+  func firstPlan(_ outcome: RoundingHeuristic.Outcome) -> FirstPlan? {
+    guard let z = outcome.startObjective, let rule = outcome.rule,
+      let bound = outcome.relaxation.objectiveValue,
+      let seconds = outcome.seconds
+    else { return nil }
+    return FirstPlan(
+      rule: rule, seconds: seconds, objective: z, relaxationBound: bound, gap: Self.gap(z, bound))
+  }
+
+  /// GLPK's progress with the heuristic's plan and bound folded in.
+  static func merged(_ p: MIPProgress, with found: Found) -> MIPProgress {
+    var p = p
+    if let z = found.objective, z > (p.incumbent ?? -.infinity) { p.incumbent = z }
+    if let b = found.relaxationBound { p.bestBound = min(p.bestBound ?? b, b) }
+    if let z = p.incumbent, let b = p.bestBound { p.relativeGap = gap(z, b) }
+    return p
   }
 
   /// The heuristic's plan as the answer, when branch-and-cut had no time or failed.
@@ -102,7 +167,7 @@ struct MIPSolve {
     let z = model.objectiveValue(at: start)
     var s = Solution(
       termination: why, hasFeasibleSolution: true, isMIP: true, objectiveValue: z, bestBound: bound,
-      relativeGap: relativeGap(z, bound), values: start, rowActivities: model.rowActivities(at: start),
+      relativeGap: Self.gap(z, bound), values: start, rowActivities: model.rowActivities(at: start),
       duals: outcome.startDuals, reducedCosts: outcome.startReducedCosts, basis: nil, ranging: nil,
       statistics: SolveStatistics(), log: "", message: nil)
     s.statistics = outcome.relaxation.statistics
@@ -129,7 +194,31 @@ struct MIPSolve {
     return s
   }
 
-  func relativeGap(_ objective: Double, _ bound: Double) -> Double {
+  static func gap(_ objective: Double, _ bound: Double) -> Double {
     abs(bound - objective) / (abs(objective) + Double.ulpOfOne)
+  }
+}
+
+/// Work on a thread of its own, whose result the caller waits for: GLPK runs one solve per
+/// thread, each in its own environment, so the heuristic's LPs and branch-and-cut run side by side.
+final class SideThread<T: Sendable>: Sendable {
+  private let result = Mutex<Result<T, LPError>?>(nil)
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ body: @escaping @Sendable () throws(LPError) -> T) {
+    let thread = Thread { [self] in
+      let r: Result<T, LPError>
+      do throws(LPError) { r = .success(try body()) } catch { r = .failure(error) }
+      result.withLock { $0 = r }
+      done.signal()
+    }
+    // The main thread's stack size: GLPK runs here with the stack it is tested with there.
+    thread.stackSize = 8 << 20
+    thread.start()
+  }
+
+  func wait() -> Result<T, LPError> {
+    done.wait()
+    return result.withLock { $0 } ?? .failure(.solverFailure("the heuristic's thread ended without a result"))
   }
 }

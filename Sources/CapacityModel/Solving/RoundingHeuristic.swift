@@ -1,5 +1,6 @@
 import Foundation
 import LinearProgramming
+import Synchronization
 
 /// A first feasible plan for a capacity MIP, found before branch-and-cut so that a solve
 /// that runs out of time still has one.
@@ -19,11 +20,22 @@ import LinearProgramming
 /// - `relax-and-fix`: quarter by quarter, the LP with earlier quarters fixed decides the
 ///   next quarter's rounding, up when nearest leaves the rest infeasible.
 /// The best feasible rounding wins. Tier indicators are left to a small MIP of their own.
-struct RoundingHeuristic {
+struct RoundingHeuristic: Sendable {
   let formulation: Formulation
   let method: LPMethod
   let deadline: SolveDeadline
-  let report: (String) -> Void
+  /// Set when branch-and-cut beside it has finished: once it has a plan, no further LP solves.
+  var stop: StopFlag? = nil
+  /// Set when the caller stops the solve: no further LP solves at all.
+  var cancel: StopFlag? = nil
+  let report: @Sendable (String) -> Void
+  /// Called with each better plan's objective and the relaxation's bound, as soon as it is found.
+  var onPlan: (@Sendable (_ objective: Double, _ bound: Double) -> Void)? = nil
+
+  /// Out of time or stopped, or (`havePlan`) no longer needed.
+  func halted(havePlan: Bool = false) -> Bool {
+    deadline.passed || (cancel?.isSet ?? false) || (havePlan && (stop?.isSet ?? false))
+  }
 
   struct Outcome {
     /// The LP relaxation's solution: the bound, and the basis that warm-starts the rest.
@@ -35,6 +47,8 @@ struct RoundingHeuristic {
     /// Duals and reduced costs of the LP with the start's integers fixed (the plan's marginals).
     var startDuals: [Double]?
     var startReducedCosts: [Double]?
+    /// Seconds from the solve's start to the first plan.
+    var seconds: Double?
     /// LP solves made, the relaxation included.
     var lpSolves = 1
   }
@@ -70,13 +84,15 @@ struct RoundingHeuristic {
     guard relaxation.termination == .optimal, let bound = relaxation.objectiveValue else { return outcome }
     report(
       "LP relaxation solved in \(format(deadline.elapsed)) s: EBIT at most \(money(bound))")
-    options = lpOptions(method: .dualSimplex, basis: relaxation.basis)
+    // The dual simplex from the relaxation's basis; without a basis (interior point), the same
+    // method again.
+    options = lpOptions(method: relaxation.basis == nil ? method : .dualSimplex, basis: relaxation.basis)
 
     let decisions = self.decisions
     let lp = relaxation.values
     let upper = formulation.model.variableUpper
     var tried: [String] = []
-    for rule in [Rounding.nearest, .fitted, .down, .up] where !deadline.passed {
+    for rule in [Rounding.fitted, .nearest, .down, .up] where !halted(havePlan: outcome.start != nil) {
       let fixed = rule == .fitted ? fitted(decisions, lp: lp) : rule.round(decisions, lp: lp, upper: upper)
       outcome.lpSolves += 1
       guard let (x, z, fixedLP) = try solveFixed(fixed, options: options) else {
@@ -87,21 +103,25 @@ struct RoundingHeuristic {
       if z > (outcome.startObjective ?? -.infinity) {
         (outcome.start, outcome.startObjective, outcome.rule) = (x, z, rule.rawValue)
         (outcome.startDuals, outcome.startReducedCosts) = (fixedLP.duals, fixedLP.reducedCosts)
+        outcome.seconds = outcome.seconds ?? deadline.elapsed
+        onPlan?(z, bound)
       }
       // Within 0.1% of the bound, another rounding cannot win enough to pay for its solve.
       if (bound - z) <= 1e-3 * max(1, abs(z)) { break }
     }
-    if outcome.start == nil, !deadline.passed {
+    if outcome.start == nil, !halted() {
       if let (x, z, fixedLP, solves) = try relaxAndFix(decisions, relaxation: relaxation, options: options) {
         (outcome.start, outcome.startObjective, outcome.rule) = (x, z, "relax-and-fix")
         (outcome.startDuals, outcome.startReducedCosts) = (fixedLP.duals, fixedLP.reducedCosts)
+        outcome.seconds = deadline.elapsed
+        onPlan?(z, bound)
         outcome.lpSolves += solves
       }
     }
     report("roundings: " + tried.joined(separator: ", "))
-    if let z = outcome.startObjective, let rule = outcome.rule {
+    if let z = outcome.startObjective, let rule = outcome.rule, let seconds = outcome.seconds {
       report(
-        "first plan (\(rule) rounding) in \(format(deadline.elapsed)) s: EBIT \(money(z)), "
+        "first plan (\(rule) rounding) in \(format(seconds)) s: EBIT \(money(z)), "
           + "within \(percent((bound - z) / max(abs(z), 1e-9))) of the bound")
     } else {
       report("no rounding of the LP relaxation was feasible; branch-and-cut searches on its own")
@@ -161,7 +181,8 @@ struct RoundingHeuristic {
     o.method = method
     o.warmStartBasis = basis
     o.mipDuals = false
-    o.timeLimitSeconds = deadline.remaining
+    // GLPK's interior point cannot stop at a time limit: it runs to its end.
+    o.timeLimitSeconds = method == .interiorPoint ? nil : deadline.remaining
     o.relativeGap = 1e-4
     return o
   }
@@ -176,8 +197,8 @@ struct RoundingHeuristic {
       model.setBounds(Variable(index: j), lower: value, upper: value)
     }
     var options = options
-    options.timeLimitSeconds = deadline.remaining
-    if deadline.passed { return nil }
+    options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
+    if halted() { return nil }
     // Tier indicators, if any, stay integer: a small MIP that cannot take an LP basis.
     if model.isMIP { options.warmStartBasis = nil }
     let s = try GLPKSolver().solve(model, options: options)
@@ -186,6 +207,21 @@ struct RoundingHeuristic {
     for (j, value) in fixed { x[j] = value }
     guard formulation.model.isFeasible(x) else { return nil }
     return (x, formulation.model.objectiveValue(at: x), s)
+  }
+
+  /// The LP with every integer column fixed at its value in `values` (a MIP plan), solved with
+  /// the dual simplex from `basis`: the plan's duals and reduced costs.
+  func fixedLP(at values: [Double], basis: Basis?) throws(LPError) -> Solution? {
+    var model = formulation.model
+    for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
+      let v = values[j].rounded()
+      model.setKind(Variable(index: j), .continuous)
+      model.setBounds(Variable(index: j), lower: v, upper: v)
+    }
+    var options = lpOptions(method: basis == nil ? method : .dualSimplex, basis: basis)
+    options.timeLimitSeconds = nil
+    let s = try GLPKSolver().solve(model, options: options)
+    return s.termination == .optimal ? s : nil
   }
 
   /// Quarter by quarter: the LP with the quarters before fixed (and the rest relaxed)
@@ -203,7 +239,7 @@ struct RoundingHeuristic {
       let now = decisions.filter { $0.period == t }
       guard !now.isEmpty else { continue }
       var settled = false
-      for rule in [Rounding.nearest, .up] where !deadline.passed {
+      for rule in [Rounding.nearest, .up] where !halted() {
         var trial = fixed
         // Quarters already decided (an expansion built earlier stays built) keep their values.
         for (j, v) in rule.round(now, lp: lp, upper: upper) where trial[j] == nil { trial[j] = v }
@@ -235,8 +271,8 @@ struct RoundingHeuristic {
     }
     for (j, value) in fixed { model.setBounds(Variable(index: j), lower: value, upper: value) }
     var options = options
-    options.timeLimitSeconds = deadline.remaining
-    if deadline.passed { return nil }
+    options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
+    if halted() { return nil }
     let s = try GLPKSolver().solve(model, options: options)
     return s.termination == .optimal ? s.values : nil
   }
@@ -281,8 +317,15 @@ enum Rounding: String {
   }
 }
 
+/// A flag one thread sets and another reads.
+final class StopFlag: Sendable {
+  private let flag = Atomic<Bool>(false)
+  var isSet: Bool { flag.load(ordering: .acquiring) }
+  func set() { flag.store(true, ordering: .releasing) }
+}
+
 /// The wall-clock deadline of one solve, shared by its phases.
-struct SolveDeadline {
+struct SolveDeadline: Sendable {
   let clock = ContinuousClock()
   let start: ContinuousClock.Instant
   let limitSeconds: Double?
