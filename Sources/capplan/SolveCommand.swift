@@ -45,6 +45,10 @@ struct SolveCommand: AsyncParsableCommand {
       expansions built, marginal values and the solver record. --format json is the complete plan, \
       which --previous reads back to apply the scenario's stability move cost.
 
+      An infeasible scenario names the limits that conflict and what the least relaxation needs, \
+      limit by limit ("committed_mw of gpu-rental in 2026Q4: short 50 MW of 250 MW"); --elastic \
+      prints that relaxed plan in full, marked infeasible_relaxed.
+
       Exit codes: 0 solved, 2 invalid input, 3 infeasible (the conflicting limits are named), \
       5 stopped without a solution.
       """)
@@ -60,6 +64,12 @@ struct SolveCommand: AsyncParsableCommand {
 
   @Option(help: "Output format: table, json, csv or markdown.")
   var format: TableFormat = .table
+
+  @Flag(
+    help:
+      "When the scenario is infeasible, print the elastic plan (status infeasible_relaxed): the best plan when the limits listed as shortfalls give way by the least total amount. Exit code 3 all the same."
+  )
+  var elastic = false
 
   @Flag(
     help:
@@ -89,13 +99,16 @@ struct SolveCommand: AsyncParsableCommand {
   }
 
   func makePlan() throws(CommandFailure) -> (Plan, ValidScenario) {
-    let (_, scenario) = try ScenarioInput.load(file)
+    let (document, scenario) = try ScenarioInput.load(file)
     var options = solve.planOptions
+    options.elastic = elastic
+    var warnings = PlanWarnings.scenario(document, scenario)
     if let previous {
       do {
         let plan = try Plan.read(contentsOf: previous)
         options.previous = plan.previousAllocations
         if !cold { options.warmStart = plan.warmStart }
+        warnings += PlanWarnings.previous(plan, for: scenario)
       } catch {
         throw CommandFailure(message: "\(error)", outcome: .invalidInput)
       }
@@ -104,7 +117,9 @@ struct SolveCommand: AsyncParsableCommand {
     options.progress = progress?.mipCallback
     defer { progress?.finish() }
     do {
-      return (try Planner.plan(scenario, options: options), scenario)
+      var plan = try Planner.plan(scenario, options: options)
+      PlanWarnings.attach(warnings, to: &plan)
+      return (plan, scenario)
     } catch {
       throw CommandFailure(message: error.description, outcome: .error)
     }

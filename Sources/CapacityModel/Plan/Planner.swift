@@ -11,6 +11,13 @@ public struct PlanOptions: Sendable {
   public var previous: PreviousAllocations?
   /// Where to start the solve from (the previous plan's `warmStart`).
   public var warmStart: Plan.WarmStart?
+  /// When the scenario is infeasible, return the plan of its elastic version (status
+  /// `infeasible_relaxed`) instead of a plan without a solution. The shortfalls are reported
+  /// either way.
+  public var elastic = false
+  /// With a previous plan and a move cost, solve again without the move cost to report the
+  /// price of stability (`stability.price_of_stability`).
+  public var priceOfStability = true
   /// Called as a MIP search moves (from the solving thread).
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   public init() {}
@@ -29,7 +36,26 @@ public enum Planner {
   {
     let formulation = Formulation(scenario, previous: options.previous)
     let solution = try solve(formulation, options: options)
-    return explain(formulation, solution: solution, options: options)
+    var plan = explain(formulation, solution: solution, options: options)
+    if plan.stability != nil, options.priceOfStability {
+      let price = priceOfStability(plan, scenario: scenario, options: options)
+      plan.stability?.price = price
+    }
+    plan.warnings = plan.plausibilityWarnings.isEmpty ? nil : plan.plausibilityWarnings
+    guard plan.status == .infeasible, var infeasibility = plan.infeasibility,
+      let relaxed = relaxedPlan(formulation, options: options)
+    else { return plan }
+    infeasibility.shortfalls = relaxed.infeasibility?.shortfalls
+    infeasibility.relaxedEbit = relaxed.infeasibility?.relaxedEbit
+    plan.infeasibility = infeasibility
+    guard options.elastic else { return plan }
+    var elasticPlan = relaxed
+    elasticPlan.infeasibility = infeasibility
+    let count = infeasibility.shortfalls?.count ?? 0
+    elasticPlan.message =
+      "infeasible: this is the elastic plan, where \(count) limit\(count == 1 ? "" : "s") gave way "
+      + "(see the shortfalls)"
+    return elasticPlan
   }
 
   /// The middle step of ``plan(_:options:)``: loads the formulation's model into GLPK and solves
@@ -106,8 +132,10 @@ public enum Planner {
       for v in subset.boundedVariables where f.model.variableUpper[v.index].isFinite {
         conflicts.append("upper bound of \(sc.describe(f.variableKeys[v.index]))")
       }
+      let n = conflicts.count
       return Plan.Infeasibility(
-        summary: "infeasible: " + conflicts.joined(separator: " against "), conflicts: conflicts)
+        summary: "infeasible: \(n == 1 ? "this limit cannot" : "these \(n) limits cannot all") hold: "
+          + conflicts.joined(separator: "; "), conflicts: conflicts)
     } catch {
       return Plan.Infeasibility(summary: "infeasible (the diagnosis failed: \(error))", conflicts: [])
     }
