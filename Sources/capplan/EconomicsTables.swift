@@ -68,10 +68,13 @@ extension PlanTables {
       let f = line.total
       t.add([
         view, line.id, mw ? fixed(f.mw, 2) : "", fixed(f.revenue), fixed(f.opex), fixed(f.depreciation),
-        fixed(f.fixed), fixed(f.ebit), percent(f.ebitMargin), mw ? f.ebitPerMWYear.map { fixed($0, 2) } ?? "-" : "",
+        fixed(f.fixed), fixed(f.ebit), percent(f.ebitMargin),
+        mw ? f.ebitPerMWYear.map { fixed($0, 2) } ?? "-" : "",
       ])
     }
-    for (view, lines) in [("offering", e.offerings), ("use", e.uses), ("hardware", e.hardware), ("site", e.sites)] {
+    for (view, lines) in [
+      ("offering", e.offerings), ("use", e.uses), ("hardware", e.hardware), ("site", e.sites),
+    ] {
       for line in lines { add(view, line) }
     }
     add("", e.idle, mw: false)
@@ -98,5 +101,7 @@ extension PlanTables {
     return t
   }
 
-  var economicsTables: [Table] { [ebitByOffering, marginByOffering, unitEconomics, capacity].compactMap { $0 } }
+  var economicsTables: [Table] {
+    [ebitByOffering, marginByOffering, unitEconomics, capacity].compactMap { $0 }
+  }
 }

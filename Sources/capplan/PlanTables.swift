@@ -189,7 +189,8 @@ struct PlanTables {
     var title = "Shortfalls: the least the soft limits must give (the elastic plan"
     if let ebit = plan.infeasibility?.relaxedEbit { title += ", EBIT $\(money(ebit))M over the horizon" }
     title += plan.status == .infeasibleRelaxed ? ", shown below)" : "; solve --elastic shows it)"
-    var t = Table(title, columns: ["limit", "period", "gives", "unit", "limit value", "what"], firstNumeric: 2)
+    var t = Table(
+      title, columns: ["limit", "period", "gives", "unit", "limit value", "what"], firstNumeric: 2)
     for s in list {
       let isShare = s.unit == "share"
       t.add([

@@ -31,7 +31,9 @@ struct ValidateCommand: ParsableCommand {
         if strict && !warnings.isEmpty {
           invalid += 1
         } else {
-          print("\(file): valid" + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"))
+          print(
+            "\(file): valid"
+              + (warnings.isEmpty ? "" : " (\(warnings.count) warning\(warnings.count == 1 ? "" : "s"))"))
         }
       } catch {
         invalid += 1

@@ -11,7 +11,8 @@ struct StabilityPriceAndWarningTests {
   @Test func theSecondSolveWithoutTheMoveCostPricesStability() throws {
     var options = PlanOptions()
     options.previous = try FormulationStabilityTests.previousPlan().previousAllocations
-    let plan = try solvedPlan(FormulationStabilityTests.yaml(periods: ["p1"], moveCost: 0.08), options: options)
+    let plan = try solvedPlan(
+      FormulationStabilityTests.yaml(periods: ["p1"], moveCost: 0.08), options: options)
     expectClose(plan.totals?.ebit, 25, "stable EBIT")
     let price = try #require(plan.stability?.price)
     expectClose(price.ebitWithoutMoveCost, 26, "EBIT without the move cost")
@@ -25,7 +26,8 @@ struct StabilityPriceAndWarningTests {
   @Test func aLowMoveCostGivesUpNothing() throws {
     var options = PlanOptions()
     options.previous = try FormulationStabilityTests.previousPlan().previousAllocations
-    let plan = try solvedPlan(FormulationStabilityTests.yaml(periods: ["p1"], moveCost: 0.02), options: options)
+    let plan = try solvedPlan(
+      FormulationStabilityTests.yaml(periods: ["p1"], moveCost: 0.02), options: options)
     let price = try #require(plan.stability?.price)
     expectClose(price.ebitGivenUp, 0, "EBIT given up")
     expectClose(price.mwKept, 0, "MW kept")

@@ -79,12 +79,16 @@ struct ValidationAllAtOnceTests {
           - {id: p, kind: min_share, offering: claude, hardware: [trainium2], share: 0.5}
         """)
     let found = issues(yaml)
-    #expect(found.map(\.path) == ["offerings[0].pricing", "offerings[1].gross_revenue_per_mw_year.trainium2"], "\(found)")
+    #expect(
+      found.map(\.path) == ["offerings[0].pricing", "offerings[1].gross_revenue_per_mw_year.trainium2"],
+      "\(found)")
   }
 
   @Test func filePathsPutDecodedIndicesBack() {
     let survivors = ["offerings": [1, 3], "offerings[3].tiers": [0, 2]]
-    #expect(ScenarioLoader.filePath("offerings[1].tiers[1].share", survivors: survivors) == "offerings[3].tiers[2].share")
+    #expect(
+      ScenarioLoader.filePath("offerings[1].tiers[1].share", survivors: survivors)
+        == "offerings[3].tiers[2].share")
     #expect(ScenarioLoader.filePath("offerings[0].id", survivors: survivors) == "offerings[1].id")
     #expect(ScenarioLoader.filePath("sites[0].pue", survivors: survivors) == "sites[0].pue")
     #expect(

@@ -55,7 +55,8 @@ struct PlannerQuestionsTests {
   @Test func infeasibleShowsShortfallsAndElasticReturnsAPlan() throws {
     let r = try CLI.run(["solve", model("infeasible-power.yaml")])
     #expect(r.status == 3)
-    #expect(r.stdout.contains("  - committed_mw of gpu-rental in 2026Q4: short 50 MW of 250 MW"), "\(r.stdout)")
+    #expect(
+      r.stdout.contains("  - committed_mw of gpu-rental in 2026Q4: short 50 MW of 250 MW"), "\(r.stdout)")
     // The conflicts one a line, each in a row of its own.
     #expect(r.stdout.contains("\npower at site virginia in 2026Q4\n"), "\(r.stdout)")
     #expect(!r.stdout.contains(" against "), "no single long line of conflicts")

@@ -11,7 +11,8 @@ import Testing
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     // infeasible-power.yaml is valid, with the contradiction that makes it infeasible as a warning.
     #expect(r.stdout.split(separator: "\n").count == 5)
-    #expect(r.stdout.contains("infeasible-power.yaml:45: offerings[0].committed_mw.2026Q4: warning: contradiction"))
+    #expect(
+      r.stdout.contains("infeasible-power.yaml:45: offerings[0].committed_mw.2026Q4: warning: contradiction"))
     #expect(r.stdout.contains("infeasible-power.yaml: valid (1 warning)"))
   }
 

@@ -56,7 +56,8 @@ public struct ElasticFormulation: Sendable {
       var terms = old.terms(of: c)
       if let (v, direction) = slackOf[c.index] { terms.append(Term(v, direction)) }
       m.addConstraint(
-        LinearExpression(terms: terms), lower: old.constraintLower[c.index], upper: old.constraintUpper[c.index],
+        LinearExpression(terms: terms), lower: old.constraintLower[c.index],
+        upper: old.constraintUpper[c.index],
         name: old.name(of: c))
     }
     formulation.model = m

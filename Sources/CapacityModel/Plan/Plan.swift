@@ -15,7 +15,8 @@ public enum PlanStatus: String, Codable, Sendable {
   case error
 
   public var hasSolution: Bool {
-    self == .optimal || self == .feasibleWithGap || self == .timeLimitWithSolution || self == .infeasibleRelaxed
+    self == .optimal || self == .feasibleWithGap || self == .timeLimitWithSolution
+      || self == .infeasibleRelaxed
   }
 }
 
@@ -48,7 +49,8 @@ public struct Plan: Codable, Sendable, Equatable {
   public var warmStart: WarmStart?
 
   enum CodingKeys: String, CodingKey {
-    case scenario, status, message, objective, totals, economics, periods, allocations, installs, expansions, lab,
+    case scenario, status, message, objective, totals, economics, periods, allocations, installs, expansions,
+      lab,
       marginals
     case stability, infeasibility, solver, warnings
     case warmStart = "warm_start"

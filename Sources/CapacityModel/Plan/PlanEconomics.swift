@@ -208,7 +208,9 @@ struct EconomicsLedger {
         sc.offerings.map(\.id), key: { sc.offerings[$0.offering].id }, use: { offeringUse[$0] }),
       uses: lines(sc.offerings.map(\.use).uniquedInOrder(), key: { sc.offerings[$0.offering].use }),
       hardware: lines(
-        sc.hardware.indices.filter { h in allocations.contains { $0.hardware == h } }.map { sc.hardware[$0].id },
+        sc.hardware.indices.filter { h in allocations.contains { $0.hardware == h } }.map {
+          sc.hardware[$0].id
+        },
         key: { sc.hardware[$0.hardware].id }),
       sites: lines(
         sc.sites.indices.filter { s in allocations.contains { $0.site == s } }.map { sc.sites[$0].id },

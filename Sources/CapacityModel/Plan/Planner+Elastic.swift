@@ -60,7 +60,8 @@ extension Planner {
         }
         out.append(
           Plan.Shortfall(
-            kind: "power", subject: sc.sites[s].id, period: sc.periods[t].id, amount: amount, unit: "facility MW",
+            kind: "power", subject: sc.sites[s].id, period: sc.periods[t].id, amount: amount,
+            unit: "facility MW",
             limit: limit,
             text: "power at \(sc.sites[s].id) in \(sc.periods[t].id): \(quantity(amount)) facility MW over "
               + "the limit of \(quantity(limit))"))
@@ -68,9 +69,11 @@ extension Planner {
         let limit = sc.hardware[h].supplyMW[t]
         out.append(
           Plan.Shortfall(
-            kind: "supply_mw", subject: sc.hardware[h].id, period: sc.periods[t].id, amount: amount, unit: "MW",
+            kind: "supply_mw", subject: sc.hardware[h].id, period: sc.periods[t].id, amount: amount,
+            unit: "MW",
             limit: limit,
-            text: "supply_mw of \(sc.hardware[h].id) in \(sc.periods[t].id): \(quantity(amount)) MW installed "
+            text:
+              "supply_mw of \(sc.hardware[h].id) in \(sc.periods[t].id): \(quantity(amount)) MW installed "
               + "over the supply of \(quantity(limit)) MW"))
       case .policy(let p, let t):
         let policy = sc.policies[p]

@@ -27,11 +27,14 @@ extension Planner {
 
   /// Sum of |x - x_prev| over this scenario's allocation columns in the periods `previous`
   /// covers: what the move cost charges for (previous MW that match no column are not counted).
-  static func mwMoved(_ plan: Plan, against previous: PreviousAllocations, scenario sc: ValidScenario) -> Double {
+  static func mwMoved(_ plan: Plan, against previous: PreviousAllocations, scenario sc: ValidScenario)
+    -> Double
+  {
     let covered = Set(previous.periods)
     var x: [PreviousAllocations.Entry: Double] = [:]
     for a in plan.allocations where covered.contains(a.period) {
-      x[PreviousAllocations.Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period),
+      x[
+        PreviousAllocations.Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period),
         default: 0] += a.mw
     }
     var moved = 0.0

@@ -57,7 +57,9 @@ public enum ScenarioLoader {
       // A list that lost elements is not itself empty or short; an element that could not be
       // read is not unknown where it is named.
       if reader.survivors[issue.path] != nil { continue }
-      if reader.survivors.keys.contains(where: { issue.message.contains("the scenario has no \($0)") }) { continue }
+      if reader.survivors.keys.contains(where: { issue.message.contains("the scenario has no \($0)") }) {
+        continue
+      }
       if reader.droppedNames.contains(where: { issue.message.contains("'\($0)'") }) { continue }
       out.append(issue)
     }
@@ -70,7 +72,8 @@ public enum ScenarioLoader {
     var result = ""
     var rest = Substring(path)
     while let open = rest.firstIndex(of: "[") {
-      guard let close = rest[open...].firstIndex(of: "]"), let index = Int(rest[rest.index(after: open)..<close])
+      guard let close = rest[open...].firstIndex(of: "]"),
+        let index = Int(rest[rest.index(after: open)..<close])
       else { break }
       let list = result + rest[..<open]
       let mapped = survivors[list].flatMap { index < $0.count ? $0[index] : nil } ?? index

@@ -43,7 +43,9 @@ public enum ScenarioWarnings {
           for s in offering.sites {
             let site = sc.sites[s]
             var power = site.powerMW[t]
-            for e in site.expansions where sc.expansions[e].earliestPeriod <= t { power += sc.expansions[e].powerMW }
+            for e in site.expansions where sc.expansions[e].earliestPeriod <= t {
+              power += sc.expansions[e].powerMW
+            }
             most += power / site.pue
           }
           guard floor[t] > most + 1e-9 else { continue }
@@ -70,7 +72,9 @@ public enum ScenarioWarnings {
           + "money is in $M (millions), is this in another unit?")
     }
     for (h, hw) in raw.hardware.enumerated() {
-      if let v = hw.opexPerMWYear { money(v, at: "hardware[\(h)].opex_per_mw_year", what: "opex per MW-year") }
+      if let v = hw.opexPerMWYear {
+        money(v, at: "hardware[\(h)].opex_per_mw_year", what: "opex per MW-year")
+      }
       if let v = hw.capexPerMW { money(v, at: "hardware[\(h)].capex_per_mw", what: "capex per MW") }
     }
     for (o, offering) in raw.offerings.enumerated() {

@@ -52,7 +52,8 @@ struct PlanExport {
 
   var sheets: [Sheet] {
     [
-      summary, allocations, financials, revenue, economics, capacity, lab, marginals, power, installs, expansions,
+      summary, allocations, financials, revenue, economics, capacity, lab, marginals, power, installs,
+      expansions,
       bindings,
     ]
   }
@@ -83,7 +84,8 @@ struct PlanExport {
             .number(total ? Optional(plan.periods.reduce(0) { $0 + $1.years }) : years[f.period]),
             .number(f.mw), .text(total ? "it_mw_years" : "it_mw"), .number(f.revenue), .number(f.opex),
             .number(f.depreciation), .number(f.fixed), .number(f.ebit),
-            .text(total ? "musd_over_horizon" : "musd_per_year"), .number(f.ebitMargin), .number(f.ebitPerMWYear),
+            .text(total ? "musd_over_horizon" : "musd_per_year"), .number(f.ebitMargin),
+            .number(f.ebitPerMWYear),
           ])
         }
       }
@@ -93,7 +95,8 @@ struct PlanExport {
 
   var capacity: Sheet {
     var s = Sheet(
-      name: "capacity", columns: ["site", "hardware", "period", "installed_it_mw", "used_it_mw", "idle_it_mw"])
+      name: "capacity",
+      columns: ["site", "hardware", "period", "installed_it_mw", "used_it_mw", "idle_it_mw"])
     for c in plan.economics?.capacity ?? [] {
       s.rows.append([
         .text(c.site), .text(c.hardware), .text(c.period), .number(c.installedMw), .number(c.usedMw),

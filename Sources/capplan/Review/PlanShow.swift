@@ -95,7 +95,8 @@ struct PlanShowTables {
   func all(siteDetail: Bool) -> [Table] {
     let diagnosis = [base.warnings, base.infeasibility, base.shortfalls].compactMap { $0 }
     guard plan.status.hasSolution else { return [summary] + diagnosis + [base.solver] }
-    var tables = [summary] + diagnosis + [base.financials] + base.economicsTables + [base.lab, allocationPivot]
+    var tables =
+      [summary] + diagnosis + [base.financials] + base.economicsTables + [base.lab, allocationPivot]
     if siteDetail { tables.append(base.allocations) }
     tables += [base.installs, power, bindings, base.marginals]
     return tables.filter { !$0.rows.isEmpty || $0.title.hasPrefix("Binding") } + [base.solver]

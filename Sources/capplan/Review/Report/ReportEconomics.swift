@@ -26,13 +26,17 @@ extension ReportHTML {
     }
     series.append(
       SVGChart.Series(name: "idle capacity", values: e.idle.periods.map(\.ebit), colour: "#9E9E9E"))
-    series.append(SVGChart.Series(name: "fixed costs", values: e.fixed.periods.map(\.ebit), colour: "#5D4037"))
+    series.append(
+      SVGChart.Series(name: "fixed costs", values: e.fixed.periods.map(\.ebit), colour: "#5D4037"))
     var out = "<p>Each offering's EBIT in each period ($M per year): the revenue it earns less the opex and "
-    out += "depreciation of the MW it uses (companion MW included). Idle capacity (depreciation of installed MW "
-    out += "no offering uses) and fixed costs (expansions) are bars of their own, below zero; the dark mark is "
+    out +=
+      "depreciation of the MW it uses (companion MW included). Idle capacity (depreciation of installed MW "
+    out +=
+      "no offering uses) and fixed costs (expansions) are bars of their own, below zero; the dark mark is "
     out += "the plan's EBIT, the sum of every bar.</p>"
     out += SVGChart.signedStackedBars(
-      categories: periods, series: series, unit: "$M per year", label: "EBIT by offering per period, $M per year",
+      categories: periods, series: series, unit: "$M per year",
+      label: "EBIT by offering per period, $M per year",
       netLabel: "plan EBIT")
     let tables = PlanTables(plan: plan)
     for t in [tables.ebitByOffering, tables.unitEconomics].compactMap({ $0 }) { out += tableFrom(t) }
@@ -56,7 +60,8 @@ extension ReportHTML {
         let byPeriod = Dictionary(
           rows.filter { $0.hardware == h }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
         let colour = colourOf[h] ?? SVGChart.colour(0)
-        series.append(.init(name: "\(h) used", values: periods.map { byPeriod[$0]?.usedMw ?? 0 }, colour: colour))
+        series.append(
+          .init(name: "\(h) used", values: periods.map { byPeriod[$0]?.usedMw ?? 0 }, colour: colour))
         series.append(
           .init(
             name: "\(h) idle", values: periods.map { max(0, byPeriod[$0]?.idleMw ?? 0) },
@@ -65,7 +70,8 @@ extension ReportHTML {
       out +=
         "<div><h3>\(html(site))</h3>"
         + SVGChart.stackedBars(
-          categories: periods, series: series, unit: "IT MW", label: "IT MW installed at \(site), used and idle",
+          categories: periods, series: series, unit: "IT MW",
+          label: "IT MW installed at \(site), used and idle",
           width: 510, height: 240) + "</div>"
     }
     out += "</div>"

@@ -84,7 +84,8 @@ struct ReportHTML {
       out += "<p>\(html(m))</p>"
     }
     if plan.status == .infeasibleRelaxed {
-      out += "<p class=\"note\"><strong>Not a feasible plan:</strong> the scenario is infeasible; this is its elastic "
+      out +=
+        "<p class=\"note\"><strong>Not a feasible plan:</strong> the scenario is infeasible; this is its elastic "
       out += "plan, where the limits listed under the shortfalls gave way by the least total amount.</p>"
     }
     if let list = plan.warnings, !list.isEmpty {

@@ -37,7 +37,8 @@ extension SVGChart {
         if v > 0 { up = to } else { down = to }
       }
       let ny = scale.y(nets[i])
-      out += line(x1: cx - barWidth / 2 - 4, y1: ny, x2: cx + barWidth / 2 + 4, y2: ny, stroke: total, width: 3)
+      out += line(
+        x1: cx - barWidth / 2 - 4, y1: ny, x2: cx + barWidth / 2 + 4, y2: ny, stroke: total, width: 3)
       out += text(money(nets[i]), x: cx, y: scale.y(ups[i]) - 5, size: 11, weight: "600")
       out += text(category, x: cx, y: bottom + 18, size: 12)
     }
@@ -60,7 +61,8 @@ extension SVGChart {
   /// Installs and expansions on a timeline: a row per site, a column per period, each event a
   /// labelled marker (a square for new IT MW, a diamond for an expansion built).
   static func timeline(
-    periods: [String], sites: [String], events: [(site: String, period: String, text: String, expansion: Bool)],
+    periods: [String], sites: [String],
+    events: [(site: String, period: String, text: String, expansion: Bool)],
     label: String, width: Double = 1040
   ) -> String {
     let left = 130.0
