@@ -21,7 +21,7 @@ extension PlanTables {
       columns: ["line"] + periodIDs + ["total", "margin", "EBIT per MW-year"])
     func add(_ name: String, _ line: Plan.Line, perMW: Bool = true) {
       t.add(
-        [name] + line.periods.map { fixed($0.ebit) } + [
+        [name] + periodIDs.map { p in line.figures(p).map { fixed($0.ebit) } ?? "" } + [
           fixed(line.total.ebit), percent(line.total.ebitMargin),
           perMW ? line.total.ebitPerMWYear.map { fixed($0, 2) } ?? "-" : "",
         ])
@@ -45,10 +45,10 @@ extension PlanTables {
     var t = Table("EBIT margin by offering (EBIT / revenue)", columns: ["line"] + periodIDs + ["total"])
     for (use, offerings) in offeringsByUse {
       if let u = e.uses.first(where: { $0.id == use }) {
-        t.add(["use \(use)"] + u.periods.map { percent($0.ebitMargin) } + [percent(u.total.ebitMargin)])
+        t.add(["use \(use)"] + periodIDs.map { percent(u.figures($0)?.ebitMargin) } + [percent(u.total.ebitMargin)])
       }
       for o in offerings {
-        t.add(["  \(o.id)"] + o.periods.map { percent($0.ebitMargin) } + [percent(o.total.ebitMargin)])
+        t.add(["  \(o.id)"] + periodIDs.map { percent(o.figures($0)?.ebitMargin) } + [percent(o.total.ebitMargin)])
       }
     }
     t.add(["plan"] + plan.periods.map { percent($0.ebitMargin) } + [percent(plan.totals?.ebitMargin)])

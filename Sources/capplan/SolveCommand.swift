@@ -72,6 +72,12 @@ struct SolveCommand: AsyncParsableCommand {
   var elastic = false
 
   @Flag(
+    name: .customLong("no-price-of-stability"),
+    help:
+      "With --previous and a move cost: skip the second solve without the move cost that prices stability.")
+  var noPriceOfStability = false
+
+  @Flag(
     help:
       "With --previous: solve from scratch instead of starting from the previous plan's basis or solution.")
   var cold = false
@@ -102,6 +108,7 @@ struct SolveCommand: AsyncParsableCommand {
     let (document, scenario) = try ScenarioInput.load(file)
     var options = solve.planOptions
     options.elastic = elastic
+    options.priceOfStability = !noPriceOfStability
     var warnings = PlanWarnings.scenario(document, scenario)
     if let previous {
       do {

@@ -239,3 +239,9 @@ extension Plan {
     return worst
   }
 }
+
+extension Plan.EconomicsLine {
+  /// The figures of period `id` (nil when the line has none), for outputs that align lines by
+  /// the plan's periods.
+  public func figures(_ id: String) -> Plan.Figures? { periods.first { $0.period == id } }
+}
