@@ -45,10 +45,15 @@ extension PlanTables {
     var t = Table("EBIT margin by offering (EBIT / revenue)", columns: ["line"] + periodIDs + ["total"])
     for (use, offerings) in offeringsByUse {
       if let u = e.uses.first(where: { $0.id == use }) {
-        t.add(["use \(use)"] + periodIDs.map { percent(u.figures($0)?.ebitMargin) } + [percent(u.total.ebitMargin)])
+        t.add(
+          ["use \(use)"] + periodIDs.map { percent(u.figures($0)?.ebitMargin) } + [
+            percent(u.total.ebitMargin)
+          ])
       }
       for o in offerings {
-        t.add(["  \(o.id)"] + periodIDs.map { percent(o.figures($0)?.ebitMargin) } + [percent(o.total.ebitMargin)])
+        t.add(
+          ["  \(o.id)"] + periodIDs.map { percent(o.figures($0)?.ebitMargin) } + [percent(o.total.ebitMargin)]
+        )
       }
     }
     t.add(["plan"] + plan.periods.map { percent($0.ebitMargin) } + [percent(plan.totals?.ebitMargin)])

@@ -15,7 +15,8 @@ extension ReportHTML {
     let shown = ranked.count > 10 ? Array(ranked.prefix(9)) : ranked
     let rest = ranked.dropFirst(shown.count)
     var series = shown.enumerated().map { i, line in
-      SVGChart.Series(name: line.id, values: periods.map { line.figures($0)?.ebit ?? 0 }, colour: SVGChart.colour(i))
+      SVGChart.Series(
+        name: line.id, values: periods.map { line.figures($0)?.ebit ?? 0 }, colour: SVGChart.colour(i))
     }
     if !rest.isEmpty {
       series.append(
@@ -25,9 +26,11 @@ extension ReportHTML {
           colour: SVGChart.colour(9)))
     }
     series.append(
-      SVGChart.Series(name: "idle capacity", values: periods.map { e.idle.figures($0)?.ebit ?? 0 }, colour: "#9E9E9E"))
+      SVGChart.Series(
+        name: "idle capacity", values: periods.map { e.idle.figures($0)?.ebit ?? 0 }, colour: "#9E9E9E"))
     series.append(
-      SVGChart.Series(name: "fixed costs", values: periods.map { e.fixed.figures($0)?.ebit ?? 0 }, colour: "#5D4037"))
+      SVGChart.Series(
+        name: "fixed costs", values: periods.map { e.fixed.figures($0)?.ebit ?? 0 }, colour: "#5D4037"))
     var out = "<p>Each offering's EBIT in each period ($M per year): the revenue it earns less the opex and "
     out +=
       "depreciation of the MW it uses (companion MW included). Idle capacity (depreciation of installed MW "

@@ -22,11 +22,12 @@ struct ReportHTML {
       sections.append(("infeasible", "Why the scenario is infeasible", noPlan))
     }
     if plan.status.hasSolution {
+      // What each offering earns first: the question a planner opens the plan with.
+      sections.append(("ebit-by-offering", "EBIT by offering per quarter", ebitByOffering))
       sections.append(("mw-by-use", "MW by use", mwByUse))
+      sections.append(("capacity", "Capacity by site over time", capacityBySite))
       sections.append(("allocation", "Hardware x offering", allocationHeat))
       sections.append(("ebit-bridge", "EBIT bridge", ebitBridge))
-      sections.append(("ebit-by-offering", "EBIT by offering per quarter", ebitByOffering))
-      sections.append(("capacity", "Capacity by site over time", capacityBySite))
       sections.append(("power", "Site power", sitePower))
       sections.append(("binding", "Binding constraints", binding))
     } else {
