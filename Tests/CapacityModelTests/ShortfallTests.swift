@@ -108,4 +108,28 @@ struct ShortfallTests {
     #expect(s.text == "power at indiana in 2027Q3: 80 facility MW over the limit of 100")
     expectClose(s.amount, 80, "facility MW over")
   }
+
+  /// 10 MW of trainium3 installed need 5 MW of graviton4 head nodes (0.5 per MW), of which only
+  /// 2 may be installed: meeting the requirement takes 3 MW over the supply, while giving on the
+  /// requirement would take 6 MW (4 MW of trainium3 fit beside 2 MW of graviton4). Supply gives.
+  @Test func companionsBeyondTheSupplyAreOverBySoMuch() throws {
+    var options = PlanOptions()
+    options.elastic = true
+    let plan = try solvedPlan(
+      """
+      scenario: supply-short
+      periods: [{id: P1, years: 1}]
+      hardware: [{id: trainium3}, {id: graviton4, supply_mw: 2}]
+      companions: [{hardware: trainium3, requires: graviton4, mw_per_mw: 0.5}]
+      sites: [{id: s, power_mw: 100, installed_mw: {trainium3: 10}}]
+      offerings:
+        - {id: rl, use: internal, pricing: internal, value_per_mw_year: {trainium3: 1}, required_mw: 10}
+      """, options: options)
+    #expect(plan.status == .infeasibleRelaxed)
+    let shortfalls = try #require(plan.infeasibility?.shortfalls)
+    #expect(
+      shortfalls.map(\.text) == ["supply_mw of graviton4 in P1: 3 MW installed over the supply of 2 MW"])
+    expectClose(plan.newMW("s", "graviton4", "P1"), 5, "graviton4 installed")
+    expectClose(plan.mw(offering: "rl", period: "P1"), 10, "the requirement holds")
+  }
 }
