@@ -1,24 +1,33 @@
 import Foundation
 
 extension Planner {
+  /// A move cost small enough never to outweigh EBIT ($1 per MW), that only breaks ties: an LP
+  /// has many optimal plans, and without it the one GLPK returns may move thousands of MW for no
+  /// EBIT at all, which would overstate the MW the real move cost keeps in place.
+  static let tieBreakingMoveCost = 1e-6
+
   /// The price of stability of `plan`, solved with `options.previous` and a move cost: the same
-  /// scenario solved again without the move cost (warm-started from `plan`), the EBIT that gives,
-  /// and the MW it would move. Nil when that solve has no solution.
+  /// scenario solved again as if moves were free (warm-started from `plan`; ties between equally
+  /// good plans go to the one that moves least), the EBIT that gives, and the MW it would move.
+  /// Nil when that solve has no solution.
   static func priceOfStability(_ plan: Plan, scenario: ValidScenario, options: PlanOptions)
     -> Plan.PriceOfStability?
   {
     guard let previous = options.previous, let ebit = plan.totals?.ebit else { return nil }
-    var free = options
-    free.previous = nil
-    free.warmStart = plan.warmStart
-    free.progress = nil
-    let formulation = Formulation(scenario)
-    guard let solution = try? solve(formulation, options: free) else { return nil }
-    let freePlan = explain(formulation, solution: solution, options: free)
+    var raw = scenario.scenario
+    raw.stability = Stability(moveCost: tieBreakingMoveCost)
+    let free = ValidScenario(resolving: raw)
+    var freeOptions = options
+    freeOptions.warmStart = plan.warmStart
+    freeOptions.progress = nil
+    let formulation = Formulation(free, previous: previous)
+    guard let solution = try? solve(formulation, options: freeOptions) else { return nil }
+    let freePlan = explain(formulation, solution: solution, options: freeOptions)
     guard freePlan.status.hasSolution, let freeEBIT = freePlan.totals?.ebit else { return nil }
-    let movedFree = mwMoved(freePlan, against: previous, scenario: scenario)
+    let movedFree = freePlan.stability?.mwMoved ?? mwMoved(freePlan, against: previous, scenario: scenario)
     let movedStable = plan.stability?.mwMoved ?? mwMoved(plan, against: previous, scenario: scenario)
-    let givenUp = freeEBIT - ebit
+    // Float noise (and a MIP's gap) can make the free plan a hair worse: nothing was given up then.
+    let givenUp = max(0, freeEBIT - ebit)
     let kept = max(0, movedFree - movedStable)
     return Plan.PriceOfStability(
       ebitWithoutMoveCost: freeEBIT, ebitGivenUp: givenUp, mwMovedWithoutMoveCost: movedFree, mwKept: kept,
@@ -67,29 +76,25 @@ extension Planner {
 
   /// 35.0, 1,180.5: one decimal with thousands separators.
   static func moneyText(_ x: Double) -> String {
-    let f = NumberFormatter()
-    f.numberStyle = .decimal
-    f.minimumFractionDigits = 1
-    f.maximumFractionDigits = 1
-    f.locale = Locale(identifier: "en_US_POSIX")
-    f.usesGroupingSeparator = true
-    f.groupingSeparator = ","
-    f.groupingSize = 3
-    return f.string(from: NSNumber(value: abs(x) < 0.05 ? 0 : x)) ?? String(format: "%.1f", x)
+    let s = String(format: "%.1f", abs(x) < 0.05 ? 0 : abs(x))
+    let parts = s.split(separator: ".")
+    return (x <= -0.05 ? "-" : "") + grouped(String(parts[0])) + "." + (parts.count > 1 ? parts[1] : "0")
   }
 
   /// 1,180 or 12.5: whole MW without decimals.
   static func mwText(_ x: Double) -> String {
     let r = (x * 10).rounded() / 10
-    if r == r.rounded() {
-      let f = NumberFormatter()
-      f.numberStyle = .decimal
-      f.maximumFractionDigits = 0
-      f.groupingSeparator = ","
-      f.usesGroupingSeparator = true
-      f.groupingSize = 3
-      return f.string(from: NSNumber(value: r)) ?? String(format: "%.0f", r)
-    }
+    if r == r.rounded() { return (r < 0 ? "-" : "") + grouped(String(format: "%.0f", abs(r))) }
     return moneyText(r)
+  }
+
+  static func grouped(_ digits: String) -> String {
+    var whole = digits
+    var out = ""
+    while whole.count > 3 {
+      out = "," + whole.suffix(3) + out
+      whole.removeLast(3)
+    }
+    return whole + out
   }
 }
