@@ -39,6 +39,24 @@ extension PlanTables {
     return t
   }
 
+  /// The same allocations by the hardware they run on and by site, per period; with idle
+  /// capacity and fixed costs each block adds up to EBIT.
+  var ebitByHardwareAndSite: Table? {
+    guard let e = plan.economics, !e.hardware.isEmpty else { return nil }
+    var t = Table(
+      "EBIT by hardware and by site ($M per year; total in $M over the horizon; companion MW on the hardware that needs it)",
+      columns: ["by", "line"] + periodIDs + ["total", "margin"], firstNumeric: 2)
+    for (view, lines) in [("hardware", e.hardware), ("site", e.sites)] {
+      for line in lines {
+        t.add(
+          [view, line.id] + periodIDs.map { p in line.figures(p).map { fixed($0.ebit) } ?? "" } + [
+            fixed(line.total.ebit), percent(line.total.ebitMargin),
+          ])
+      }
+    }
+    return t
+  }
+
   /// EBIT margin per period, by use and offering.
   var marginByOffering: Table? {
     guard let e = plan.economics else { return nil }
@@ -107,6 +125,6 @@ extension PlanTables {
   }
 
   var economicsTables: [Table] {
-    [ebitByOffering, marginByOffering, unitEconomics, capacity].compactMap { $0 }
+    [ebitByOffering, marginByOffering, ebitByHardwareAndSite, unitEconomics, capacity].compactMap { $0 }
   }
 }

@@ -40,6 +40,7 @@ struct PlannerQuestionsTests {
     #expect(iaas < rental, "gpu-rental sits under iaas")
     #expect(r.stdout.contains("EBIT by offering ($M per year"))
     #expect(r.stdout.contains("Unit economics over the horizon"))
+    #expect(r.stdout.contains("EBIT by hardware and by site ($M per year"))
     #expect(lines.contains { $0.hasPrefix("idle capacity") })
     #expect(lines.contains { $0.hasPrefix("fixed costs") })
   }

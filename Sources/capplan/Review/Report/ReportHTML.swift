@@ -477,7 +477,16 @@ struct ReportHTML {
 
   /// A titled project `Table` as HTML.
   func tableFrom(_ t: Table) -> String {
-    "<h3>\(html(t.title))</h3><div class=\"wide\">"
-      + table(header: t.columns, rows: t.rows, numericFrom: t.firstNumeric) + "</div>"
+    // Leading spaces nest a line under the one above (an offering under its use); HTML would
+    // collapse them, so they become no-break spaces.
+    let rows = t.rows.map { row in
+      row.map { cell in
+        let indent = cell.prefix { $0 == " " }.count
+        return indent == 0
+          ? cell : String(repeating: "\u{00A0}\u{00A0}", count: indent) + cell.dropFirst(indent)
+      }
+    }
+    return "<h3>\(html(t.title))</h3><div class=\"wide\">"
+      + table(header: t.columns, rows: rows, numericFrom: t.firstNumeric) + "</div>"
   }
 }
