@@ -15,7 +15,18 @@ struct PlanTables {
       s += "\nEBIT $\(money(t.ebit))M over \(fixed(years, 2)) years on revenue $\(money(t.revenue))M"
       s += " (EBIT margin \(percent(t.ebitMargin)))"
     }
-    if let m = plan.message { s += "\n\(m)" }
+    if plan.status == .infeasibleRelaxed {
+      s += "\nNOT A FEASIBLE PLAN: the scenario is infeasible; this is its elastic plan, where the limits "
+      s += "under Shortfalls gave way by the least total amount"
+    } else if let inf = plan.infeasibility {
+      s += "\n\(inf.headline)"
+    } else if let m = plan.message {
+      s += "\n\(m)"
+    }
+    if let price = plan.stability?.price { s += "\nPrice of stability: \(price.text)" }
+    if let list = plan.infeasibility?.shortfalls, !list.isEmpty {
+      s += "\nShortfalls:" + list.map { "\n  - \($0.text)" }.joined()
+    }
     return s + "\n"
   }
 
@@ -23,15 +34,27 @@ struct PlanTables {
     var t = Table(
       "Financials ($M per year; total column in $M over the horizon)",
       columns: ["line"] + periodIDs + ["total"])
-    let uses = plan.totals.map { Array($0.revenueByUse.keys).sorted() } ?? []
-    let offerings = plan.totals.map { Array($0.revenueByOffering.keys).sorted() } ?? []
     func line(_ name: String, _ value: (Plan.PeriodFinancials) -> Double, total: Double?) {
       t.add([name] + plan.periods.map { fixed(value($0)) } + [total.map { fixed($0) } ?? ""])
     }
+    func offeringLine(_ o: String, indent: String) {
+      line(indent + o, { $0.revenueByOffering[o] ?? 0 }, total: plan.totals?.revenueByOffering[o])
+    }
     line("revenue", \.revenue, total: plan.totals?.revenue)
-    for u in uses { line("  use \(u)", { $0.revenueByUse[u] ?? 0 }, total: plan.totals?.revenueByUse[u]) }
-    for o in offerings {
-      line("    \(o)", { $0.revenueByOffering[o] ?? 0 }, total: plan.totals?.revenueByOffering[o])
+    let grouped = offeringsByUse
+    if !grouped.isEmpty {
+      // Each offering under its own use.
+      for (u, offerings) in grouped {
+        line("  use \(u)", { $0.revenueByUse[u] ?? 0 }, total: plan.totals?.revenueByUse[u])
+        for o in offerings { offeringLine(o.id, indent: "    ") }
+      }
+    } else {
+      // A plan stored before offerings knew their use: uses and offerings as two flat lists.
+      let uses = plan.totals.map { Array($0.revenueByUse.keys).sorted() } ?? []
+      for u in uses { line("  use \(u)", { $0.revenueByUse[u] ?? 0 }, total: plan.totals?.revenueByUse[u]) }
+      for o in plan.totals.map({ Array($0.revenueByOffering.keys).sorted() }) ?? [] {
+        offeringLine(o, indent: "  offering ")
+      }
     }
     line("opex", \.opex, total: plan.totals?.opex)
     line("depreciation", \.depreciation, total: plan.totals?.depreciation)
@@ -135,7 +158,20 @@ struct PlanTables {
       t.add(["MW moved vs previous plan", fixed(s.mwMoved, 2)])
       t.add(["move cost ($M)", fixed(s.moveCost, 2)])
       t.add(["previous MW unmatched", fixed(s.unmatchedMw, 2)])
+      if let p = s.price {
+        t.add(["EBIT without the move cost ($M)", fixed(p.ebitWithoutMoveCost, 2)])
+        t.add(["EBIT given up for stability ($M)", fixed(p.ebitGivenUp, 2)])
+        t.add(["MW moved without the move cost", fixed(p.mwMovedWithoutMoveCost, 2)])
+        t.add(["MW kept in place", fixed(p.mwKept, 2)])
+      }
     }
+    return t
+  }
+
+  var warnings: Table? {
+    guard let list = plan.warnings, !list.isEmpty else { return nil }
+    var t = Table("Warnings", columns: ["warning"], firstNumeric: 1)
+    for w in list { t.add([w]) }
     return t
   }
 
@@ -147,10 +183,29 @@ struct PlanTables {
     return t
   }
 
+  /// The least the soft limits must give for a plan to exist, one limit a line.
+  var shortfalls: Table? {
+    guard let list = plan.infeasibility?.shortfalls, !list.isEmpty else { return nil }
+    var title = "Shortfalls: the least the soft limits must give (the elastic plan"
+    if let ebit = plan.infeasibility?.relaxedEbit { title += ", EBIT $\(money(ebit))M over the horizon" }
+    title += plan.status == .infeasibleRelaxed ? ", shown below)" : "; solve --elastic shows it)"
+    var t = Table(
+      title, columns: ["limit", "period", "gives", "unit", "limit value", "what"], firstNumeric: 2)
+    for s in list {
+      let isShare = s.unit == "share"
+      t.add([
+        "\(s.kind) \(s.subject)", s.period, isShare ? percent(s.amount) : fixed(s.amount, 2),
+        isShare ? "share reached" : s.unit, isShare ? percent(s.limit) : fixed(s.limit, 2), s.text,
+      ])
+    }
+    return t
+  }
+
   var all: [Table] {
-    guard plan.status.hasSolution else { return [infeasibility, solver].compactMap { $0 } }
-    let tables = [financials, lab, allocations, installs, power, marginals]
-    return tables.filter { !$0.rows.isEmpty } + [solver]
+    let diagnosis = [warnings, infeasibility, shortfalls].compactMap { $0 }
+    guard plan.status.hasSolution else { return diagnosis + [solver] }
+    let tables = [financials] + economicsTables + [lab, allocations, installs, power, marginals]
+    return diagnosis + tables.filter { !$0.rows.isEmpty } + [solver]
   }
 }
 
@@ -174,5 +229,14 @@ extension Array where Element: Hashable {
   func uniqued() -> [Element] {
     var seen = Set<Element>()
     return filter { seen.insert($0).inserted }
+  }
+}
+
+extension Plan.Infeasibility {
+  /// One short line for a summary cell: the limits themselves are listed one a line elsewhere.
+  var headline: String {
+    var s = "infeasible: \(conflicts.count) conflicting limit\(conflicts.count == 1 ? "" : "s")"
+    if let n = shortfalls?.count, n > 0 { s += ", \(n) shortfall\(n == 1 ? "" : "s")" }
+    return s + " (listed below)"
   }
 }

@@ -112,6 +112,7 @@ struct PlansCommand: ParsableCommand {
         let planA = try StoredPlan.load(a, from: db, withScenario: false)
         let planB = try StoredPlan.load(b, from: db, withScenario: false)
         let diff = PlanDiff(planA.plan, planB.plan)
+        for w in diff.warnings { printError("warning: \(w)") }
         switch format {
         case .json:
           try JSONOutput.print(PlanDiffDocument(planA: a, planB: b, diff: diff))

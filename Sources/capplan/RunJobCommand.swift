@@ -32,9 +32,11 @@ struct RunJobCommand: ParsableCommand {
     }
     TestHooks.apply(jobID: payload.jobID)
     let scenario: ValidScenario
+    var warnings: [String] = []
     do {
-      scenario = try ScenarioValidator.validate(
-        ScenarioLoader.parse(yaml: payload.scenarioText, file: "job \(payload.jobID)"))
+      let document = try ScenarioLoader.parse(yaml: payload.scenarioText, file: "job \(payload.jobID)")
+      scenario = try ScenarioValidator.validate(document)
+      warnings = PlanWarnings.scenario(document, scenario)
     } catch {
       printError(error.description)
       throw ExitCode(JobPayload.invalidInputExit)
@@ -47,12 +49,14 @@ struct RunJobCommand: ParsableCommand {
         let previous = try Plan.decoder().decode(Plan.self, from: Data(json.utf8))
         options.previous = previous.previousAllocations
         options.warmStart = previous.warmStart
+        warnings += PlanWarnings.previous(previous, for: scenario)
       } catch {
         printError("the previous plan is unreadable: \(error)")
         throw ExitCode(JobPayload.invalidInputExit)
       }
     }
-    let plan = try Planner.plan(scenario, options: options)
+    var plan = try Planner.plan(scenario, options: options)
+    PlanWarnings.attach(warnings, to: &plan, print: false)
     FileHandle.standardOutput.write(try plan.jsonData())
   }
 

@@ -37,7 +37,7 @@ extension PlanStatus {
   var outcome: Outcome {
     switch self {
     case .optimal, .feasibleWithGap, .timeLimitWithSolution: return .solved
-    case .infeasible: return .infeasible
+    case .infeasible, .infeasibleRelaxed: return .infeasible
     case .unbounded: return .unbounded
     case .timeLimitWithoutSolution: return .noSolution
     case .error: return .error

@@ -70,6 +70,10 @@ struct SolveCommand: AsyncParsableCommand {
       expansions built, marginal values and the solver record. --format json is the complete plan, \
       which --previous reads back to apply the scenario's stability move cost.
 
+      An infeasible scenario names the limits that conflict and what the least relaxation needs, \
+      limit by limit ("committed_mw of gpu-rental in 2026Q4: short 50 MW of 250 MW"); --elastic \
+      prints that relaxed plan in full, marked infeasible_relaxed.
+
       Exit codes: 0 solved, 2 invalid input, 3 infeasible (the conflicting limits are named), \
       5 stopped without a solution.
       """)
@@ -85,6 +89,18 @@ struct SolveCommand: AsyncParsableCommand {
 
   @Option(help: "Output format: table, json, csv or markdown.")
   var format: TableFormat = .table
+
+  @Flag(
+    help:
+      "When the scenario is infeasible, print the elastic plan (status infeasible_relaxed): the best plan when the limits listed as shortfalls give way by the least total amount. Exit code 3 all the same."
+  )
+  var elastic = false
+
+  @Flag(
+    name: .customLong("no-price-of-stability"),
+    help:
+      "With --previous and a move cost: skip the second solve without the move cost that prices stability.")
+  var noPriceOfStability = false
 
   @Flag(
     help:
@@ -116,13 +132,13 @@ struct SolveCommand: AsyncParsableCommand {
   func run() async throws {
     global.bootstrapLogging()
     do {
-      let (_, scenario) = try ScenarioInput.load(file)
+      let (document, scenario) = try ScenarioInput.load(file)
       let previous = try readPrevious()
       if let write {
         try writeModel(of: scenario, previous: previous, to: write)
         if noSolve { return }
       }
-      let plan = try makePlan(scenario, previous: previous)
+      let plan = try makePlan(document, scenario, previous: previous)
       try PlanOutput.print(plan, format: format)
       if let out {
         // The same files as `plans export --format csv`: headers carry their units.
@@ -158,18 +174,26 @@ struct SolveCommand: AsyncParsableCommand {
     }
   }
 
-  func makePlan(_ scenario: ValidScenario, previous: Plan?) throws(CommandFailure) -> Plan {
+  func makePlan(_ document: ScenarioDocument, _ scenario: ValidScenario, previous: Plan?) throws(CommandFailure)
+    -> Plan
+  {
     var options = solve.planOptions
+    options.elastic = elastic
+    options.priceOfStability = !noPriceOfStability
+    var warnings = PlanWarnings.scenario(document, scenario)
     if let previous {
       options.previous = previous.previousAllocations
       if !cold { options.warmStart = previous.warmStart }
+      warnings += PlanWarnings.previous(previous, for: scenario)
     }
     let progress = Progress.start(label: scenario.scenario.scenario, forced: solve.progress)
     options.progress = progress?.mipCallback
     options.log = progress?.logCallback
     defer { progress?.finish() }
     do {
-      return try Planner.plan(scenario, options: options)
+      var plan = try Planner.plan(scenario, options: options)
+      PlanWarnings.attach(warnings, to: &plan)
+      return plan
     } catch {
       throw CommandFailure(message: error.description, outcome: .error)
     }

@@ -9,7 +9,9 @@ import Testing
     var options = PlanOptions()
     options.relativeGap = 0
     configure(&options)
-    return try Planner.plan(valid, options: options)
+    let plan = try Planner.plan(valid, options: options)
+    expectEconomicsAddUp(plan)
+    return plan
   }
 
   /// One site takes the whole supply: the supply row, not a column bound that

@@ -32,7 +32,21 @@ func solvedPlan(
       plan.objective, ebit - (plan.stability?.moveCost ?? 0), "objective = EBIT - move cost",
       sourceLocation: sourceLocation)
   }
+  expectEconomicsAddUp(plan, sourceLocation: sourceLocation)
   return plan
+}
+
+/// Every plan with a solution: the offering lines, idle capacity and fixed costs add up to the
+/// plan's EBIT in every period and over the horizon, and so do the use, hardware and site views.
+func expectEconomicsAddUp(_ plan: Plan, sourceLocation: SourceLocation = #_sourceLocation) {
+  guard plan.status.hasSolution, let ebit = plan.totals?.ebit else { return }
+  guard let residual = plan.economicsResidual else {
+    Issue.record("a plan with a solution has no economics", sourceLocation: sourceLocation)
+    return
+  }
+  #expect(
+    residual <= 1e-7 * max(1, abs(ebit)), "economics lines miss EBIT by \(residual)",
+    sourceLocation: sourceLocation)
 }
 
 /// Options for a MIP whose optimum must be proven exactly (no relative gap).

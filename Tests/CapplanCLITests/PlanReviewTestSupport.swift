@@ -22,7 +22,14 @@ struct ReviewFixture {
     try #require(worker.status == 0, "\(worker.stderr)")
     var filter = PlanFilter()
     filter.limit = 1
-    return try #require(try q.store.plans(filter).first?.id)
+    let id = try #require(try q.store.plans(filter).first?.id)
+    // Every solve: the economics lines add up to the plan's EBIT (docs/formulation.md).
+    let plan = try q.store.plan(id)
+    if plan.status.hasSolution, let ebit = plan.totals?.ebit {
+      let residual = try #require(plan.economicsResidual, "a plan with a solution has economics")
+      #expect(residual <= 1e-7 * max(1, abs(ebit)), "economics lines miss EBIT by \(residual)")
+    }
+    return id
   }
 
   /// Stores `plan` as the result of a fresh job; returns its id.

@@ -398,7 +398,9 @@ struct PlanReviewTests {
       page.replacingOccurrences(of: "xmlns=\"http://www.w3.org/2000/svg\"", with: "").contains("http://")
         == false)
     for section in [
-      "id=\"mw-by-use\"", "id=\"allocation\"", "id=\"ebit-bridge\"", "id=\"power\"", "id=\"binding\"",
+      "id=\"ebit-by-offering\"", "id=\"mw-by-use\"", "id=\"capacity\"", "id=\"allocation\"",
+      "id=\"ebit-bridge\"",
+      "id=\"power\"", "id=\"binding\"",
       "id=\"changes\"",
       "id=\"solver\"", "What changed since plan \(a)",
     ] {

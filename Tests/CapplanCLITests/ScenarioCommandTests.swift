@@ -9,7 +9,11 @@ import Testing
       model)
     let r = try CLI.run(["validate"] + files)
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
-    #expect(r.stdout.split(separator: "\n").count == 4)
+    // infeasible-power.yaml is valid, with the contradiction that makes it infeasible as a warning.
+    #expect(r.stdout.split(separator: "\n").count == 5)
+    #expect(
+      r.stdout.contains("infeasible-power.yaml:45: offerings[0].committed_mw.2026Q4: warning: contradiction"))
+    #expect(r.stdout.contains("infeasible-power.yaml: valid (1 warning)"))
   }
 
   @Test func validateListsEveryErrorWithLineAndPath() throws {

@@ -6,6 +6,9 @@ public enum PlanStatus: String, Codable, Sendable {
   /// A MIP stopped at the requested relative gap: an incumbent with a proven bound.
   case feasibleWithGap = "feasible_with_gap"
   case infeasible
+  /// The scenario is infeasible; this is the plan of its elastic version, where the soft limits
+  /// listed in `infeasibility.shortfalls` gave way by the least total amount.
+  case infeasibleRelaxed = "infeasible_relaxed"
   case unbounded
   case timeLimitWithSolution = "time_limit_with_solution"
   case timeLimitWithoutSolution = "time_limit_without_solution"
@@ -13,6 +16,7 @@ public enum PlanStatus: String, Codable, Sendable {
 
   public var hasSolution: Bool {
     self == .optimal || self == .feasibleWithGap || self == .timeLimitWithSolution
+      || self == .infeasibleRelaxed
   }
 }
 
@@ -26,6 +30,9 @@ public struct Plan: Codable, Sendable, Equatable {
   /// The solver's objective: EBIT less the move cost, over the horizon.
   public var objective: Double?
   public var totals: Totals?
+  /// EBIT by offering, use, hardware and site, with idle capacity and fixed costs (nil in plans
+  /// stored before it was added, and without a solution).
+  public var economics: Economics?
   public var periods: [PeriodFinancials]
   public var allocations: [Allocation]
   public var installs: [Install]
@@ -35,13 +42,17 @@ public struct Plan: Codable, Sendable, Equatable {
   public var stability: StabilityReport?
   public var infeasibility: Infeasibility?
   public var solver: SolverRecord
+  /// Things a planner should look at before trusting the plan (nil in plans stored before
+  /// warnings were recorded).
+  public var warnings: [String]?
   /// What the next solve of a similar scenario can start from (`--previous`, schedules).
   public var warmStart: WarmStart?
 
   enum CodingKeys: String, CodingKey {
-    case scenario, status, message, objective, totals, periods, allocations, installs, expansions, lab,
+    case scenario, status, message, objective, totals, economics, periods, allocations, installs, expansions,
+      lab,
       marginals
-    case stability, infeasibility, solver
+    case stability, infeasibility, solver, warnings
     case warmStart = "warm_start"
   }
 
@@ -215,9 +226,30 @@ public struct Plan: Codable, Sendable, Equatable {
     public var mwMoved: Double
     public var moveCost: Double
     public var unmatchedMw: Double
+    /// The price of stability, from a second solve of the same scenario without the move cost
+    /// (nil when that solve found no solution, or in plans stored before it was added).
+    public var price: PriceOfStability?
     enum CodingKeys: String, CodingKey {
       case previousPeriods = "previous_periods", mwMoved = "mw_moved", moveCost = "move_cost"
-      case unmatchedMw = "unmatched_mw"
+      case unmatchedMw = "unmatched_mw", price = "price_of_stability"
+    }
+  }
+
+  /// What staying close to the previous plan cost: EBIT given up for MW not moved.
+  public struct PriceOfStability: Codable, Sendable, Equatable {
+    /// Horizon EBIT of the same scenario solved without the move cost.
+    public var ebitWithoutMoveCost: Double
+    /// That EBIT less this plan's EBIT ($M over the horizon).
+    public var ebitGivenUp: Double
+    /// MW the plan without the move cost would move against the previous plan.
+    public var mwMovedWithoutMoveCost: Double
+    /// MW kept in place by the move cost: the moves avoided.
+    public var mwKept: Double
+    /// "$35.0M of EBIT given up to avoid moving 1,180 MW".
+    public var text: String
+    enum CodingKeys: String, CodingKey {
+      case ebitWithoutMoveCost = "ebit_without_move_cost", ebitGivenUp = "ebit_given_up"
+      case mwMovedWithoutMoveCost = "mw_moved_without_move_cost", mwKept = "mw_kept", text
     }
   }
 
@@ -225,6 +257,36 @@ public struct Plan: Codable, Sendable, Equatable {
   public struct Infeasibility: Codable, Sendable, Equatable {
     public var summary: String
     public var conflicts: [String]
+    /// What the least relaxation of the soft limits needs, limit by limit (nil in plans stored
+    /// before it was added, or when the elastic solve failed).
+    public var shortfalls: [Shortfall]?
+    /// The EBIT of the elastic plan, where the shortfalls are allowed.
+    public var relaxedEbit: Double?
+
+    public init(summary: String, conflicts: [String]) {
+      (self.summary, self.conflicts) = (summary, conflicts)
+    }
+
+    enum CodingKeys: String, CodingKey {
+      case summary, conflicts, shortfalls, relaxedEbit = "relaxed_ebit"
+    }
+  }
+
+  /// One soft limit the elastic plan had to break, in the user's units.
+  public struct Shortfall: Codable, Sendable, Equatable {
+    /// committed_mw, required_mw, power, supply_mw or policy.
+    public var kind: String
+    /// The offering, site, hardware or policy.
+    public var subject: String
+    public var period: String
+    /// How far the limit gives: MW short (committed, required), facility MW (power), MW of
+    /// installs (supply), or for a policy the share reached (a fraction, against `limit`).
+    public var amount: Double
+    public var unit: String
+    /// The limit itself: the committed or required MW, the site's facility MW, the supply, the share.
+    public var limit: Double
+    /// "committed_mw of gpu-rental in 2026Q4: short 340 MW".
+    public var text: String
   }
 
   public struct SolverRecord: Codable, Sendable, Equatable {

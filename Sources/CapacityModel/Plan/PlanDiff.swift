@@ -29,6 +29,11 @@ public struct PlanDiff: Codable, Sendable, Equatable {
   public var financials: [FinancialChange]
   /// Over the horizon, $M (nil when neither plan has totals).
   public var totals: FinancialChange?
+  /// EBIT per offering, then idle capacity and fixed costs, A against B (empty where either
+  /// plan has no economics).
+  public var ebitLines: [EBITLineChange] = []
+  /// What to keep in mind reading the diff (plans of different scenarios).
+  public var warnings: [String] = []
   /// Marginal values (power, supply, demand) whose value or binding changed.
   public var marginals: [MarginalChange]
   /// Site power rows whose use or limit changed (facility MW).
@@ -143,6 +148,7 @@ public struct PlanDiff: Codable, Sendable, Equatable {
       "by_offering", byHardware = "by_hardware"
     case bySite = "by_site", byPeriod = "by_period", financials, totals, marginals, power, installs,
       expansions
+    case ebitLines = "ebit_by_offering", warnings
   }
 }
 
@@ -243,6 +249,13 @@ extension PlanDiff {
     self.power = Self.powerChanges(a, b, periods: periods)
     self.installs = Self.installChanges(a, b, periods: periods)
     self.expansions = Self.expansionChanges(a, b)
+    self.ebitLines = Self.ebitLineChanges(a, b, periods: periods)
+    if a.scenario != b.scenario {
+      warnings.append(
+        "the plans are of different scenarios ('\(a.scenario)' and '\(b.scenario)'): offerings, sites and "
+          + "periods one lacks count as 0 there, so the changes mix what the scenarios say with what the "
+          + "plans chose")
+    }
   }
 
   /// Whether the plans differ anywhere this diff looks.

@@ -60,6 +60,7 @@ struct PlanExplanation {
     var totals = Plan.Totals(
       revenue: 0, opex: 0, depreciation: 0, fixed: 0, ebit: 0, ebitMargin: nil, revenueByUse: [:],
       revenueByOffering: [:])
+    var ledger = EconomicsLedger(sc)
     for (t, period) in sc.periods.enumerated() {
       var p = Plan.PeriodFinancials(
         id: period.id, years: period.years, revenue: 0, opex: 0, depreciation: 0, fixed: 0, ebit: 0,
@@ -68,6 +69,7 @@ struct PlanExplanation {
       for (o, offering) in sc.offerings.enumerated() {
         var revenue = 0.0
         var gross = 0.0
+        ledger.beginOffering(period: t)
         for (h, s, _) in f.allocationsByOffering[o][t] {
           let mw = value(.allocation(offering: o, hardware: h, site: s, period: t))
           guard mw != 0, let server = offering.server(hardware: h) else { continue }
@@ -77,12 +79,23 @@ struct PlanExplanation {
               mw: mw))
           revenue += server.unitRevenuePerMWYear * mw
           gross += (server.grossRevenuePerMWYear ?? 0) * mw
-          p.opex += sc.hardware[h].opexPerMWYear * mw
+          var opex = sc.hardware[h].opexPerMWYear * mw
+          var depreciation = sc.hardware[h].depreciationPerMWYear * mw
           for rule in sc.companions where rule.hardware == h {
-            p.opex += rule.mwPerMW * mw * sc.hardware[rule.requires].opexPerMWYear
+            opex += rule.mwPerMW * mw * sc.hardware[rule.requires].opexPerMWYear
+            depreciation += rule.mwPerMW * mw * sc.hardware[rule.requires].depreciationPerMWYear
           }
+          p.opex += opex
+          ledger.add(
+            EconomicsLedger.AllocationFact(
+              offering: o, hardware: h, site: s, period: t, mw: mw, revenue: server.unitRevenuePerMWYear * mw,
+              opex: opex, depreciation: depreciation))
         }
-        if let tiers = offering.tiers { revenue += Self.tierRevenue(tiers, gross: gross) }
+        if let tiers = offering.tiers {
+          let tierRevenue = Self.tierRevenue(tiers, gross: gross)
+          revenue += tierRevenue
+          ledger.addTierRevenue(tierRevenue, offering: o, gross: gross)
+        }
         p.revenueByOffering[offering.id] = revenue
         p.revenueByUse[offering.use, default: 0] += revenue
         p.revenue += revenue
@@ -99,6 +112,7 @@ struct PlanExplanation {
           let mw = installedMW(site: s, hardware: h, period: t)
           p.depreciation += hw.depreciationPerMWYear * mw
           facility += site.pue * mw
+          ledger.addCapacity(site: s, hardware: h, period: t, installed: mw)
           let added = newMW(site: s, hardware: h, period: t)
           if added > 0 {
             plan.installs.append(Plan.Install(site: site.id, hardware: hw.id, period: period.id, mw: added))
@@ -108,6 +122,7 @@ struct PlanExplanation {
         for e in site.expansions where isBuilt(e, t) {
           limit += sc.expansions[e].powerMW
           p.fixed += sc.expansions[e].costPerYear
+          ledger.addFixed(sc.expansions[e].costPerYear, period: t)
           if t == sc.expansions[e].earliestPeriod || !isBuilt(e, t - 1) {
             plan.expansions.append(
               Plan.ExpansionBuilt(
@@ -134,6 +149,7 @@ struct PlanExplanation {
     totals.ebit = totals.revenue - totals.opex - totals.depreciation - totals.fixed
     totals.ebitMargin = totals.revenue != 0 ? totals.ebit / totals.revenue : nil
     plan.totals = totals
+    plan.economics = ledger.economics
     return plan
   }
 

@@ -11,6 +11,13 @@ public struct PlanOptions: Sendable {
   public var previous: PreviousAllocations?
   /// Where to start the solve from (the previous plan's `warmStart`).
   public var warmStart: Plan.WarmStart?
+  /// When the scenario is infeasible, return the plan of its elastic version (status
+  /// `infeasible_relaxed`) instead of a plan without a solution. The shortfalls are reported
+  /// either way.
+  public var elastic = false
+  /// With a previous plan and a move cost, solve again without the move cost to report the
+  /// price of stability (`stability.price_of_stability`).
+  public var priceOfStability = true
   /// Called as a MIP search moves (from the solving thread); return false to stop it.
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   /// Lines for a person about the solve's phases (the LP relaxation, the first plan).
@@ -45,7 +52,25 @@ public enum Planner {
       plan.solver.start =
         options.warmStart == nil ? "rounding" : "rounding (previous solution no longer feasible)"
     }
-    return plan
+    if plan.stability != nil, options.priceOfStability {
+      let price = priceOfStability(plan, scenario: scenario, options: options)
+      plan.stability?.price = price
+    }
+    plan.warnings = plan.plausibilityWarnings.isEmpty ? nil : plan.plausibilityWarnings
+    guard plan.status == .infeasible, var infeasibility = plan.infeasibility,
+      let relaxed = relaxedPlan(formulation, options: options)
+    else { return plan }
+    infeasibility.shortfalls = relaxed.infeasibility?.shortfalls
+    infeasibility.relaxedEbit = relaxed.infeasibility?.relaxedEbit
+    plan.infeasibility = infeasibility
+    guard options.elastic else { return plan }
+    var elasticPlan = relaxed
+    elasticPlan.infeasibility = infeasibility
+    let count = infeasibility.shortfalls?.count ?? 0
+    elasticPlan.message =
+      "infeasible: this is the elastic plan, where \(count) limit\(count == 1 ? "" : "s") gave way "
+      + "(see the shortfalls)"
+    return elasticPlan
   }
 
   /// The middle step of ``plan(_:options:)``: loads the formulation's model into GLPK and solves
@@ -138,8 +163,10 @@ public enum Planner {
       for v in subset.boundedVariables where f.model.variableUpper[v.index].isFinite {
         conflicts.append("upper bound of \(sc.describe(f.variableKeys[v.index]))")
       }
+      let n = conflicts.count
       return Plan.Infeasibility(
-        summary: "infeasible: " + conflicts.joined(separator: " against "), conflicts: conflicts)
+        summary: "infeasible: \(n == 1 ? "this limit cannot" : "these \(n) limits cannot all") hold: "
+          + conflicts.joined(separator: "; "), conflicts: conflicts)
     } catch {
       return Plan.Infeasibility(summary: "infeasible (the diagnosis failed: \(error))", conflicts: [])
     }

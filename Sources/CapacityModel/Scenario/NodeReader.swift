@@ -8,6 +8,12 @@ import Yams
 final class NodeReader {
   let file: String
   private(set) var issues: [ScenarioIssue] = []
+  /// For each list (by path) that lost elements to structural errors, the file indices of the
+  /// elements kept, so issues found later on the decoded lists can be put back at file indices.
+  private(set) var survivors: [String: [Int]] = [:]
+  /// The ids (and offering uses) of elements that could not be read: later issues that only
+  /// say such an id is unknown are consequences, not news.
+  private(set) var droppedNames: Set<String> = []
 
   init(file: String) { self.file = file }
 
@@ -131,7 +137,20 @@ final class NodeReader {
       report(path, node, "expected a list, found \(describe(node))")
       return nil
     }
-    return sequence.enumerated().compactMap { index, item in element(item, "\(path)[\(index)]") }
+    var kept: [T] = []
+    var indices: [Int] = []
+    for (index, item) in sequence.enumerated() {
+      if let value = element(item, "\(path)[\(index)]") {
+        kept.append(value)
+        indices.append(index)
+      } else {
+        for key in ["id", "use"] {
+          if let name = item.mapping?[key]?.scalar?.string { droppedNames.insert(name) }
+        }
+      }
+    }
+    if indices.count < sequence.count { survivors[path] = indices }
+    return kept
   }
 
   func stringList(_ node: Node, at path: String) -> [String]? {

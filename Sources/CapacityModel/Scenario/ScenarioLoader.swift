@@ -27,12 +27,75 @@ public enum ScenarioLoader {
     }
     let reader = NodeReader(file: file)
     let scenario = reader.decodeScenario(root)
-    guard reader.issues.isEmpty, let scenario else {
-      throw ScenarioError(issues: reader.issues)
-    }
     var sourceMap = SourceMap()
     record(root, at: "", in: &sourceMap)
+    guard reader.issues.isEmpty, let scenario else {
+      // Keep going: what could be read is validated too, so one run lists every error.
+      var issues = reader.issues
+      if let scenario {
+        issues += semanticIssues(in: scenario, after: reader, file: file, sourceMap: sourceMap)
+      }
+      throw ScenarioError(issues: issues)
+    }
     return ScenarioDocument(scenario: scenario, file: file, sourceMap: sourceMap)
+  }
+
+  /// The validator's issues on a scenario read past structural errors: put back at the file's
+  /// list indices (elements that could not be read are missing from the decoded lists), and
+  /// without the issues that only follow from those elements missing (an unknown id that is the
+  /// id of an element that could not be read) or that repeat a structural issue's field.
+  static func semanticIssues(
+    in scenario: Scenario, after reader: NodeReader, file: String, sourceMap: SourceMap
+  ) -> [ScenarioIssue] {
+    let structural = Set(reader.issues.map(\.path))
+    var out: [ScenarioIssue] = []
+    for var issue in ScenarioValidator.issues(in: scenario, file: file, sourceMap: sourceMap) {
+      issue.path = filePath(issue.path, survivors: reader.survivors)
+      issue.message = filePaths(in: issue.message, survivors: reader.survivors)
+      issue.line = sourceMap.line(for: issue.path)
+      if structural.contains(issue.path) { continue }
+      // A list that lost elements is not itself empty or short; an element that could not be
+      // read is not unknown where it is named.
+      if reader.survivors[issue.path] != nil { continue }
+      if reader.survivors.keys.contains(where: { issue.message.contains("the scenario has no \($0)") }) {
+        continue
+      }
+      if reader.droppedNames.contains(where: { issue.message.contains("'\($0)'") }) { continue }
+      out.append(issue)
+    }
+    return out
+  }
+
+  /// `offerings[1].tiers[0]` of the decoded lists as the file's indices.
+  static func filePath(_ path: String, survivors: [String: [Int]]) -> String {
+    guard !survivors.isEmpty else { return path }
+    var result = ""
+    var rest = Substring(path)
+    while let open = rest.firstIndex(of: "[") {
+      guard let close = rest[open...].firstIndex(of: "]"),
+        let index = Int(rest[rest.index(after: open)..<close])
+      else { break }
+      let list = result + rest[..<open]
+      let mapped = survivors[list].flatMap { index < $0.count ? $0[index] : nil } ?? index
+      result = list + "[\(mapped)]"
+      rest = rest[rest.index(after: close)...]
+    }
+    return result + rest
+  }
+
+  /// Every list path quoted in a message, put back at the file's indices.
+  static func filePaths(in message: String, survivors: [String: [Int]]) -> String {
+    guard !survivors.isEmpty,
+      let pattern = try? NSRegularExpression(pattern: "[a-z_]+\\[[0-9]+\\](?:\\.[a-z_]+|\\[[0-9]+\\])*")
+    else { return message }
+    var out = message
+    let ns = message as NSString
+    for match in pattern.matches(in: message, range: NSRange(location: 0, length: ns.length)).reversed() {
+      let token = ns.substring(with: match.range)
+      let mapped = filePath(token, survivors: survivors)
+      if mapped != token, let range = Range(match.range, in: out) { out.replaceSubrange(range, with: mapped) }
+    }
+    return out
   }
 
   // MARK: YAML

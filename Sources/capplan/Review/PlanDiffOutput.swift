@@ -21,6 +21,7 @@ struct PlanDiffTables {
     s += "; \(diff.marginals.count) marginal value\(diff.marginals.count == 1 ? "" : "s"), "
     s += "\(diff.installs.count) install\(diff.installs.count == 1 ? "" : "s") and "
     s += "\(diff.expansions.count) expansion\(diff.expansions.count == 1 ? "" : "s") differ\n"
+    for w in diff.warnings { s += "Warning: \(w)\n" }
     if diff.isEmpty {
       s += "The plans are the same: no MW, money, marginal value, install or expansion differs.\n"
     }
@@ -42,6 +43,20 @@ struct PlanDiffTables {
     }
     for f in diff.financials { t.add(row(f)) }
     if let total = diff.totals { t.add(row(total)) }
+    return t
+  }
+
+  /// EBIT per offering (and idle capacity, fixed costs), B - A: where the EBIT change came from.
+  var ebitLines: Table {
+    var t = Table(
+      "EBIT change by offering ($M per year, B - A; total in $M over the horizon; lines add up to the EBIT change)",
+      columns: ["line"] + diff.periods + ["total A", "total B", "total change"], firstNumeric: 1)
+    for l in diff.ebitLines where l.total.isChange || l.periods.values.contains(where: \.isChange) {
+      t.add(
+        [l.line] + diff.periods.map { signed(l.periods[$0]?.delta ?? 0, 2) } + [
+          fixed(l.total.a, 2), fixed(l.total.b, 2), signed(l.total.delta, 2),
+        ])
+    }
     return t
   }
 
@@ -151,7 +166,7 @@ struct PlanDiffTables {
 
   var all: [Table] {
     if diff.isEmpty { return [] }
-    var tables = [financials, byPeriod]
+    var tables = [financials, ebitLines, byPeriod]
     tables += [
       groups("offering", "offering", diff.byOffering), groups("hardware", "hardware", diff.byHardware),
       groups("site", "site", diff.bySite), allocations, marginals, power, installs, expansions,

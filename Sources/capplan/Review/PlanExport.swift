@@ -51,7 +51,59 @@ struct PlanExport {
   }
 
   var sheets: [Sheet] {
-    [summary, allocations, financials, revenue, lab, marginals, power, installs, expansions, bindings]
+    [
+      summary, allocations, financials, revenue, economics, capacity, lab, marginals, power, installs,
+      expansions,
+      bindings,
+    ]
+  }
+
+  /// The EBIT breakdown, one row per line and period plus a `total` row per line (money in
+  /// `money_unit`: $M per year in a period, $M over the horizon in a total): `view` is
+  /// offering, use, hardware or site; idle capacity and fixed costs have their own view. In each
+  /// view the lines, with idle capacity and fixed costs, add up to the plan's EBIT.
+  var economics: Sheet {
+    var s = Sheet(
+      name: "economics",
+      columns: [
+        "view", "line", "use", "period", "period_years", "mw", "mw_unit", "revenue", "opex", "depreciation",
+        "fixed_costs", "ebit", "money_unit", "ebit_margin_fraction", "ebit_musd_per_mw_year",
+      ])
+    guard let e = plan.economics else { return s }
+    let years = plan.yearsByPeriod
+    let views: [(String, [Plan.Line])] = [
+      ("offering", e.offerings), ("use", e.uses), ("hardware", e.hardware), ("site", e.sites),
+      ("idle_capacity", [e.idle]), ("fixed_costs", [e.fixed]),
+    ]
+    for (view, lines) in views {
+      for line in lines {
+        for f in line.periods + [line.total] {
+          let total = f.period == "total"
+          s.rows.append([
+            .text(view), .text(line.id), .text(line.use ?? ""), .text(f.period),
+            .number(total ? Optional(plan.periods.reduce(0) { $0 + $1.years }) : years[f.period]),
+            .number(f.mw), .text(total ? "it_mw_years" : "it_mw"), .number(f.revenue), .number(f.opex),
+            .number(f.depreciation), .number(f.fixed), .number(f.ebit),
+            .text(total ? "musd_over_horizon" : "musd_per_year"), .number(f.ebitMargin),
+            .number(f.ebitPerMWYear),
+          ])
+        }
+      }
+    }
+    return s
+  }
+
+  var capacity: Sheet {
+    var s = Sheet(
+      name: "capacity",
+      columns: ["site", "hardware", "period", "installed_it_mw", "used_it_mw", "idle_it_mw"])
+    for c in plan.economics?.capacity ?? [] {
+      s.rows.append([
+        .text(c.site), .text(c.hardware), .text(c.period), .number(c.installedMw), .number(c.usedMw),
+        .number(c.idleMw),
+      ])
+    }
+    return s
   }
 
   var summary: Sheet {

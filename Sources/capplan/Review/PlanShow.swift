@@ -35,10 +35,14 @@ struct PlanShowTables {
       t.add(["allocated IT MW (horizon average / peak)", "\(mwText(pivot.averageRow(""))) / \(mwText(peak))"])
       t.add(["installs / expansions built", "\(plan.installs.count) / \(plan.expansions.count)"])
     }
+    if let price = plan.stability?.price { t.add(["price of stability", price.text]) }
     t.add(["solve time", String(format: "%.3f s", s.solveSeconds)])
     t.add(["previous plan", s.previousPlanID.map { "\($0)" } ?? "-"])
     t.add(["schedule", s.scheduleID.map { "\($0)" } ?? "-"])
-    if let m = plan.message { t.add(["message", m]) }
+    if let m = plan.message {
+      // A diagnosis lists its limits in a table of their own, one a line.
+      t.add(["message", plan.infeasibility != nil ? plan.infeasibility.map(\.headline) ?? m : m])
+    }
     return t
   }
 
@@ -89,10 +93,10 @@ struct PlanShowTables {
 
   /// Every section, in reading order; empty sections are left out.
   func all(siteDetail: Bool) -> [Table] {
-    guard plan.status.hasSolution else {
-      return [summary] + [base.infeasibility, base.solver].compactMap { $0 }
-    }
-    var tables = [summary, base.financials, base.lab, allocationPivot]
+    let diagnosis = [base.warnings, base.infeasibility, base.shortfalls].compactMap { $0 }
+    guard plan.status.hasSolution else { return [summary] + diagnosis + [base.solver] }
+    var tables =
+      [summary] + diagnosis + [base.financials] + base.economicsTables + [base.lab, allocationPivot]
     if siteDetail { tables.append(base.allocations) }
     tables += [base.installs, power, bindings, base.marginals]
     return tables.filter { !$0.rows.isEmpty || $0.title.hasPrefix("Binding") } + [base.solver]

@@ -18,8 +18,14 @@ struct ReportHTML {
   func render() -> String {
     var body = header
     var sections: [(id: String, title: String, html: String)] = []
+    if plan.status == .infeasibleRelaxed {
+      sections.append(("infeasible", "Why the scenario is infeasible", noPlan))
+    }
     if plan.status.hasSolution {
+      // What each offering earns first: the question a planner opens the plan with.
+      sections.append(("ebit-by-offering", "EBIT by offering per quarter", ebitByOffering))
       sections.append(("mw-by-use", "MW by use", mwByUse))
+      sections.append(("capacity", "Capacity by site over time", capacityBySite))
       sections.append(("allocation", "Hardware x offering", allocationHeat))
       sections.append(("ebit-bridge", "EBIT bridge", ebitBridge))
       sections.append(("power", "Site power", sitePower))
@@ -73,7 +79,21 @@ struct ReportHTML {
       out += " (\(html(first.id)) to \(html(last.id)))"
     }
     out += "</div>"
-    if let m = plan.message { out += "<p>\(html(m))</p>" }
+    if let inf = plan.infeasibility {
+      out += "<p>\(html(inf.headline))</p>"
+    } else if let m = plan.message {
+      out += "<p>\(html(m))</p>"
+    }
+    if plan.status == .infeasibleRelaxed {
+      out +=
+        "<p class=\"note\"><strong>Not a feasible plan:</strong> the scenario is infeasible; this is its elastic "
+      out += "plan, where the limits listed under the shortfalls gave way by the least total amount.</p>"
+    }
+    if let list = plan.warnings, !list.isEmpty {
+      out += "<div class=\"note\"><strong>Warnings</strong><ul>"
+      for w in list { out += "<li>\(html(w))</li>" }
+      out += "</ul></div>"
+    }
     out += "</header>"
     guard let totals = plan.totals else { return out }
     let other = compare?.plan
@@ -111,6 +131,13 @@ struct ReportHTML {
     }
     if let st = plan.stability {
       cards.append(("Moved vs previous plan", mwText(st.mwMoved), "IT MW (cost $\(money(st.moveCost))M)", ""))
+      if let price = st.price {
+        cards.append(
+          (
+            "Price of stability", money(price.ebitGivenUp),
+            "$M of EBIT given up to keep \(mwText(price.mwKept)) IT MW in place", ""
+          ))
+      }
     }
     cards.append(("Solve", String(format: "%.2f", plan.solver.seconds), "seconds, \(plan.solver.method)", ""))
     out += "<div class=\"cards\">"
@@ -334,9 +361,16 @@ struct ReportHTML {
   var noPlan: String {
     var out = "<p>The solve ended \(html(plan.status.rawValue.replacingOccurrences(of: "_", with: " "))).</p>"
     if let inf = plan.infeasibility {
-      out += "<p>\(html(inf.summary))</p><ul>"
+      out += "<p>These limits cannot all hold:</p><ul>"
       for c in inf.conflicts { out += "<li>\(html(c))</li>" }
       out += "</ul>"
+      if let list = inf.shortfalls, !list.isEmpty {
+        out += "<p>The least they must give (the elastic plan"
+        if let ebit = inf.relaxedEbit { out += ", EBIT $\(html(money(ebit)))M over the horizon" }
+        out += "):</p><ul>"
+        for s in list { out += "<li>\(html(s.text))</li>" }
+        out += "</ul>"
+      }
     }
     return out
   }
@@ -443,7 +477,16 @@ struct ReportHTML {
 
   /// A titled project `Table` as HTML.
   func tableFrom(_ t: Table) -> String {
-    "<h3>\(html(t.title))</h3><div class=\"wide\">"
-      + table(header: t.columns, rows: t.rows, numericFrom: t.firstNumeric) + "</div>"
+    // Leading spaces nest a line under the one above (an offering under its use); HTML would
+    // collapse them, so they become no-break spaces.
+    let rows = t.rows.map { row in
+      row.map { cell in
+        let indent = cell.prefix { $0 == " " }.count
+        return indent == 0
+          ? cell : String(repeating: "\u{00A0}\u{00A0}", count: indent) + cell.dropFirst(indent)
+      }
+    }
+    return "<h3>\(html(t.title))</h3><div class=\"wide\">"
+      + table(header: t.columns, rows: rows, numericFrom: t.firstNumeric) + "</div>"
   }
 }

@@ -1,0 +1,100 @@
+import Foundation
+
+extension Planner {
+  /// A move cost small enough never to outweigh EBIT ($1 per MW), that only breaks ties: an LP
+  /// has many optimal plans, and without it the one GLPK returns may move thousands of MW for no
+  /// EBIT at all, which would overstate the MW the real move cost keeps in place.
+  static let tieBreakingMoveCost = 1e-6
+
+  /// The price of stability of `plan`, solved with `options.previous` and a move cost: the same
+  /// scenario solved again as if moves were free (warm-started from `plan`; ties between equally
+  /// good plans go to the one that moves least), the EBIT that gives, and the MW it would move.
+  /// Nil when that solve has no solution.
+  static func priceOfStability(_ plan: Plan, scenario: ValidScenario, options: PlanOptions)
+    -> Plan.PriceOfStability?
+  {
+    guard let previous = options.previous, let ebit = plan.totals?.ebit else { return nil }
+    var raw = scenario.scenario
+    raw.stability = Stability(moveCost: tieBreakingMoveCost)
+    let free = ValidScenario(resolving: raw)
+    var freeOptions = options
+    freeOptions.warmStart = plan.warmStart
+    freeOptions.progress = nil
+    let formulation = Formulation(free, previous: previous)
+    guard let solution = try? solve(formulation, options: freeOptions) else { return nil }
+    let freePlan = explain(formulation, solution: solution, options: freeOptions)
+    guard freePlan.status.hasSolution, let freeEBIT = freePlan.totals?.ebit else { return nil }
+    let movedFree = freePlan.stability?.mwMoved ?? mwMoved(freePlan, against: previous, scenario: scenario)
+    let movedStable = plan.stability?.mwMoved ?? mwMoved(plan, against: previous, scenario: scenario)
+    // Float noise (and a MIP's gap) can make the free plan a hair worse: nothing was given up then.
+    let givenUp = max(0, freeEBIT - ebit)
+    let kept = max(0, movedFree - movedStable)
+    return Plan.PriceOfStability(
+      ebitWithoutMoveCost: freeEBIT, ebitGivenUp: givenUp, mwMovedWithoutMoveCost: movedFree, mwKept: kept,
+      text: "$\(moneyText(givenUp))M of EBIT given up to avoid moving \(mwText(kept)) MW")
+  }
+
+  /// Sum of |x - x_prev| over this scenario's allocation columns in the periods `previous`
+  /// covers: what the move cost charges for (previous MW that match no column are not counted).
+  static func mwMoved(_ plan: Plan, against previous: PreviousAllocations, scenario sc: ValidScenario)
+    -> Double
+  {
+    let covered = Set(previous.periods)
+    var x: [PreviousAllocations.Entry: Double] = [:]
+    for a in plan.allocations where covered.contains(a.period) {
+      x[
+        PreviousAllocations.Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period),
+        default: 0] += a.mw
+    }
+    var moved = 0.0
+    for (key, mw) in x { moved += abs(mw - (previous.mw[key] ?? 0)) }
+    for (key, mw) in previous.mw where x[key] == nil && covered.contains(key.period) {
+      guard let o = sc.offeringIndex(key.offering), let h = sc.hardwareIndex(key.hardware),
+        let s = sc.siteIndex(key.site), let t = sc.periodIndex(key.period),
+        sc.canServe(offering: o, hardware: h, site: s, period: t)
+      else { continue }
+      moved += abs(mw)
+    }
+    return moved
+  }
+
+  /// The share of `previous`'s MW that matches an allocation column of `scenario`.
+  public static func matchedShare(of previous: PreviousAllocations, in sc: ValidScenario) -> Double? {
+    var total = 0.0
+    var matched = 0.0
+    for (key, mw) in previous.mw {
+      total += abs(mw)
+      if let o = sc.offeringIndex(key.offering), let h = sc.hardwareIndex(key.hardware),
+        let s = sc.siteIndex(key.site), let t = sc.periodIndex(key.period),
+        sc.canServe(offering: o, hardware: h, site: s, period: t)
+      {
+        matched += abs(mw)
+      }
+    }
+    return total > 0 ? matched / total : nil
+  }
+
+  /// 35.0, 1,180.5: one decimal with thousands separators.
+  static func moneyText(_ x: Double) -> String {
+    let s = String(format: "%.1f", abs(x) < 0.05 ? 0 : abs(x))
+    let parts = s.split(separator: ".")
+    return (x <= -0.05 ? "-" : "") + grouped(String(parts[0])) + "." + (parts.count > 1 ? parts[1] : "0")
+  }
+
+  /// 1,180 or 12.5: whole MW without decimals.
+  static func mwText(_ x: Double) -> String {
+    let r = (x * 10).rounded() / 10
+    if r == r.rounded() { return (r < 0 ? "-" : "") + grouped(String(format: "%.0f", abs(r))) }
+    return moneyText(r)
+  }
+
+  static func grouped(_ digits: String) -> String {
+    var whole = digits
+    var out = ""
+    while whole.count > 3 {
+      out = "," + whole.suffix(3) + out
+      whole.removeLast(3)
+    }
+    return whole + out
+  }
+}
