@@ -47,7 +47,7 @@ struct GenerateCommand: ParsableCommand {
     do {
       let text = try scenario.yamlText()
       if let out {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        try OutputFile.write(Data(text.utf8), to: out)
       } else {
         print(text, terminator: "")
       }

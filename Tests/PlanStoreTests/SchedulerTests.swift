@@ -167,6 +167,31 @@ struct ScheduleFixture {
   }
 }
 
+/// A clock that jumped two days ahead and back: the schedules it moved are
+/// pulled back to the cadence by the correct clock, not left stalled.
+@Suite struct ClockJumpTests {
+  @Test(arguments: Backend.available) func scheduleSetByAFastClockIsPulledBack(_ backend: Backend) throws {
+    let f = try ScheduleFixture(backend)
+    _ = try f.add("hourly", every: 3600, now: t0)
+    // A scheduler whose clock runs two days fast fires and moves the next fire time 2 days out.
+    let fast = TestClock(t0 + 2 * 86400 + 60)
+    #expect(Scheduler(store: f.store, clock: fast.read).tick().count == 1)
+    #expect(try f.store.schedule(named: "hourly").nextFireAt == t0 + 2 * 86400 + 3600)
+    // Back on the correct clock, just after that fire: the next one is pulled back to
+    // the cadence (t0 + 2 h) instead of two days out, keeping the last fire time.
+    let correct = TestClock(t0 + 3600 + 1)
+    #expect(Scheduler(store: f.store, clock: correct.read).tick().isEmpty)
+    let schedule = try f.store.schedule(named: "hourly")
+    #expect(schedule.nextFireAt == t0 + 2 * 3600)
+    #expect(schedule.lastFiredAt == t0 + 2 * 86400 + 60)
+    #expect(schedule.lastNote?.contains("set by a clock that ran ahead") == true)
+    // And it fires on time: before, nothing fired for two days.
+    correct.advance(3600)
+    #expect(Scheduler(store: f.store, clock: correct.read).tick().count == 1)
+    #expect(try f.store.schedule(named: "hourly").nextFireAt == t0 + 3 * 3600)
+  }
+}
+
 extension DispatchQueue {
   static func concurrentPerformCollect<T: Sendable>(_ n: Int, _ body: @Sendable (Int) -> T) -> [T] {
     let out = Mutex<[Int: T]>([:])
