@@ -114,6 +114,26 @@ struct ScheduleFixture {
     #expect(try f.jobs().isEmpty)
   }
 
+  /// The schedule's file swapped for a symlink to a secrets file: the stored
+  /// note describes it and quotes none of it (before, the note held the file).
+  @Test(arguments: Backend.available) func aSwappedInSecretsFileIsNotQuotedInTheNote(_ backend: Backend)
+    throws
+  {
+    let f = try ScheduleFixture(backend)
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, now: t0)
+    let secrets = f.dir.appendingPathComponent(".env")
+    try "DB_PASSWORD=hunter2-secret\nAPI_TOKEN=sk-live-0123456789\n".write(
+      to: secrets, atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(at: f.scenario)
+    try FileManager.default.createSymbolicLink(at: f.scenario, withDestinationURL: secrets)
+    clock.advance(60)
+    let note = try #require(Scheduler(store: f.store, clock: clock.read).tick().first?.note)
+    #expect(note.contains("this is not a scenario file: it holds a single text value"), "\(note)")
+    #expect(!note.contains("hunter2") && !note.contains("sk-live"), "\(note)")
+    #expect(try f.store.schedule(named: "s").lastNote == note)
+  }
+
   @Test(arguments: Backend.available) func pausedSchedulesDoNotFireAndResumeWithoutCatchUp(_ backend: Backend)
     throws
   {
