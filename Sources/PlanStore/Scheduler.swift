@@ -68,13 +68,13 @@ public final class Scheduler: Sendable {
     }
   }
 
-  /// A next fire time later than the cadence's next one after `now` was set
-  /// by a clock that ran ahead (a scheduler whose clock was two days fast
-  /// leaves every schedule two days out, and a correct clock would fire
-  /// nothing until then). Such a time is moved back to the cadence's next,
-  /// with a log line and a note; the compare-and-set leaves a concurrent
-  /// scheduler's move alone. Normal operation never sets a later time: each
-  /// is computed from a clock reading no later than now.
+  /// A next fire time more than one cadence ahead of now (later than the
+  /// cadence's second fire after now) was set by a clock that ran ahead: a
+  /// scheduler whose clock was two days fast leaves every schedule two days
+  /// out, and a correct clock would fire nothing until then. Such a time is
+  /// moved back to the cadence's next fire after now, with a log line and a
+  /// note; the compare-and-set leaves a concurrent scheduler's move alone.
+  /// Schedulers a few seconds apart (within one cadence) never trigger it.
   func pullBackFutureFireTimes(now: Date) {
     let all: [Schedule]
     do {
@@ -85,7 +85,7 @@ public final class Scheduler: Sendable {
     }
     for schedule in all where !schedule.paused && schedule.nextFireAt > now {
       guard let cadence = try? schedule.cadence(), let next = cadence.next(after: now),
-        schedule.nextFireAt > next
+        let secondNext = cadence.next(after: next), schedule.nextFireAt > secondNext
       else { continue }
       let note =
         "next fire moved back from \(schedule.nextFireAt) to \(next): it had been set by a clock that ran ahead"

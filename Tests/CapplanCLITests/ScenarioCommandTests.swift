@@ -16,7 +16,7 @@ import Testing
   @Test func validateDescribesAFileThatIsNotAScenario() throws {
     let r = try CLI.run(["validate", "/etc/passwd"])
     #expect(r.status == 2)
-    #expect(r.stdout.contains("/etc/passwd: this is not a scenario file: it holds"), "\(r.stdout)")
+    #expect(r.stdout.contains("/etc/passwd:1: this is not a scenario file: it holds"), "\(r.stdout)")
     #expect(!r.stdout.contains("root:") && !r.stdout.contains("/bin/"), "\(r.stdout)")
   }
 

@@ -210,6 +210,17 @@ struct ScheduleFixture {
     #expect(Scheduler(store: f.store, clock: correct.read).tick().count == 1)
     #expect(try f.store.schedule(named: "hourly").nextFireAt == t0 + 3 * 3600)
   }
+
+  /// Two schedulers a few seconds apart are within one cadence: nothing is moved.
+  @Test(arguments: Backend.available) func aSmallSkewMovesNothing(_ backend: Backend) throws {
+    let f = try ScheduleFixture(backend)
+    _ = try f.add("hourly", every: 3600, now: t0)
+    #expect(Scheduler(store: f.store, clock: TestClock(t0 + 3600 + 2).read).tick().count == 1)
+    #expect(Scheduler(store: f.store, clock: TestClock(t0 + 3600 - 1).read).tick().isEmpty)
+    let schedule = try f.store.schedule(named: "hourly")
+    #expect(schedule.nextFireAt == t0 + 2 * 3600)
+    #expect(schedule.lastNote == nil)
+  }
 }
 
 extension DispatchQueue {
