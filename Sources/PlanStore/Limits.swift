@@ -39,7 +39,7 @@ public struct Limit: Sendable {
     try check(Double(value), label: label)
   }
 
-  static func number(_ x: Double) -> String {
+  public static func number(_ x: Double) -> String {
     if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
     return "\(x)"
   }
@@ -64,6 +64,11 @@ public enum Limits {
   public static let memoryLimit = Limit("memory limit", 64...4_194_304, unit: "MB")
   public static let maxAttempts = Limit("max attempts", 1...1000, unit: "tries")
   public static let relativeGap = Limit("relative gap", 0...1e6, unit: "(a fraction)")
+  /// `capplan generate`: far past the benchmarks' 200 sites, short of exhausting memory.
+  public static let generatedSites = Limit("sites", 1...10_000, unit: "sites")
+  public static let generatedPeriods = Limit("periods", 1...400, unit: "quarters")
+  public static let generatedHardware = Limit("hardware kinds", 1...100, unit: "kinds")
+  public static let generatedOfferings = Limit("offerings", 1...1000, unit: "offerings")
 }
 
 extension JobOptions {

@@ -128,7 +128,7 @@ public final class Worker: Sendable {
     do {
       try lease.options.checkRanges()
     } catch {
-      await Blocking.run {
+      _ = await Blocking.run {
         self.record(lease, failure: "stored job options: \(error.message)", retryable: false)
       }
       return
@@ -141,7 +141,7 @@ public final class Worker: Sendable {
       child = try ChildProcess(command: configuration.childCommand, input: try JSONEncoder().encode(payload))
     } catch {
       let reason = "cannot start the solver process: \(error)"
-      await Blocking.run { self.record(lease, failure: reason, retryable: true) }
+      _ = await Blocking.run { self.record(lease, failure: reason, retryable: true) }
       return
     }
     state.withLock { $0.children[lease.jobID] = child }

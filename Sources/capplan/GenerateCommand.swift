@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
+import PlanStore
 
 struct GenerateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -32,11 +33,11 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Write the scenario here instead of to standard output.") var out: String?
 
   func validate() throws {
-    for (name, value) in [
-      ("sites", sites), ("periods", periods), ("hardware", hardware), ("offerings", offerings),
-    ]
-    where value < 1 {
-      throw ValidationError("--\(name) must be at least 1")
+    for (name, value, limit) in [
+      ("sites", sites, Limits.generatedSites), ("periods", periods, Limits.generatedPeriods),
+      ("hardware", hardware, Limits.generatedHardware), ("offerings", offerings, Limits.generatedOfferings),
+    ] {
+      try checkRange(value, limit, "--\(name)")
     }
   }
 

@@ -48,6 +48,21 @@ func rawSQL(_ q: QueueFixture, _ sql: String) throws {
       "--time-limit 1e+40 is out of range"
     ),
     (["solve", "SEED", "--time-limit", "1e21"], "--time-limit 1e+21 is out of range"),
+    // Before, Int((to - from) / step) trapped on an infinite quotient.
+    (["sweep", "SEED", "--set", "sites.seed-site.power_mw=0:1e300:1e-300"], "is invalid for '--set"),
+    (
+      [
+        "sweep", "SEED", "--set", "sites.seed-site.power_mw=0:999:1", "--set",
+        "sites.seed-site.pue=1:1.999:0.001",
+      ],
+      "a sweep is limited to 10000"
+    ),
+    (
+      ["sweep", "SEED", "--set", "sites.seed-site.power_mw=0:9:1", "--parallel", "100000000"],
+      "--parallel 100000000 is out of range"
+    ),
+    (["generate", "--sites", "100000000000"], "--sites 100000000000 is out of range: give 1 to 10000 sites"),
+    (["generate", "--sites", "2", "--periods", "99999999"], "--periods 99999999 is out of range"),
   ]
 
   @Test(arguments: refusals) func outOfRangeOptionsAreRefusedWithTheRange(
@@ -57,7 +72,8 @@ func rawSQL(_ q: QueueFixture, _ sql: String) throws {
   {
     let q = try QueueFixture()
     let args = arguments.map { $0 == "SEED" ? q.model("seed-bedrock-deal.yaml") : $0 } + ["--db", q.db]
-    let r = try CLI.run(args.first == "solve" ? Array(args.dropLast(2)) : args)
+    let withoutStore = ["solve", "sweep", "generate"].contains(args.first ?? "")
+    let r = try CLI.run(withoutStore ? Array(args.dropLast(2)) : args)
     #expect(r.status == 64, "\(r.stderr)")
     #expect(r.stderr.contains(message), "\(r.stderr)")
     #expect(try q.store.jobs(JobFilter()).isEmpty)
