@@ -2,7 +2,7 @@
 SWIFT ?= swift
 EXAMPLE ?= Models/aws-2026.yaml
 
-.PHONY: setup build release run test soak bench fmt lint clean
+.PHONY: setup build release run test soak bench fmt lint clean attack
 
 setup:            ## install the system packages the build needs (Debian, as root)
 	scripts/install-deps
@@ -22,6 +22,9 @@ test:             ## the whole test suite, beside a throwaway PostgreSQL server 
 soak:             ## 8 worker processes, 2,000 jobs on PostgreSQL: each succeeds exactly once
 	$(SWIFT) build --build-tests
 	scripts/with-postgres env CAPPLAN_SOAK=1 $(SWIFT) test --skip-build --filter eightWorkersTwoThousandJobs
+
+attack: release   ## rerun issue #17's attacks on the release binary, hostile inputs generated afresh (ATTACK_SEED=n repeats one)
+	scripts/attack
 
 bench:            ## benchmarks (release builds); figures go into BENCHMARKS.md
 	Benchmarks/run-all

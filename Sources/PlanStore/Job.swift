@@ -66,7 +66,8 @@ public struct JobSubmission: Sendable {
   /// Checks what every store checks before it enqueues, and returns the
   /// options as the JSON text the stores keep.
   public func validatedOptionsText() throws(StoreError) -> String {
-    guard maxAttempts >= 1 else { throw StoreError(.invalid, "max attempts must be at least 1") }
+    try Limits.maxAttempts.check(maxAttempts)
+    try options.checkRanges()
     do {
       return String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
     } catch {

@@ -54,7 +54,10 @@ public protocol JobStore: Sendable {
   func claim(owner: String, leaseSeconds: Double, now: Date) throws(StoreError) -> Lease?
   func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
   /// Records the plan and closes the job, if `lease` still holds it. Returns
-  /// the plan id, or nil when fenced off (the plan is then not stored).
+  /// the plan id, or nil when fenced off (the plan is then not stored). A
+  /// cancel recorded before this call wins: the job is closed as cancelled,
+  /// no plan is stored, and nil is returned. A cancel after it finds the job
+  /// succeeded and is refused.
   func complete(_ lease: Lease, plan: Plan, now: Date) throws(StoreError) -> Int64?
   /// Records a failed try: queued again after `retryAfter` while tries remain
   /// and `retryable`, else failed for good. Returns the job's new state, or nil if fenced off.
@@ -74,4 +77,10 @@ extension JobStore {
   public func waitForWork(since generation: UInt64, timeout: Double) async {
     await workSignal.wait(since: generation, timeout: timeout)
   }
+}
+
+/// What a cancelled job's `last_error` says, the same on every backend.
+public enum CancelNotes {
+  /// The solve finished, but a cancel had been recorded first.
+  public static let planDiscarded = "cancelled while running; its plan was discarded"
 }

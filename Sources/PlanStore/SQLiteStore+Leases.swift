@@ -118,6 +118,11 @@ extension SQLiteStore {
     return try writeImmediate { db -> Int64? in
       guard try Self.holds(db, lease) else { return nil }
       let job = try Self.fetchJob(db, lease.jobID)
+      // A cancel that committed first wins over the plan (docs/stores.md).
+      if job.cancelRequested {
+        try Self.closeCancelled(db, lease.jobID, now: now, note: CancelNotes.planDiscarded)
+        return nil
+      }
       let planID = try Self.insertPlan(db, plan, json: json, job: job, attempt: lease.attempt, now: now)
       try db.execute(
         sql: """

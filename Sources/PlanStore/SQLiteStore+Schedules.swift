@@ -106,14 +106,16 @@ extension SQLiteStore {
     }
   }
 
-  public func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?)
+  public func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date?, note: String?)
     throws(StoreError) -> Bool
   {
     try writeImmediate { db in
       try db.execute(
-        sql:
-          "UPDATE schedules SET next_fire_at = ?, last_fired_at = ?, last_note = ? WHERE id = ? AND next_fire_at = ?",
-        arguments: [next.unix, firedAt.unix, note, id, due.unix])
+        sql: """
+          UPDATE schedules SET next_fire_at = ?, last_fired_at = COALESCE(?, last_fired_at), last_note = ?
+          WHERE id = ? AND next_fire_at = ?
+          """,
+        arguments: [next.unix, firedAt?.unix, note, id, due.unix])
       return db.changesCount > 0
     }
   }

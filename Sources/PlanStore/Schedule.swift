@@ -25,6 +25,8 @@ public enum Cadence: Sendable, Equatable, CustomStringConvertible {
   }
 
   static func format(seconds: Double) -> String {
+    // Integer conversions below trap past Int's range; cadences that long are refused anyway.
+    guard seconds.isFinite, abs(seconds) < 1e15 else { return "\(seconds)s" }
     if seconds.truncatingRemainder(dividingBy: 86400) == 0 { return "\(Int(seconds / 86400))d" }
     if seconds.truncatingRemainder(dividingBy: 3600) == 0 { return "\(Int(seconds / 3600))h" }
     if seconds.truncatingRemainder(dividingBy: 60) == 0 { return "\(Int(seconds / 60))m" }
@@ -68,9 +70,8 @@ public struct Schedule: Sendable, Equatable, Codable {
         throw StoreError(.invalid, "schedule \(name): \(error.message)")
       }
     }
-    guard let intervalSeconds, intervalSeconds > 0 else {
-      throw StoreError(.invalid, "schedule \(name) has no cadence")
-    }
+    guard let intervalSeconds else { throw StoreError(.invalid, "schedule \(name) has no cadence") }
+    try Limits.interval.check(intervalSeconds)
     return .interval(seconds: intervalSeconds, anchor: createdAt)
   }
 
@@ -140,8 +141,9 @@ public protocol ScheduleStore: JobStore {
   /// Schedules due at `now` (next fire time reached, not paused).
   func dueSchedules(now: Date) throws(StoreError) -> [Schedule]
   /// Moves the next fire time from `due` to `next`, unless another process did
-  /// first. Records `note` (nil clears it). Returns whether this call moved it.
-  func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?) throws(StoreError)
+  /// first. Records `note` (nil clears it) and `firedAt` (nil keeps the last
+  /// fire time). Returns whether this call moved it.
+  func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date?, note: String?) throws(StoreError)
     -> Bool
   /// The SHA-256 of the newest job of the schedule that is queued, running or succeeded.
   func lastScenarioSHA256(schedule id: Int64) throws(StoreError) -> String?
@@ -153,6 +155,7 @@ extension ScheduleDefinition {
     guard !d.name.isEmpty, d.name.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }) else {
       throw StoreError(.invalid, "schedule name '\(d.name)' must use letters, digits, '-', '_' or '.'")
     }
+    try d.options.checkRanges()
     let probe = Schedule(
       id: 0, name: d.name, scenarioPath: d.scenarioPath, cron: d.cron, intervalSeconds: d.intervalSeconds,
       timeZone: d.timeZone, options: d.options, skipUnchanged: d.skipUnchanged, paused: false,

@@ -34,6 +34,7 @@ public final class Scheduler: Sendable {
   @discardableResult
   public func tick() -> [Fire] {
     let now = clock()
+    pullBackFutureFireTimes(now: now)
     let due: [Schedule]
     do {
       due = try store.dueSchedules(now: now)
@@ -42,6 +43,15 @@ public final class Scheduler: Sendable {
       return []
     }
     return due.compactMap { schedule in
+      // A row no cadence can be read from (written by hand or by an older
+      // version) is paused rather than failing again every tick.
+      do {
+        _ = try schedule.cadence()
+      } catch {
+        logger.error("schedule \(schedule.name): \(error); pausing it")
+        _ = try? store.setPaused(schedule.name, true, now: now)
+        return nil
+      }
       do {
         let fire = try self.fire(schedule, due: schedule.nextFireAt, now: now)
         let next = try schedule.cadence().next(after: now) ?? now.addingTimeInterval(86400 * 365 * 10)
@@ -58,6 +68,32 @@ public final class Scheduler: Sendable {
     }
   }
 
+  /// A next fire time more than one cadence ahead of now (later than the
+  /// cadence's second fire after now) was set by a clock that ran ahead: a
+  /// scheduler whose clock was two days fast leaves every schedule two days
+  /// out, and a correct clock would fire nothing until then. Such a time is
+  /// moved back to the cadence's next fire after now, with a log line and a
+  /// note; the compare-and-set leaves a concurrent scheduler's move alone.
+  /// Schedulers a few seconds apart (within one cadence) never trigger it.
+  func pullBackFutureFireTimes(now: Date) {
+    let all: [Schedule]
+    do {
+      all = try store.schedules()
+    } catch {
+      logger.error("cannot read schedules: \(error)")
+      return
+    }
+    for schedule in all where !schedule.paused && schedule.nextFireAt > now {
+      guard let cadence = try? schedule.cadence(), let next = cadence.next(after: now),
+        let secondNext = cadence.next(after: next), schedule.nextFireAt > secondNext
+      else { continue }
+      let note =
+        "next fire moved back from \(schedule.nextFireAt) to \(next): it had been set by a clock that ran ahead"
+      logger.warning("schedule \(schedule.name): \(note)")
+      _ = try? store.advance(schedule.id, from: schedule.nextFireAt, to: next, firedAt: nil, note: note)
+    }
+  }
+
   /// Fires `name` now, outside its cadence (its next fire time stays).
   public func fireNow(_ name: String) throws(StoreError) -> Fire {
     let schedule = try store.schedule(named: name)
@@ -70,8 +106,12 @@ public final class Scheduler: Sendable {
 
   func fire(_ schedule: Schedule, due: Date, now: Date) throws(StoreError) -> Fire {
     var fire = Fire(schedule: schedule.name, due: due, jobID: nil, note: nil)
-    guard let text = try? String(contentsOfFile: schedule.scenarioPath, encoding: .utf8) else {
-      fire.note = "cannot read \(schedule.scenarioPath); no job"
+    let text: String
+    do {
+      text = try ScenarioFile.read(schedule.scenarioPath)
+    } catch {
+      fire.note =
+        "cannot read \(schedule.scenarioPath): \(error.issues.first?.message ?? "unreadable"); no job"
       logger.warning("schedule \(schedule.name): \(fire.note ?? "")")
       return fire
     }
@@ -95,12 +135,20 @@ public final class Scheduler: Sendable {
     let submission = JobSubmission(
       scenarioID: document.scenario.scenario, source: schedule.scenarioPath, scenarioText: text,
       options: schedule.options,
-      idempotencyKey: "schedule:\(schedule.id):\(Int64(due.timeIntervalSince1970 * 1000))",
+      idempotencyKey: "schedule:\(schedule.id):\(Self.milliseconds(due))",
       scheduleID: schedule.id)
     let (job, created) = try store.submit(submission, now: now)
     fire.jobID = job.id
     if created { logger.info("schedule \(schedule.name) fired for \(due): job \(job.id)") }
     return fire
+  }
+
+  /// Whole Unix milliseconds of `date`; a stored date too far out for Int64 keeps its
+  /// Double text rather than trapping.
+  static func milliseconds(_ date: Date) -> String {
+    let ms = (date.timeIntervalSince1970 * 1000).rounded(.down)
+    guard let whole = Int64(exactly: ms) else { return "\(ms)" }
+    return String(whole)
   }
 
   /// Ticks every `interval` until the task is cancelled.

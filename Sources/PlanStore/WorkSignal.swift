@@ -45,7 +45,7 @@ public final class WorkSignal: Sendable {
         }
       }
       group.addTask {
-        try? await Task.sleep(for: .seconds(max(0, timeout)))
+        try? await Task.sleep(for: .clampedSeconds(timeout))
         self.expire(id)
       }
       await group.next()

@@ -14,6 +14,8 @@ public struct WorkerConfiguration: Sendable {
   /// Applied to jobs that set none; the child is killed `timeGraceSeconds` after it.
   public var defaultTimeLimitSeconds: Double? = 3600
   public var timeGraceSeconds = 30.0
+  /// How often a running job's row is read for a cancel.
+  public var cancelPollSeconds = 0.5
   public var memoryLimitMB: Int? = 8192
   /// Exit when no job is runnable, instead of waiting for more.
   public var once = false
@@ -122,6 +124,15 @@ public final class Worker: Sendable {
   func runJob(_ lease: Lease) async {
     let log = logger
     log.info("job \(lease.jobID) attempt \(lease.attempt): started")
+    // A row written before these checks, or by hand, must cost its own job and not the worker.
+    do {
+      try lease.options.checkRanges()
+    } catch {
+      _ = await Blocking.run {
+        self.record(lease, failure: "stored job options: \(error.message)", retryable: false)
+      }
+      return
+    }
     let payload = JobPayload(
       lease: lease, defaultTimeLimit: configuration.defaultTimeLimitSeconds,
       defaultMemoryLimitMB: configuration.memoryLimitMB)
@@ -130,7 +141,7 @@ public final class Worker: Sendable {
       child = try ChildProcess(command: configuration.childCommand, input: try JSONEncoder().encode(payload))
     } catch {
       let reason = "cannot start the solver process: \(error)"
-      await Blocking.run { self.record(lease, failure: reason, retryable: true) }
+      _ = await Blocking.run { self.record(lease, failure: reason, retryable: true) }
       return
     }
     state.withLock { $0.children[lease.jobID] = child }
@@ -138,6 +149,7 @@ public final class Worker: Sendable {
     let watchdog = Task {
       let start = ContinuousClock.now
       var lastBeat = start
+      var lastCancelLook = start
       let deadline = payload.timeLimitSeconds.map { $0 + configuration.timeGraceSeconds }
       // Ticks often for stop and deadline checks; renews the lease every heartbeatSeconds.
       while !Task.isCancelled {
@@ -148,12 +160,25 @@ public final class Worker: Sendable {
           child.kill()
           return
         }
-        if let deadline, ContinuousClock.now - start > .seconds(deadline) {
+        if let deadline, ContinuousClock.now - start > .clampedSeconds(deadline) {
           interruption.set(.timedOut)
           child.kill()
           return
         }
-        guard ContinuousClock.now - lastBeat >= .seconds(configuration.heartbeatSeconds) else { continue }
+        // A cancel reaches the solve within about a second, not at the next heartbeat:
+        // the job row's flag is read every `cancelPollSeconds` (one indexed read).
+        if ContinuousClock.now - lastCancelLook >= .clampedSeconds(configuration.cancelPollSeconds) {
+          lastCancelLook = ContinuousClock.now
+          let job = try? await Blocking.run { try self.store.job(lease.jobID) }
+          if let job, job.cancelRequested, job.attempt == lease.attempt {
+            interruption.set(.cancelled)
+            child.kill()
+            return
+          }
+        }
+        guard ContinuousClock.now - lastBeat >= .clampedSeconds(configuration.heartbeatSeconds) else {
+          continue
+        }
         lastBeat = ContinuousClock.now
         do {
           let beat = try await Blocking.run {
@@ -184,14 +209,17 @@ public final class Worker: Sendable {
     var reason = interruption.value
     // A child that finished on its own just as a stop or deadline arrived has a plan worth keeping.
     if reason == .stopping || reason == .timedOut, !outcome.signaled, outcome.status == 0 { reason = nil }
-    let (timeLimit, interruptedBy) = (payload.timeLimitSeconds, reason)
+    let (timeLimit, memoryLimit, interruptedBy) = (payload.timeLimitSeconds, payload.memoryLimitMB, reason)
     await Blocking.run {
-      self.finish(lease, outcome: outcome, interruption: interruptedBy, timeLimit: timeLimit)
+      self.finish(
+        lease, outcome: outcome, interruption: interruptedBy, timeLimit: timeLimit, memoryLimitMB: memoryLimit
+      )
     }
   }
 
   func finish(
-    _ lease: Lease, outcome: ChildProcess.Outcome, interruption: Interruption.Reason?, timeLimit: Double?
+    _ lease: Lease, outcome: ChildProcess.Outcome, interruption: Interruption.Reason?, timeLimit: Double?,
+    memoryLimitMB: Int? = nil
   ) {
     let stderrTail = String(decoding: outcome.stderr.suffix(600), as: UTF8.self)
       .trimmingCharacters(in: .whitespacesAndNewlines)
@@ -215,6 +243,12 @@ public final class Worker: Sendable {
       return
     case nil:
       break
+    }
+    if outcome.status != 0 || outcome.signaled, let mb = memoryLimitMB,
+      FailureReasons.ranOutOfMemory(stderr: outcome.stderr)
+    {
+      record(lease, failure: "the solve exceeded the \(mb) MB memory limit", retryable: true)
+      return
     }
     if outcome.signaled {
       record(
@@ -244,16 +278,28 @@ public final class Worker: Sendable {
     do {
       if let id = try store.complete(lease, plan: plan, now: clock()) {
         logger.info("job \(lease.jobID) attempt \(lease.attempt): plan \(id) (\(plan.status.rawValue))")
+      } else if (try? store.job(lease.jobID))?.state == .cancelled {
+        logger.info("job \(lease.jobID): cancelled before its plan was stored; plan discarded")
       } else {
         logger.warning(
           "job \(lease.jobID) attempt \(lease.attempt): fenced off; another attempt owns the job")
       }
     } catch {
+      // Recorded as what it is, not left for the lease to expire into "worker crashed or was killed".
       logger.error("job \(lease.jobID): cannot record the plan: \(error)")
+      // The store refused a write; the failure may need a moment (space freed,
+      // a server back) to be recorded at all. Tried for about 15 s.
+      let reason = FailureReasons.storingPlan(error)
+      for delay in [0.0, 1, 2, 4, 8] {
+        if delay > 0 { Thread.sleep(forTimeInterval: delay) }
+        if record(lease, failure: reason, retryable: true) { break }
+      }
     }
   }
 
-  func record(_ lease: Lease, failure reason: String, retryable: Bool) {
+  /// Returns whether the store answered (fenced off counts as answered).
+  @discardableResult
+  func record(_ lease: Lease, failure reason: String, retryable: Bool) -> Bool {
     do {
       let failures = (try? store.job(lease.jobID).failures) ?? 0
       let delay = configuration.backoff.delay(afterFailures: failures + 1)
@@ -266,8 +312,10 @@ public final class Worker: Sendable {
       case .cancelled?: logger.info("job \(lease.jobID): cancelled (it had been asked to stop)")
       default: logger.warning("job \(lease.jobID): failure not recorded (fenced off): \(reason)")
       }
+      return true
     } catch {
       logger.error("job \(lease.jobID): cannot record the failure: \(error)")
+      return false
     }
   }
 }

@@ -147,6 +147,11 @@ extension PostgresStore {
           "SELECT id FROM plans WHERE job_id = $1 AND attempt = $2", [.int(lease.jobID), .int(lease.attempt)]
         )?.get("id", as: Int64.self)
       }
+      // A cancel that committed first wins over the plan (docs/stores.md).
+      if job.cancelRequested {
+        try Self.closeCancelled(tx, lease.jobID, now: now, note: CancelNotes.planDiscarded)
+        return nil
+      }
       return try Self.insertPlan(tx, plan, json: json, job: job, attempt: lease.attempt, now: now)
     }
   }

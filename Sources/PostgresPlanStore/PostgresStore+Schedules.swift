@@ -94,24 +94,29 @@ extension PostgresStore {
     }
   }
 
-  public func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date, note: String?)
+  public func advance(_ id: Int64, from due: Date, to next: Date, firedAt: Date?, note: String?)
     throws(StoreError) -> Bool
   {
     try transaction("advancing schedule \(id)") { tx in
       if try tx.changes(
         """
-        UPDATE schedules SET next_fire_at = $1, last_fired_at = $2, last_note = $3
+        UPDATE schedules SET next_fire_at = $1, last_fired_at = COALESCE($2, last_fired_at), last_note = $3
         WHERE id = $4 AND next_fire_at = $5
         """,
-        [.double(next.unix), .double(firedAt.unix), .text(note), .int(id), .double(due.unix)]) > 0
+        [.double(next.unix), .double(firedAt?.unix), .text(note), .int(id), .double(due.unix)]) > 0
       {
         return true
       }
       // After an unanswered COMMIT: moved, by this call's first run.
-      return try tx.isRetry
-        && tx.one(
-          "SELECT 1 FROM schedules WHERE id = $1 AND next_fire_at = $2 AND last_fired_at = $3",
-          [.int(id), .double(next.unix), .double(firedAt.unix)]) != nil
+      guard tx.isRetry else { return false }
+      guard let firedAt else {
+        return try tx.one(
+          "SELECT 1 FROM schedules WHERE id = $1 AND next_fire_at = $2", [.int(id), .double(next.unix)])
+          != nil
+      }
+      return try tx.one(
+        "SELECT 1 FROM schedules WHERE id = $1 AND next_fire_at = $2 AND last_fired_at = $3",
+        [.int(id), .double(next.unix), .double(firedAt.unix)]) != nil
     }
   }
 

@@ -73,8 +73,8 @@ public struct PostgresURL: Sendable, Equatable {
       case "password": password = value
       case "dbname": database = value
       case "connect_timeout":
-        guard let s = Double(value), s > 0 else {
-          throw bad("connect_timeout '\(value)' is not a positive number")
+        guard let s = Double(value), s > 0, s <= 86400 else {
+          throw bad("connect_timeout '\(value)' is out of range: give more than 0 and at most 86400 seconds")
         }
         connectTimeout = s
       case "application_name": break
@@ -129,7 +129,7 @@ public struct PostgresURL: Sendable, Equatable {
       }
       config = .init(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
-    config.options.connectTimeout = .milliseconds(Int64(connectTimeout * 1000))
+    config.options.connectTimeout = .milliseconds(Int64(min(max(connectTimeout, 0.001), 86400) * 1000))
     return config
   }
 

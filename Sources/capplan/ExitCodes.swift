@@ -1,4 +1,5 @@
 import ArgumentParser
+import CapacityModel
 
 /// What the process's exit status tells a script.
 enum Outcome: Int32 {
@@ -21,7 +22,8 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 func printError(_ message: String) {
   var stderr = StandardError()
-  print("capplan: \(message)", to: &stderr)
+  // Messages carry user text (paths, ids, stored errors): no escape sequence reaches the terminal.
+  print("capplan: \(OutputEscaping.lines(message, markdown: false))", to: &stderr)
 }
 
 struct StandardError: TextOutputStream {

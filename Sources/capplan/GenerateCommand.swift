@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
+import PlanStore
 
 struct GenerateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -32,11 +33,11 @@ struct GenerateCommand: ParsableCommand {
   @Option(help: "Write the scenario here instead of to standard output.") var out: String?
 
   func validate() throws {
-    for (name, value) in [
-      ("sites", sites), ("periods", periods), ("hardware", hardware), ("offerings", offerings),
-    ]
-    where value < 1 {
-      throw ValidationError("--\(name) must be at least 1")
+    for (name, value, limit) in [
+      ("sites", sites, Limits.generatedSites), ("periods", periods, Limits.generatedPeriods),
+      ("hardware", hardware, Limits.generatedHardware), ("offerings", offerings, Limits.generatedOfferings),
+    ] {
+      try checkRange(value, limit, "--\(name)")
     }
   }
 
@@ -47,7 +48,7 @@ struct GenerateCommand: ParsableCommand {
     do {
       let text = try scenario.yamlText()
       if let out {
-        try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
+        try OutputFile.write(Data(text.utf8), to: out)
       } else {
         print(text, terminator: "")
       }

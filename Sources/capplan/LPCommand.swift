@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearProgramming
+import PlanStore
 
 struct LPCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -50,9 +51,7 @@ struct LPCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if let t = timeLimit, !(t > 0 && t.isFinite) {
-      throw ValidationError("--time-limit must be a positive number of seconds")
-    }
+    if let timeLimit { try checkRange(timeLimit, Limits.timeLimit, "--time-limit") }
     if let g = gap, !(g >= 0 && g.isFinite) { throw ValidationError("--gap must be a non-negative number") }
     if data != nil, (format ?? ModelFileFormat.guess(path: file)) != .mathProg {
       throw ValidationError("--data goes with a MathProg model (.mod or --format mathprog)")
@@ -63,6 +62,12 @@ struct LPCommand: AsyncParsableCommand {
     // GLPK's log goes through swift-log at info level: --solver-log must show it.
     LoggingBootstrap.once(solverLog && global.logLevel > .info ? .info : global.logLevel)
     do {
+      if (format ?? ModelFileFormat.guess(path: file)) == .mathProg,
+        ProcessInfo.processInfo.environment[Self.childMarker] == nil
+      {
+        try runMathProgInChild()
+        return
+      }
       try solve()
     } catch let failure as CommandFailure {
       printError(failure.message)
@@ -121,6 +126,48 @@ struct LPCommand: AsyncParsableCommand {
     }
     let outcome = Self.outcome(of: solution)
     if outcome != .solved { throw outcome.exitCode }
+  }
+
+  /// Set in the environment of the child that runs a MathProg model.
+  static let childMarker = "CAPPLAN_LP_MATHPROG_CHILD"
+
+  /// MathProg text reaches GLPK paths that end the process with no error
+  /// return to catch: glibc's buffer checks on a `printf "%10000d"`, a stack
+  /// overflow on 10,000 nested parentheses. So `lp` runs a MathProg model in a
+  /// child (this executable again, same arguments, same output streams), and
+  /// a child that dies of a signal becomes an error message.
+  func runMathProgInChild() throws {
+    let child = Process()
+    child.executableURL = URL(fileURLWithPath: currentExecutablePath())
+    child.arguments = Array(CommandLine.arguments.dropFirst())
+    var environment = ProcessInfo.processInfo.environment
+    environment[Self.childMarker] = "1"
+    // A crash is reported below in one line, not as the runtime's backtrace.
+    environment["SWIFT_BACKTRACE"] = "enable=no"
+    child.environment = environment
+    // Standard output goes straight through; standard error is held until the
+    // child ends, so a crash's glibc chatter is replaced by one message.
+    let errors = Pipe()
+    child.standardError = errors
+    do {
+      try child.run()
+    } catch {
+      throw CommandFailure(message: "cannot start the MathProg process: \(error)", outcome: .error)
+    }
+    let errorText = errors.fileHandleForReading.readDataToEndOfFile()
+    child.waitUntilExit()
+    if child.terminationReason != .uncaughtSignal { FileHandle.standardError.write(errorText) }
+    if child.terminationReason == .uncaughtSignal {
+      let signal = child.terminationStatus
+      let name =
+        signal == SIGSEGV
+        ? "SIGSEGV" : signal == SIGABRT ? "SIGABRT" : signal == SIGKILL ? "SIGKILL" : "signal \(signal)"
+      throw CommandFailure(
+        message: "GLPK crashed (\(name)) on the MathProg model \(file): it holds something GLPK cannot "
+          + "survive, such as a printf format with a huge width or precision or very deep nesting",
+        outcome: .error)
+    }
+    if child.terminationStatus != 0 { throw ExitCode(child.terminationStatus) }
   }
 
   static func outcome(of error: LPError) -> Outcome {

@@ -82,7 +82,7 @@ struct PlansCommand: ParsableCommand {
             (format == .markdown ? "## " : "")
               + "Plan \(id) of job \(summary.jobID) (attempt \(summary.attempt)), \(isoDate(summary.createdAt))"
               + (summary.previousPlanID.map { ", previous plan \($0)" } ?? ""))
-          print(PlanTables(plan: stored.plan).headline)
+          print(OutputEscaping.lines(PlanTables(plan: stored.plan).headline, markdown: format == .markdown))
         }
         var out = tables.all(siteDetail: sites).rendered(format)
         if !out.hasSuffix("\n") { out += "\n" }
@@ -119,7 +119,9 @@ struct PlansCommand: ParsableCommand {
         case .text, .markdown:
           var tables = PlanDiffTables(diff: diff, idA: a, idB: b)
           tables.top = max(0, top)
-          var out = (format == .markdown ? "## " : "") + tables.headline + "\n"
+          var out =
+            (format == .markdown ? "## " : "")
+            + OutputEscaping.lines(tables.headline, markdown: format == .markdown) + "\n"
           out += tables.all.rendered(format == .markdown ? .markdown : .table)
           print(out, terminator: "")
         }

@@ -32,14 +32,17 @@ struct ScheduleCommand: ParsableCommand {
 
     func validate() throws {
       if (cron == nil) == (every == nil) { throw ValidationError("give exactly one of --cron and --every") }
-      if let every, IntervalParser.seconds(every) == nil {
-        throw ValidationError("--every '\(every)' is not a duration like 30s, 15m, 6h, 1d or 1h30m")
+      if let every {
+        guard let seconds = IntervalParser.seconds(every) else {
+          throw ValidationError("--every '\(every)' is not a duration like 30s, 15m, 6h, 1d or 1h30m")
+        }
+        try checkRange(seconds, Limits.interval, "--every '\(every)' =")
       }
       if let cron {
         do { _ = try CronExpression(cron) } catch { throw ValidationError("--cron: \(error.message)") }
       }
       if TimeZone(identifier: tz) == nil { throw ValidationError("--tz '\(tz)' is not a known time zone") }
-      if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be positive") }
+      if let timeLimit { try checkRange(timeLimit, Limits.timeLimit, "--time-limit") }
     }
 
     func run() throws {
@@ -77,7 +80,7 @@ struct ScheduleCommand: ParsableCommand {
           firstNumeric: 7)
         for s in schedules {
           t.add([
-            s.name, (try? s.cadence().description) ?? "?", isoDate(s.nextFireAt), isoDate(s.lastFiredAt),
+            s.name, cadenceText(s), isoDate(s.nextFireAt), isoDate(s.lastFiredAt),
             s.paused ? "paused" : "active", s.scenarioPath, s.lastNote ?? "",
           ])
         }
@@ -100,7 +103,7 @@ struct ScheduleCommand: ParsableCommand {
           return
         }
         var t = Table("Schedule \(s.name)", columns: ["field", "value"], firstNumeric: 2)
-        t.add(["cadence", (try? s.cadence().description) ?? "?"])
+        t.add(["cadence", cadenceText(s)])
         t.add(["scenario file", s.scenarioPath])
         t.add(["state", s.paused ? "paused" : "active"])
         t.add(["skip unchanged", s.skipUnchanged ? "yes" : "no"])
@@ -170,5 +173,14 @@ struct ScheduleCommand: ParsableCommand {
         }
       }
     }
+  }
+}
+
+/// The cadence, or why a stored row has none that can be used.
+func cadenceText(_ s: Schedule) -> String {
+  do {
+    return try s.cadence().description
+  } catch {
+    return "invalid: \(error.message)"
   }
 }

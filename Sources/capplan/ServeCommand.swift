@@ -21,11 +21,12 @@ struct ServeCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if !(tick > 0) { throw ValidationError("--tick must be positive") }
+    try checkRange(tick, Limits.tick, "--tick")
   }
 
   func run() async throws {
     signal(SIGPIPE, SIG_IGN)
+    SignalHandling.install()
     LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
     let logger = Logger(label: "capplan.serve")
     try await reportingFailuresAsync {
@@ -64,7 +65,7 @@ struct SchedulerService: Service {
 
   func run() async throws {
     await cancelWhenGracefulShutdown {
-      await scheduler.run(every: .milliseconds(Int(tick * 1000)))
+      await scheduler.run(every: .clampedSeconds(tick))
     }
   }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import CapacityModel
 import Foundation
 import LinearProgramming
+import PlanStore
 
 /// Options shared by the commands that solve scenarios.
 struct SolveFlags: ParsableArguments {
@@ -39,12 +40,8 @@ struct SolveFlags: ParsableArguments {
   var proximitySearch: Double?
 
   func validate() throws {
-    if let p = proximitySearch, !(p > 0 && p.isFinite) {
-      throw ValidationError("--proximity-search must be a positive number of seconds")
-    }
-    if let t = timeLimit, !(t > 0 && t.isFinite) {
-      throw ValidationError("--time-limit must be a positive number of seconds")
-    }
+    if let proximitySearch { try checkRange(proximitySearch, Limits.timeLimit, "--proximity-search") }
+    if let timeLimit { try checkRange(timeLimit, Limits.timeLimit, "--time-limit") }
     if !(gap >= 0 && gap.isFinite) { throw ValidationError("--gap must be a non-negative number") }
   }
 
@@ -210,7 +207,9 @@ enum PlanOutput {
       FileHandle.standardOutput.write(Data("\n".utf8))
     case .table, .markdown:
       let tables = PlanTables(plan: plan)
-      Swift.print((format == .markdown ? "## " : "") + tables.headline)
+      Swift.print(
+        (format == .markdown ? "## " : "")
+          + OutputEscaping.lines(tables.headline, markdown: format == .markdown))
       Swift.print(tables.all.rendered(format), terminator: "")
     case .csv:
       Swift.print(PlanTables(plan: plan).all.rendered(.csv), terminator: "")

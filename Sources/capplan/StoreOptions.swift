@@ -78,6 +78,10 @@ enum ListFormat: String, ExpressibleByArgument, CaseIterable {
 
 func isoDate(_ d: Date?) -> String {
   guard let d else { return "-" }
+  // Past year 9999 (a corrupt row) the formatter has no answer worth printing.
+  guard abs(d.timeIntervalSince1970) < 253_402_300_800 else {
+    return "(\(d.timeIntervalSince1970) s after 1970)"
+  }
   let f = ISO8601DateFormatter()
   f.formatOptions = [.withInternetDateTime]
   return f.string(from: d)

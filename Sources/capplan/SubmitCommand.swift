@@ -45,19 +45,19 @@ struct SubmitCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if let t = timeLimit, !(t > 0 && t.isFinite) {
-      throw ValidationError("--time-limit must be a positive number of seconds")
-    }
-    if let g = gap, !(g >= 0 && g.isFinite) { throw ValidationError("--gap must be a non-negative number") }
-    if maxAttempts < 1 { throw ValidationError("--max-attempts must be at least 1") }
+    if let timeLimit { try checkRange(timeLimit, Limits.timeLimit, "--time-limit") }
+    if let gap { try checkRange(gap, Limits.relativeGap, "--gap") }
+    try checkRange(maxAttempts, Limits.maxAttempts, "--max-attempts")
   }
 
   func run() async throws {
     global.bootstrapLogging()
     try await reportingFailuresAsync {
-      guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
-        throw CommandFailure(
-          message: "cannot read \(file): no such file, unreadable or not UTF-8", outcome: .invalidInput)
+      let text: String
+      do {
+        text = try ScenarioFile.read(file)
+      } catch {
+        throw CommandFailure(message: String(describing: error), outcome: .invalidInput)
       }
       let (document, _) = try ScenarioInput.load(text: text, file: file)
       let db = try store.open()
@@ -92,7 +92,9 @@ struct SubmitCommand: AsyncParsableCommand {
           outcome: .error)
       }
       let plan = try db.plan(planID)
-      if format == .table { print(PlanTables(plan: plan).headline, terminator: "") }
+      if format == .table {
+        print(OutputEscaping.lines(PlanTables(plan: plan).headline, markdown: false), terminator: "")
+      }
       if plan.status.outcome != .solved { throw plan.status.outcome.exitCode }
     }
   }

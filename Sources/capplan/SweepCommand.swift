@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
+import PlanStore
 
 /// `PATH=FROM:TO:STEP`, e.g. `offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5`.
 struct SweepAxis: ExpressibleByArgument {
@@ -15,10 +16,14 @@ struct SweepAxis: ExpressibleByArgument {
       from.isFinite, to.isFinite, step.isFinite, step != 0, (to - from) / step >= 0
     else { return nil }
     // From the count, not by repeated addition, so 0.1 steps land on their values.
-    let count = Int(((to - from) / step + 1e-9).rounded(.down)) + 1
-    guard count <= 10_000 else { return nil }
+    // The quotient is checked before Int(...): 0:1e300:1e-300 would trap there.
+    let steps = ((to - from) / step + 1e-9).rounded(.down)
+    guard steps.isFinite, steps < Double(Self.maxValues) else { return nil }
+    let count = Int(steps) + 1
     values = (0..<count).map { from + Double($0) * step }
   }
+
+  static let maxValues = 10_000
 
   static var defaultCompletionKind: CompletionKind { .default }
 }
@@ -63,7 +68,12 @@ struct SweepCommand: AsyncParsableCommand {
   func validate() throws {
     if axes.isEmpty { throw ValidationError("give at least one --set PATH=FROM:TO:STEP") }
     if format == .markdown { throw ValidationError("sweep prints table, csv or json") }
-    if parallel < 1 { throw ValidationError("--parallel must be at least 1") }
+    try checkRange(parallel, Limits.concurrency, "--parallel")
+    let total = axes.reduce(1.0) { $0 * Double($1.values.count) }
+    if total > Double(SweepAxis.maxValues) {
+      throw ValidationError(
+        "the --set axes span \(Limit.number(total)) points; a sweep is limited to \(SweepAxis.maxValues)")
+    }
     for name in metrics where PlanMetric(rawValue: name) == nil {
       throw ValidationError(
         "unknown metric '\(name)'; known: \(PlanMetric.allCases.map(\.rawValue).joined(separator: ", "))")

@@ -1,3 +1,5 @@
+import CapacityModel
+
 /// A titled table rendered as aligned text, Markdown or CSV, so every output
 /// format shows the same numbers.
 struct Table {
@@ -16,6 +18,8 @@ struct Table {
   mutating func add(_ row: [String]) { rows.append(row) }
 
   var text: String {
+    let columns = columns.map(OutputEscaping.terminal)
+    let rows = rows.map { $0.map(OutputEscaping.terminal) }
     var widths = columns.map(\.count)
     for r in rows {
       for (i, c) in r.enumerated() where i < widths.count { widths[i] = max(widths[i], c.count) }
@@ -26,7 +30,7 @@ struct Table {
         return i >= firstNumeric ? pad + c : c + pad
       }.joined(separator: "  ").replacingTrailingSpaces()
     }
-    var out = "\(title)\n"
+    var out = "\(OutputEscaping.terminal(title))\n"
     out += line(columns) + "\n"
     out += widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ") + "\n"
     for r in rows { out += line(r) + "\n" }
@@ -34,20 +38,17 @@ struct Table {
   }
 
   var markdown: String {
-    var out = "### \(title)\n\n"
-    out += "| " + columns.joined(separator: " | ") + " |\n"
+    var out = "### \(OutputEscaping.markdown(title))\n\n"
+    out += "| " + columns.map(OutputEscaping.markdown).joined(separator: " | ") + " |\n"
     out += "|" + columns.indices.map { $0 >= firstNumeric ? "---:|" : "---|" }.joined() + "\n"
     for r in rows {
-      out += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n"
+      out += "| " + r.map(OutputEscaping.markdown).joined(separator: " | ") + " |\n"
     }
     return out
   }
 
   var csv: String {
-    func field(_ s: String) -> String {
-      s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" })
-        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
+    func field(_ s: String) -> String { OutputEscaping.csvField(s) }
     var out = columns.map(field).joined(separator: ",") + "\n"
     for r in rows { out += r.map(field).joined(separator: ",") + "\n" }
     return out
@@ -71,7 +72,7 @@ extension [Table] {
     switch format {
     case .table: return map(\.text).joined(separator: "\n")
     case .markdown: return map(\.markdown).joined(separator: "\n")
-    case .csv: return map { "# \($0.title)\n" + $0.csv }.joined(separator: "\n")
+    case .csv: return map { "# \(OutputEscaping.terminal($0.title))\n" + $0.csv }.joined(separator: "\n")
     case .json: return ""
     }
   }

@@ -26,6 +26,7 @@ struct WorkerCommand: AsyncParsableCommand {
   func run() async throws {
     // A child that dies before reading its payload must not take the worker with it.
     signal(SIGPIPE, SIG_IGN)
+    SignalHandling.install()
     LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
     try await reportingFailuresAsync {
       let db = try store.open()
@@ -48,12 +49,13 @@ enum SignalHandling {
   /// signals close together may arrive as one call with count 2. The watch
   /// runs on a thread of its own, so a busy task pool cannot delay it.
   static func watch(_ handler: @escaping @Sendable (Int) -> Void) -> Watch {
-    for sig in [SIGTERM, SIGINT] {
-      signal(sig) { _ in receivedStopSignals.add(1, ordering: .relaxed) }
-    }
+    install()
     let watch = Watch()
     let thread = Thread {
-      var seen = receivedStopSignals.load(ordering: .relaxed)
+      // From zero, not from the count when this thread starts: a signal that
+      // arrived since `install` (while the store opened, or before this thread
+      // ran) is acted on, not absorbed into the starting count.
+      var seen = 0
       while !watch.cancelled.load(ordering: .relaxed) {
         let now = receivedStopSignals.load(ordering: .relaxed)
         if now != seen {
@@ -65,6 +67,15 @@ enum SignalHandling {
     }
     thread.start()
     return watch
+  }
+
+  /// Counts SIGTERM and SIGINT from here on instead of dying of them; the
+  /// first thing `serve` and `worker` do, so no signal falls between the
+  /// default action and the watch.
+  static func install() {
+    for sig in [SIGTERM, SIGINT] {
+      signal(sig) { _ in receivedStopSignals.add(1, ordering: .relaxed) }
+    }
   }
 
   final class Watch: Sendable {

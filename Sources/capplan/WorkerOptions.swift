@@ -28,12 +28,12 @@ struct WorkerOptions: ParsableArguments {
   var retryBase: Double = 2
 
   func validate() throws {
-    if concurrency < 1 { throw ValidationError("--concurrency must be at least 1") }
-    if !(lease >= 1) { throw ValidationError("--lease must be at least 1 second") }
-    if !(timeLimit > 0) { throw ValidationError("--time-limit must be positive") }
-    if memoryLimit < 64 { throw ValidationError("--memory-limit must be at least 64 MB") }
-    if let poll, !(poll > 0) { throw ValidationError("--poll must be a positive number of seconds") }
-    if !(retryBase >= 0) { throw ValidationError("--retry-base must be zero or more seconds") }
+    try checkRange(concurrency, Limits.concurrency, "--concurrency")
+    try checkRange(lease, Limits.lease, "--lease")
+    try checkRange(timeLimit, Limits.timeLimit, "--time-limit")
+    try checkRange(memoryLimit, Limits.memoryLimit, "--memory-limit")
+    if let poll { try checkRange(poll, Limits.poll, "--poll") }
+    try checkRange(retryBase, Limits.retryBase, "--retry-base")
   }
 
   /// Each solve runs as `capplan run-job` in a child process.

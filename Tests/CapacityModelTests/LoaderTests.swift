@@ -56,7 +56,9 @@ struct LoaderTests {
   }
 
   @Test func theTopLevelMustBeAMapping() {
-    expectOnly(issues("- a\n- b\n"), path: "", line: 1, message: "expected a scenario (a mapping of scenario")
+    expectOnly(
+      issues("- a\n- b\n"), path: "", line: 1,
+      message: "this is not a scenario file: it holds a list of 2 items")
   }
 
   @Test func unknownFieldsAreErrorsListingTheAllowedOnes() {
@@ -202,7 +204,7 @@ struct LoaderTests {
 
   @Test func yamlNumberFormsAreRead() throws {
     let yaml = scenarioYAML(
-      hardware: "hardware:\n  - {id: trainium2, opex_per_mw_year: .5, capex_per_mw: 1e3, supply_mw: 1_000}\n")
+      hardware: "hardware:\n  - {id: trainium2, opex_per_mw_year: .5, capex_per_mw: 1e3, supply_mw: 1000}\n")
     let hardware = try valid(yaml).hardware[0]
     #expect(hardware.opexPerMWYear == 0.5)
     #expect(hardware.capexPerMW == 1000)

@@ -116,6 +116,30 @@ import Testing
     #expect(w.wait(seconds: 10) == 0)
   }
 
+  /// A cancel reaches a running solve without waiting for a heartbeat: with a
+  /// 60 s lease (heartbeats every 20 s) and a 4 s solve, the job used to finish
+  /// as succeeded with a plan. Now the worker reads the cancel within a second,
+  /// kills the solve, and the job ends cancelled with no plan.
+  @Test(arguments: Backend.available) func cancelStopsASolveBeforeTheNextHeartbeat(_ backend: Backend) throws
+  {
+    let q = try QueueFixture(backend)
+    let id = try q.submit()
+    let w = try q.worker(
+      ["--lease", "60"], environment: ["CAPPLAN_TEST_SOLVE_DELAY": "4"], name: "cancel-fast")
+    #expect(try q.until(10) { try q.store.job(id).state == .running })
+    #expect(q.until(10) { w.children.count == 1 }, "the solve started")
+    let solve = w.children
+    #expect(try CLI.run(["jobs", "cancel", "\(id)", "--db", q.db]).status == 0)
+    #expect(try q.until(20) { try q.store.job(id).state.isFinal }, "\(w.output)")
+    let job = try q.store.job(id)
+    #expect(job.state == .cancelled, "\(w.output)")
+    #expect(job.planID == nil)
+    #expect(try q.plansOfJob(id) == 0)
+    #expect(solve.allSatisfy(Background.hasExited), "the solve was stopped")
+    w.signal(SIGTERM)
+    #expect(w.wait(seconds: 10) == 0)
+  }
+
   /// SIGTERM drains: the running job finishes and is recorded; a second
   /// signal gives the job back to the queue instead.
   @Test(arguments: Backend.available) func sigtermDrainsAndASecondSignalReleases(_ backend: Backend) throws {

@@ -16,6 +16,14 @@ import Testing
     #expect(r.stdout.contains("infeasible-power.yaml: valid (1 warning)"))
   }
 
+  /// `validate /etc/passwd` used to print the whole file back.
+  @Test func validateDescribesAFileThatIsNotAScenario() throws {
+    let r = try CLI.run(["validate", "/etc/passwd"])
+    #expect(r.status == 2)
+    #expect(r.stdout.contains("/etc/passwd:1: this is not a scenario file: it holds"), "\(r.stdout)")
+    #expect(!r.stdout.contains("root:") && !r.stdout.contains("/bin/"), "\(r.stdout)")
+  }
+
   @Test func validateListsEveryErrorWithLineAndPath() throws {
     let dir = try CLI.temporaryDirectory()
     let path = dir.appendingPathComponent("bad.yaml").path

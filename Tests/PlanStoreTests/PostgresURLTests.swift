@@ -36,7 +36,12 @@ import Testing
     ),
     ("postgres://u@h/db?colour=blue", "unknown parameter 'colour'"),
     ("postgres://u@h:99999/db", "port 99999 is out of range"),
-    ("postgres://u@h/db?connect_timeout=-1", "connect_timeout '-1' is not a positive number"),
+    (
+      "postgres://u@h/db?connect_timeout=-1",
+      "connect_timeout '-1' is out of range: give more than 0 and at most 86400"
+    ),
+    // Before, 1e30 passed and the conversion to a timeout trapped.
+    ("postgres://u@h/db?connect_timeout=1e30", "connect_timeout '1e30' is out of range"),
     ("postgres://u@/db?host=/tmp&sslmode=require", "sslmode require cannot be used over a Unix socket"),
   ])
   func badURLsSayWhatIsWrong(_ text: String, _ message: String) {

@@ -114,6 +114,26 @@ struct ScheduleFixture {
     #expect(try f.jobs().isEmpty)
   }
 
+  /// The schedule's file swapped for a symlink to a secrets file: the stored
+  /// note describes it and quotes none of it (before, the note held the file).
+  @Test(arguments: Backend.available) func aSwappedInSecretsFileIsNotQuotedInTheNote(_ backend: Backend)
+    throws
+  {
+    let f = try ScheduleFixture(backend)
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, now: t0)
+    let secrets = f.dir.appendingPathComponent(".env")
+    try "DB_PASSWORD=hunter2-secret\nAPI_TOKEN=sk-live-0123456789\n".write(
+      to: secrets, atomically: true, encoding: .utf8)
+    try FileManager.default.removeItem(at: f.scenario)
+    try FileManager.default.createSymbolicLink(at: f.scenario, withDestinationURL: secrets)
+    clock.advance(60)
+    let note = try #require(Scheduler(store: f.store, clock: clock.read).tick().first?.note)
+    #expect(note.contains("this is not a scenario file: it holds a single text value"), "\(note)")
+    #expect(!note.contains("hunter2") && !note.contains("sk-live"), "\(note)")
+    #expect(try f.store.schedule(named: "s").lastNote == note)
+  }
+
   @Test(arguments: Backend.available) func pausedSchedulesDoNotFireAndResumeWithoutCatchUp(_ backend: Backend)
     throws
   {
@@ -164,6 +184,42 @@ struct ScheduleFixture {
       now: t0)
     #expect(cron.nextFireAt > t0)
     #expect(throws: StoreError(.notFound, "no schedule named 'nope'")) { try f.store.schedule(named: "nope") }
+  }
+}
+
+/// A clock that jumped two days ahead and back: the schedules it moved are
+/// pulled back to the cadence by the correct clock, not left stalled.
+@Suite struct ClockJumpTests {
+  @Test(arguments: Backend.available) func scheduleSetByAFastClockIsPulledBack(_ backend: Backend) throws {
+    let f = try ScheduleFixture(backend)
+    _ = try f.add("hourly", every: 3600, now: t0)
+    // A scheduler whose clock runs two days fast fires and moves the next fire time 2 days out.
+    let fast = TestClock(t0 + 2 * 86400 + 60)
+    #expect(Scheduler(store: f.store, clock: fast.read).tick().count == 1)
+    #expect(try f.store.schedule(named: "hourly").nextFireAt == t0 + 2 * 86400 + 3600)
+    // Back on the correct clock, just after that fire: the next one is pulled back to
+    // the cadence (t0 + 2 h) instead of two days out, keeping the last fire time.
+    let correct = TestClock(t0 + 3600 + 1)
+    #expect(Scheduler(store: f.store, clock: correct.read).tick().isEmpty)
+    let schedule = try f.store.schedule(named: "hourly")
+    #expect(schedule.nextFireAt == t0 + 2 * 3600)
+    #expect(schedule.lastFiredAt == t0 + 2 * 86400 + 60)
+    #expect(schedule.lastNote?.contains("set by a clock that ran ahead") == true)
+    // And it fires on time: before, nothing fired for two days.
+    correct.advance(3600)
+    #expect(Scheduler(store: f.store, clock: correct.read).tick().count == 1)
+    #expect(try f.store.schedule(named: "hourly").nextFireAt == t0 + 3 * 3600)
+  }
+
+  /// Two schedulers a few seconds apart are within one cadence: nothing is moved.
+  @Test(arguments: Backend.available) func aSmallSkewMovesNothing(_ backend: Backend) throws {
+    let f = try ScheduleFixture(backend)
+    _ = try f.add("hourly", every: 3600, now: t0)
+    #expect(Scheduler(store: f.store, clock: TestClock(t0 + 3600 + 2).read).tick().count == 1)
+    #expect(Scheduler(store: f.store, clock: TestClock(t0 + 3600 - 1).read).tick().isEmpty)
+    let schedule = try f.store.schedule(named: "hourly")
+    #expect(schedule.nextFireAt == t0 + 2 * 3600)
+    #expect(schedule.lastNote == nil)
   }
 }
 

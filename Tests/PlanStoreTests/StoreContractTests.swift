@@ -158,6 +158,54 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
     }
   }
 
+  /// A complete racing a cancel has one winner: whichever commits first. A
+  /// cancel recorded first closes the job as cancelled and the plan is not
+  /// stored; a complete recorded first makes the cancel a refused no-op.
+  @Test(arguments: Backend.available) func cancelBeforeCompleteWinsAndCompleteBeforeCancelWins(
+    _ backend: Backend
+  ) throws {
+    let store = try backend.makeStore()
+    let a = try store.submit(submission("a"), now: t0).job
+    let la = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    #expect(try store.cancel(a.id, now: t0 + 1).state == .running)
+    #expect(try store.complete(la, plan: emptyPlan("a"), now: t0 + 2) == nil)
+    let cancelled = try store.job(a.id)
+    #expect(cancelled.state == .cancelled && cancelled.planID == nil)
+    #expect(cancelled.lastError == CancelNotes.planDiscarded)
+    #expect(try store.plans(PlanFilter()).isEmpty)
+
+    let b = try store.submit(submission("b"), now: t0).job
+    let lb = try #require(try store.claim(owner: "w", leaseSeconds: 30, now: t0))
+    let planID = try #require(try store.complete(lb, plan: emptyPlan("b"), now: t0 + 1))
+    let refused = #expect(throws: StoreError.self) { try store.cancel(b.id, now: t0 + 2) }
+    #expect(refused?.message == "job \(b.id) has already succeeded; nothing to cancel")
+    #expect(try store.job(b.id).state == .succeeded && store.job(b.id).planID == planID)
+  }
+
+  /// Durations and counts are range-checked by the store too, whoever calls it.
+  @Test(arguments: Backend.available) func storesRefuseOutOfRangeOptions(_ backend: Backend) throws {
+    let store = try backend.makeStore()
+    var s = submission()
+    s.options = JobOptions(timeLimitSeconds: 1e21)
+    let error = #expect(throws: StoreError.self) { try store.submit(s, now: t0) }
+    #expect(error?.message == "time limit 1e+21 is out of range: give 0.001 to 31536000 seconds (365 days)")
+    #expect(throws: StoreError.self) { try store.submit(submission(maxAttempts: 1_000_000), now: t0) }
+    let schedule = #expect(throws: StoreError.self) {
+      try store.addSchedule(
+        ScheduleDefinition(name: "h", scenarioPath: "/x.yaml", intervalSeconds: 1e21), now: t0)
+    }
+    #expect(schedule?.message == "interval 1e+21 is out of range: give 1 to 315360000 seconds (3650 days)")
+    #expect(try store.jobs(JobFilter()).isEmpty && store.schedules().isEmpty)
+  }
+
+  @Test func durationConversionsCannotTrap() {
+    #expect(Duration.clampedSeconds(1e21) == .seconds(1_000_000_000))
+    #expect(Duration.clampedSeconds(.nan) == .zero)
+    #expect(Duration.clampedSeconds(-5) == .zero)
+    #expect(Duration.clampedSeconds(1.5) == .milliseconds(1500))
+    #expect(Cadence.interval(seconds: 1e21, anchor: t0).description == "every 1e+21s")
+  }
+
   /// A cancel asked for while the job ran is honoured even when its try then
   /// fails or its worker stops: the job is not queued again.
   @Test(arguments: Backend.available) func cancelRequestedSurvivesAFailureOrARelease(_ backend: Backend)

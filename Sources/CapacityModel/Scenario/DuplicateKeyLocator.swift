@@ -49,7 +49,7 @@ struct DuplicateKeyLocator {
     keys.map {
       ScenarioIssue(
         file: file, path: "", line: $0.line,
-        message: "'\($0.key)' appears more than once in one mapping; a key may appear only once")
+        message: "'\(Excerpt.of($0.key))' appears more than once in one mapping; a key may appear only once")
     }
   }
 
@@ -76,7 +76,7 @@ struct DuplicateKeyLocator {
         issues.append(
           ScenarioIssue(
             file: file, path: path.isEmpty ? key : "\(path).\(key)", line: keyLines[1],
-            message: "'\(key)' is given \(keyLines.count) times in one mapping (\(shown)); "
+            message: "'\(Excerpt.of(key))' is given \(keyLines.count) times in one mapping (\(shown)); "
               + "a key may appear only once"))
       }
     case .sequence(let sequence):

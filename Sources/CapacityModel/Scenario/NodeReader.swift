@@ -51,10 +51,10 @@ final class NodeReader {
       } else if key == "<<" {
         report(path, keyNode, "YAML merge keys ('<<') are not supported: write the fields out")
       } else {
-        let fieldPath = path.isEmpty ? key : "\(path).\(key)"
+        let fieldPath = path.isEmpty ? Excerpt.of(key) : "\(path).\(Excerpt.of(key))"
         report(
           fieldPath, keyNode,
-          "unknown field '\(key)' in \(what) (allowed: \(allowed.joined(separator: ", ")))")
+          "unknown field '\(Excerpt.of(key))' in \(what) (allowed: \(allowed.joined(separator: ", ")))")
       }
     }
     return Fields(path: path, node: node, values: values)
@@ -99,22 +99,27 @@ final class NodeReader {
       report(path, node, "expected a number, found \(describe(node))")
       return nil
     }
-    let value: Double? =
-      switch Tag.Name(rawValue: node.tag.rawValue) {
-      case .int: Int.construct(from: scalar).map(Double.init) ?? Double.construct(from: scalar)
-      case .float: Double.construct(from: scalar)
-      default: nil
+    let plain = scalar.style == .plain || scalar.style == .any
+    let tag = Tag.Name(rawValue: node.tag.rawValue)
+    // Yams resolves tags by YAML 1.1 rules (0250 octal, 1:30 sexagesimal, 1_000);
+    // a scenario's numbers follow YAML 1.2's core schema, read here from the text.
+    if plain || tag == .int || tag == .float {
+      switch YAMLNumber.read(scalar.string) {
+      case .number(let value): return value
+      case .ambiguous(let why):
+        report(path, node, "'\(Excerpt.of(scalar.string))' is not a decimal number: \(why)")
+        return nil
+      case .notANumber: break
       }
-    guard let value else {
-      if scalar.style != .plain && scalar.style != .any && Double(scalar.string) != nil {
-        report(
-          path, node, "expected a number, found the quoted text \"\(scalar.string)\" (remove the quotes)")
-      } else {
-        report(path, node, "expected a number, found \(describe(node))")
-      }
-      return nil
     }
-    return value
+    if scalar.style != .plain && scalar.style != .any && Double(scalar.string) != nil {
+      report(
+        path, node,
+        "expected a number, found the quoted text \"\(Excerpt.of(scalar.string))\" (remove the quotes)")
+    } else {
+      report(path, node, "expected a number, found \(describe(node))")
+    }
+    return nil
   }
 
   /// One of a fixed set of words, e.g. a pricing.
@@ -190,6 +195,24 @@ final class NodeReader {
 
   // MARK: Describing nodes
 
+  /// What the top of a file holds when it cannot be a scenario, in words that
+  /// quote none of it; nil when it may be one (a mapping with at least one
+  /// scenario field: its other problems are reported field by field).
+  func notAScenario(_ node: Node, allowed: [String]) -> String? {
+    switch node {
+    case .scalar(let scalar):
+      let lines = scalar.string.split(separator: "\n", omittingEmptySubsequences: false).count
+      return "a single text value of \(scalar.string.count) characters"
+        + (lines > 1 ? " over \(lines) lines" : "")
+    case .sequence(let items): return "a list of \(items.count) items"
+    case .mapping(let mapping):
+      let keys = mapping.compactMap { $0.key.scalar?.string }
+      if keys.contains(where: allowed.contains) { return nil }
+      return "a mapping of \(mapping.count) keys, none of them a scenario field"
+    case .alias: return "an alias"
+    }
+  }
+
   private func isNull(_ node: Node) -> Bool {
     node.scalar != nil && Tag.Name(rawValue: node.tag.rawValue) == .null
   }
@@ -198,7 +221,7 @@ final class NodeReader {
     switch node {
     case .scalar(let scalar):
       if isNull(node) { return "nothing (null)" }
-      return "'\(scalar.string)'"
+      return "'\(Excerpt.of(scalar.string))'"
     case .mapping: return "a mapping"
     case .sequence: return "a list"
     case .alias: return "an alias"

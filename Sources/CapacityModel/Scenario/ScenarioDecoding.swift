@@ -4,6 +4,16 @@ import Yams
 /// Meaning (references, ranges, pricing fit) is checked later by ``ScenarioValidator``.
 extension NodeReader {
   func decodeScenario(_ node: Node) -> Scenario? {
+    let allowed = names(Scenario.CodingKeys.self)
+    // A file that is not a scenario at all (a password file behind a symlink, a
+    // config file) is described, never quoted: its text may be a secret.
+    if let notScenario = notAScenario(node, allowed: allowed) {
+      report(
+        "", node,
+        "this is not a scenario file: it holds \(notScenario), not a mapping with the fields "
+          + "\(allowed.joined(separator: ", "))")
+      return nil
+    }
     guard let f = fields(node, at: "", what: "a scenario", allowed: names(Scenario.CodingKeys.self)) else {
       return nil
     }

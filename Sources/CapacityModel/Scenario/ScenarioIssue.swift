@@ -22,8 +22,10 @@ public struct ScenarioIssue: Sendable, Equatable, Codable, CustomStringConvertib
   public var description: String {
     var text = file
     if let line { text += ":\(line)" }
-    if !path.isEmpty { text += ": \(path)" }
-    return text + ": " + message
+    // Ids and keys come from the file: no control character or escape sequence
+    // of theirs reaches a terminal or a log line.
+    if !path.isEmpty { text += ": \(Excerpt.escapingAll(path))" }
+    return text + ": " + Excerpt.escapingAll(message)
   }
 }
 

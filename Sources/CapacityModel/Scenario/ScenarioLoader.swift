@@ -10,17 +10,12 @@ import Yams
 public enum ScenarioLoader {
   /// Reads and parses the file at `path`; issues name the file as `path` was written.
   public static func load(contentsOf path: String) throws(ScenarioError) -> ScenarioDocument {
-    guard let data = FileManager.default.contents(atPath: path) else {
-      throw failure(file: path, line: nil, "cannot read the file (it does not exist or is not readable)")
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
-      throw failure(file: path, line: nil, "the file is not UTF-8 text")
-    }
-    return try parse(yaml: text, file: path)
+    try parse(yaml: try ScenarioFile.read(path), file: path)
   }
 
   /// Parses scenario text; `file` labels the issues (e.g. the path, or `<stdin>`).
   public static func parse(yaml: String, file: String) throws(ScenarioError) -> ScenarioDocument {
+    try ScenarioFile.check(yaml, label: file)
     let root = try compose(yaml, file: file)
     guard let root else {
       throw failure(file: file, line: nil, "the file holds no scenario (it is empty)")
@@ -109,14 +104,18 @@ public enum ScenarioLoader {
     } catch let error as YamlError {
       throw ScenarioError(issues: [syntaxIssue(error, yaml: yaml, file: file)])
     } catch {
-      throw failure(file: file, line: nil, "cannot read the YAML: \(error)")
+      throw failure(
+        file: file, line: nil, "cannot read the YAML: \(Excerpt.of(String(describing: error), limit: 80))")
     }
   }
 
   static func syntaxIssue(_ error: YamlError, yaml: String, file: String) -> ScenarioIssue {
     func issue(_ context: YamlError.Context?, _ problem: String, _ mark: Mark) -> ScenarioIssue {
-      var message = "YAML syntax error: \(problem)"
-      if let context { message += " (\(context.text), which started at line \(context.mark.line))" }
+      // Yams' texts can quote the file; they are cut and escaped like any excerpt.
+      var message = "YAML syntax error: \(Excerpt.of(problem, limit: 80))"
+      if let context {
+        message += " (\(Excerpt.of(context.text, limit: 80)), which started at line \(context.mark.line))"
+      }
       return ScenarioIssue(file: file, path: "", line: mark.line, message: message)
     }
     switch error {
@@ -125,9 +124,12 @@ public enum ScenarioLoader {
       return issue(context, problem, mark)
     case let .reader(problem, offset, _, _):
       let line = offset.map { yaml.prefix($0).count { $0 == "\n" } + 1 }
-      return ScenarioIssue(file: file, path: "", line: line, message: "cannot read the text: \(problem)")
+      return ScenarioIssue(
+        file: file, path: "", line: line, message: "cannot read the text: \(Excerpt.of(problem, limit: 80))")
     default:
-      return ScenarioIssue(file: file, path: "", line: nil, message: "cannot read the YAML: \(error)")
+      return ScenarioIssue(
+        file: file, path: "", line: nil,
+        message: "cannot read the YAML: \(Excerpt.of(String(describing: error), limit: 80))")
     }
   }
 

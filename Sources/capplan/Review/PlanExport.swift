@@ -287,8 +287,10 @@ struct PlanExport {
     var written: [String] = []
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-      try plan.jsonData().write(to: url.appendingPathComponent("plan.json"), options: .atomic)
+      try OutputFile.write(plan.jsonData(), to: url.appendingPathComponent("plan.json").path)
       written.append("plan.json")
+    } catch let error as OutputFile.Failure {
+      throw CommandFailure(message: error.description, outcome: .error)
     } catch {
       throw CommandFailure(
         message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
@@ -320,15 +322,15 @@ struct PlanExport {
   }
 
   static func csv(_ sheet: Sheet) -> String {
-    func field(_ s: String) -> String {
-      // Scanning bytes: these are all ASCII, and a Character scan costs seconds over 100,000 rows.
-      s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
-        ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+    // Typed cells: a number is never a formula; text is neutralised (OutputEscaping.csvField).
+    func field(_ cell: Cell) -> String {
+      if case .text(let s) = cell { return OutputEscaping.csvField(s, numeric: false) }
+      return text(cell)
     }
-    var out = sheet.columns.map(field).joined(separator: ",") + "\n"
+    var out = sheet.columns.map { OutputEscaping.csvField($0, numeric: false) }.joined(separator: ",") + "\n"
     out.reserveCapacity(sheet.rows.count * 64)
     for r in sheet.rows {
-      out += r.map { field(text($0)) }.joined(separator: ",")
+      out += r.map(field).joined(separator: ",")
       out += "\n"
     }
     return out
@@ -377,8 +379,8 @@ struct PlanExport {
   }
 
   static func markdown(_ sheet: Sheet, title: String) -> String {
-    var out = "## \(title)\n\n"
-    out += "| " + sheet.columns.joined(separator: " | ") + " |\n"
+    var out = "## \(OutputEscaping.markdown(title))\n\n"
+    out += "| " + sheet.columns.map(OutputEscaping.markdown).joined(separator: " | ") + " |\n"
     out +=
       "|"
       + sheet.rows.first.map { r in
@@ -387,12 +389,7 @@ struct PlanExport {
     for r in sheet.rows {
       out +=
         "| "
-        + r.map { cell in
-          let s = text(cell)
-          guard s.utf8.contains(where: { $0 == 0x7C || $0 == 0x0A || $0 == 0x0D }) else { return s }
-          return s.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\r", with: " ")
-            .replacingOccurrences(of: "\n", with: " ")
-        }.joined(separator: " | ") + " |\n"
+        + r.map { OutputEscaping.markdown(text($0)) }.joined(separator: " | ") + " |\n"
     }
     return out
   }

@@ -49,7 +49,7 @@ enum ScenarioOfPlan {
     let text: String
     let label: String
     if let file {
-      guard let read = try? String(contentsOfFile: file, encoding: .utf8) else {
+      guard let read = try? ScenarioFile.read(file) else {
         return (nil, "scenario file \(file) not readable")
       }
       if ScenarioHash.sha256(read) != summary.scenarioSHA256 {
@@ -160,7 +160,9 @@ func writeFile(_ text: String, to url: URL) throws(CommandFailure) {
   do {
     try FileManager.default.createDirectory(
       at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-    try Data(text.utf8).write(to: url, options: .atomic)
+    try OutputFile.write(Data(text.utf8), to: url.path)
+  } catch let error as OutputFile.Failure {
+    throw CommandFailure(message: error.description, outcome: .error)
   } catch {
     throw CommandFailure(message: "cannot write \(url.path): \(error.localizedDescription)", outcome: .error)
   }
