@@ -121,6 +121,24 @@ struct RoundingHeuristicTests {
     #expect(MIPSolve.heuristicMethod(options, model: model) == .dualSimplex)
   }
 
+  @Test func aStoppedSearchWithinTheRequestedGapEndsAtTheGap() {
+    func stopped(_ why: TerminationReason, gap: Double?, feasible: Bool = true) -> Solution {
+      Solution(
+        termination: why, hasFeasibleSolution: feasible, isMIP: true, objectiveValue: 100, bestBound: 100.005,
+        relativeGap: gap, values: [], rowActivities: [], duals: nil, reducedCosts: nil, basis: nil, ranging: nil,
+        statistics: SolveStatistics(), log: "", message: nil)
+    }
+    var proven = stopped(.timeLimit, gap: 5e-5)
+    MIPSolve.settle(&proven, wanted: 1e-4)
+    #expect(proven.termination == .gapLimit)
+    var open = stopped(.interrupted, gap: 2e-4)
+    MIPSolve.settle(&open, wanted: 1e-4)
+    #expect(open.termination == .interrupted)
+    var noPlan = stopped(.timeLimit, gap: nil, feasible: false)
+    MIPSolve.settle(&noPlan, wanted: 1e-4)
+    #expect(noPlan.termination == .timeLimit)
+  }
+
   @Test func progressFoldsTheFirstPlanAndTheRelaxationBoundIntoBranchAndCuts() {
     let glpk = MIPProgress(incumbent: 95, bestBound: 110, relativeGap: 15.0 / 95, nodes: 7, elapsedSeconds: 3)
     // The heuristic's plan is better and its bound tighter: both win, the gap follows.

@@ -64,10 +64,15 @@ struct MIPSolve {
     search.initialSolution = nil
     search.mipDuals = false
     search.timeLimitSeconds = deadline.remaining
+    // Branch-and-cut stops once the two searches together prove the requested gap: the
+    // heuristic's plan against the relaxation's bound, or GLPK's plan against it.
+    let wanted = solve.relativeGap ?? 0
     search.progress = { @Sendable p in
       if userStopped.isSet { return false }
+      let merged = Self.merged(p, with: found.withLock { $0 })
+      if let g = merged.relativeGap, g <= wanted { return false }
       guard let progress else { return true }
-      let goOn = progress(Self.merged(p, with: found.withLock { $0 }))
+      let goOn = progress(merged)
       if !goOn { userStopped.set() }
       return goOn
     }
@@ -113,6 +118,7 @@ struct MIPSolve {
         start, outcome: outcome, bound: min(solution.bestBound ?? bound, bound), deadline: deadline, why: why)
       s.statistics.nodes = solution.statistics.nodes
       s.statistics.iterations = solution.statistics.iterations
+      Self.settle(&s, wanted: wanted)
       return (s, first)
     }
     if solution.hasFeasibleSolution, let z = solution.objectiveValue {
@@ -122,7 +128,17 @@ struct MIPSolve {
       try attachDuals(&solution, basis: outcome.relaxation.basis, heuristic: heuristic)
     }
     solution.statistics.seconds = deadline.elapsed
+    Self.settle(&solution, wanted: wanted)
     return (solution, first)
+  }
+
+  /// A search stopped (by the time limit, its caller, or the proof above) with a plan whose gap is
+  /// within the requested one ended at the gap, as GLPK's own stop at the gap does.
+  static func settle(_ s: inout Solution, wanted: Double) {
+    guard s.hasFeasibleSolution, let g = s.relativeGap, g <= wanted,
+      [.timeLimit, .iterationLimit, .interrupted].contains(s.termination)
+    else { return }
+    s.termination = .gapLimit
   }
 
   /// The heuristic's LP method: the plan's, except that GLPK's interior point solves large
