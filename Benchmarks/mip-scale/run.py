@@ -132,8 +132,9 @@ def run_glpsol(mps, limit, is_mip):
             if first is None:
                 first = (t, obj, bound)
             last = (obj, bound)
+        # For a MIP, glpsol's "OPTIMAL LP SOLUTION FOUND" is only its root relaxation.
         if "INTEGER OPTIMAL SOLUTION FOUND" in line or "RELATIVE MIP GAP TOLERANCE REACHED" in line \
-                or "OPTIMAL LP SOLUTION FOUND" in line:
+                or (not is_mip and "OPTIMAL LP SOLUTION FOUND" in line):
             done = t
     objective, bound = (last if last else (None, None))
     if not is_mip:

@@ -171,7 +171,8 @@ struct SolveCommand: AsyncParsableCommand {
     }
   }
 
-  func makePlan(_ document: ScenarioDocument, _ scenario: ValidScenario, previous: Plan?) throws(CommandFailure)
+  func makePlan(_ document: ScenarioDocument, _ scenario: ValidScenario, previous: Plan?)
+    throws(CommandFailure)
     -> Plan
   {
     var options = solve.planOptions

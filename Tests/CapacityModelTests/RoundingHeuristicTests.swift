@@ -125,7 +125,8 @@ struct RoundingHeuristicTests {
     func stopped(_ why: TerminationReason, gap: Double?, feasible: Bool = true) -> Solution {
       Solution(
         termination: why, hasFeasibleSolution: feasible, isMIP: true, objectiveValue: 100, bestBound: 100.005,
-        relativeGap: gap, values: [], rowActivities: [], duals: nil, reducedCosts: nil, basis: nil, ranging: nil,
+        relativeGap: gap, values: [], rowActivities: [], duals: nil, reducedCosts: nil, basis: nil,
+        ranging: nil,
         statistics: SolveStatistics(), log: "", message: nil)
     }
     var proven = stopped(.timeLimit, gap: 5e-5)
