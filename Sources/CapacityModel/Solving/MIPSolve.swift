@@ -4,7 +4,7 @@ import Synchronization
 
 /// How a MIP's first plan was found, for the plan's solver record.
 public struct FirstPlan: Codable, Sendable, Equatable {
-  /// The rounding of the LP relaxation that gave it: nearest, down, up or relax-and-fix.
+  /// The rounding of the LP relaxation that gave it: fitted, nearest, down, up or relax-and-fix.
   public var rule: String
   public var seconds: Double
   public var objective: Double
