@@ -135,6 +135,10 @@ struct RoundingHeuristicTests {
     var open = stopped(.interrupted, gap: 2e-4)
     MIPSolve.settle(&open, wanted: 1e-4)
     #expect(open.termination == .interrupted)
+    // An exact solve (gap 0) is GLPK's to prove.
+    var exact = stopped(.timeLimit, gap: 0)
+    MIPSolve.settle(&exact, wanted: 0)
+    #expect(exact.termination == .timeLimit)
     var noPlan = stopped(.timeLimit, gap: nil, feasible: false)
     MIPSolve.settle(&noPlan, wanted: 1e-4)
     #expect(noPlan.termination == .timeLimit)

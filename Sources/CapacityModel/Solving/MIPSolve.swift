@@ -65,12 +65,14 @@ struct MIPSolve {
     search.mipDuals = false
     search.timeLimitSeconds = deadline.remaining
     // Branch-and-cut stops once the two searches together prove the requested gap: the
-    // heuristic's plan against the relaxation's bound, or GLPK's plan against it.
+    // heuristic's plan against the relaxation's bound, or GLPK's plan against it. An exact solve
+    // (gap 0) is left to GLPK to prove, so that its answer does not depend on which thread ran
+    // faster.
     let wanted = solve.relativeGap ?? 0
     search.progress = { @Sendable p in
       if userStopped.isSet { return false }
       let merged = Self.merged(p, with: found.withLock { $0 })
-      if let g = merged.relativeGap, g <= wanted { return false }
+      if wanted > 0, let g = merged.relativeGap, g <= wanted { return false }
       guard let progress else { return true }
       let goOn = progress(merged)
       if !goOn { userStopped.set() }
@@ -107,7 +109,9 @@ struct MIPSolve {
       return (solution, nil)
     }
     let first = firstPlan(outcome)
-    if let start = outcome.start, let z = outcome.startObjective,
+    // A plan GLPK proved optimal stands, so an exact solve's answer is GLPK's, whichever thread
+    // was faster; otherwise the better plan wins.
+    if let start = outcome.start, let z = outcome.startObjective, solution.termination != .optimal,
       !solution.hasFeasibleSolution || z > (solution.objectiveValue ?? -.infinity) + 1e-9 * max(1, abs(z))
     {
       let why: TerminationReason =
@@ -135,7 +139,7 @@ struct MIPSolve {
   /// A search stopped (by the time limit, its caller, or the proof above) with a plan whose gap is
   /// within the requested one ended at the gap, as GLPK's own stop at the gap does.
   static func settle(_ s: inout Solution, wanted: Double) {
-    guard s.hasFeasibleSolution, let g = s.relativeGap, g <= wanted,
+    guard wanted > 0, s.hasFeasibleSolution, let g = s.relativeGap, g <= wanted,
       [.timeLimit, .iterationLimit, .interrupted].contains(s.termination)
     else { return }
     s.termination = .gapLimit
