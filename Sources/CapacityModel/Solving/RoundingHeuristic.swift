@@ -73,13 +73,28 @@ struct RoundingHeuristic: Sendable {
     }
   }
 
-  func run(warmBasis: Basis?) throws(LPError) -> Outcome {
-    var relaxedModel = formulation.model
-    for j in 0..<relaxedModel.variableCount where relaxedModel.variableKinds[j] != .continuous {
-      relaxedModel.setKind(Variable(index: j), .continuous)
+  /// The model with its integer columns made continuous: the LP relaxation.
+  var relaxedModel: Model {
+    var model = formulation.model
+    for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
+      model.setKind(Variable(index: j), .continuous)
     }
+    return model
+  }
+
+  /// `model` with the `fixed` columns continuous and held at their values.
+  static func holding(_ fixed: [Int: Double], in model: Model) -> Model {
+    var model = model
+    for (j, value) in fixed {
+      model.setKind(Variable(index: j), .continuous)
+      model.setBounds(Variable(index: j), lower: value, upper: value)
+    }
+    return model
+  }
+
+  func run(warmBasis: Basis?) throws(LPError) -> Outcome {
     var options = lpOptions(method: method, basis: warmBasis)
-    let relaxation = try GLPKSolver().solve(relaxedModel, options: options)
+    let relaxation = try GLPKSolver().solve(self.relaxedModel, options: options)
     var outcome = Outcome(relaxation: relaxation)
     guard relaxation.termination == .optimal, let bound = relaxation.objectiveValue else { return outcome }
     report(
@@ -191,11 +206,7 @@ struct RoundingHeuristic: Sendable {
   func solveFixed(_ fixed: [Int: Double], options: SolveOptions) throws(LPError) -> (
     [Double], Double, Solution
   )? {
-    var model = formulation.model
-    for (j, value) in fixed {
-      model.setKind(Variable(index: j), .continuous)
-      model.setBounds(Variable(index: j), lower: value, upper: value)
-    }
+    let model = Self.holding(fixed, in: formulation.model)
     var options = options
     options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
     if halted() { return nil }
@@ -212,15 +223,14 @@ struct RoundingHeuristic: Sendable {
   /// The LP with every integer column fixed at its value in `values` (a MIP plan), solved with
   /// the dual simplex from `basis`: the plan's duals and reduced costs.
   func fixedLP(at values: [Double], basis: Basis?) throws(LPError) -> Solution? {
-    var model = formulation.model
+    let model = formulation.model
+    var integers: [Int: Double] = [:]
     for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
-      let v = values[j].rounded()
-      model.setKind(Variable(index: j), .continuous)
-      model.setBounds(Variable(index: j), lower: v, upper: v)
+      integers[j] = values[j].rounded()
     }
     var options = lpOptions(method: basis == nil ? method : .dualSimplex, basis: basis)
     options.timeLimitSeconds = nil
-    let s = try GLPKSolver().solve(model, options: options)
+    let s = try GLPKSolver().solve(Self.holding(integers, in: model), options: options)
     return s.termination == .optimal ? s : nil
   }
 
@@ -235,6 +245,7 @@ struct RoundingHeuristic: Sendable {
     var fixed: [Int: Double] = [:]
     var lp = relaxation.values
     var solves = 0
+    let relaxed = relaxedModel
     for t in 0..<periods {
       let now = decisions.filter { $0.period == t }
       guard !now.isEmpty else { continue }
@@ -250,7 +261,7 @@ struct RoundingHeuristic: Sendable {
           }
         }
         solves += 1
-        guard let s = try solveRelaxed(fixing: trial, options: options) else { continue }
+        guard let s = try solveRelaxed(relaxed, fixing: trial, options: options) else { continue }
         fixed = trial
         lp = s
         settled = true
@@ -264,12 +275,10 @@ struct RoundingHeuristic: Sendable {
   }
 
   /// The LP relaxation with `fixed` columns held; its values, or nil when infeasible.
-  func solveRelaxed(fixing fixed: [Int: Double], options: SolveOptions) throws(LPError) -> [Double]? {
-    var model = formulation.model
-    for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
-      model.setKind(Variable(index: j), .continuous)
-    }
-    for (j, value) in fixed { model.setBounds(Variable(index: j), lower: value, upper: value) }
+  func solveRelaxed(_ relaxed: Model, fixing fixed: [Int: Double], options: SolveOptions) throws(LPError)
+    -> [Double]?
+  {
+    let model = Self.holding(fixed, in: relaxed)
     var options = options
     options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
     if halted() { return nil }
