@@ -37,20 +37,29 @@ let package = Package(
     .target(
       name: "CapacityModel",
       dependencies: ["LinearProgramming", .product(name: "Yams", package: "Yams")]),
-    // Layer 4: jobs, plans and schedules, behind a store protocol; SQLite through GRDB.
+    // Layer 4: the job queue. Jobs, plans and schedules behind one store protocol, the
+    // job state machine, the worker and the scheduler. No database library here.
     .target(
-      name: "PlanStore",
+      name: "JobQueue",
       dependencies: [
         "CapacityModel",
-        .product(name: "GRDB", package: "GRDB.swift"),
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]),
-    // Layer 4, for many machines: the same store protocol over PostgreSQL.
+    // Layer 4, one machine: the store protocol over SQLite, through GRDB.
     .target(
-      name: "PostgresPlanStore",
+      name: "SQLiteBackend",
       dependencies: [
-        "PlanStore", "CapacityModel",
+        "JobQueue", "CapacityModel",
+        .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
+    // Layer 4, many machines: the same store protocol over PostgreSQL.
+    .target(
+      name: "PostgresBackend",
+      dependencies: [
+        "JobQueue", "CapacityModel",
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
@@ -61,7 +70,7 @@ let package = Package(
     .executableTarget(
       name: "capplan",
       dependencies: [
-        "LinearProgramming", "CapacityModel", "PlanStore", "PostgresPlanStore",
+        "LinearProgramming", "CapacityModel", "JobQueue", "SQLiteBackend", "PostgresBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -78,7 +87,8 @@ let package = Package(
     .executableTarget(
       name: "queue-bench",
       dependencies: [
-        "PlanStore", "PostgresPlanStore", "CapacityModel", .product(name: "GRDB", package: "GRDB.swift"),
+        "JobQueue", "SQLiteBackend", "PostgresBackend", "CapacityModel",
+        .product(name: "GRDB", package: "GRDB.swift"),
       ],
       path: "Benchmarks/queue-bench"),
     .executableTarget(
@@ -88,11 +98,11 @@ let package = Package(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
-    .testTarget(name: "PlanStoreTests", dependencies: ["PlanStore", "PostgresPlanStore"]),
+    .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "SQLiteBackend", "PostgresBackend"]),
     .testTarget(
       name: "CapplanCLITests",
       dependencies: [
-        "capplan", "PlanStore", "PostgresPlanStore", "LinearProgramming",
+        "capplan", "JobQueue", "SQLiteBackend", "PostgresBackend", "LinearProgramming",
         .product(name: "Yams", package: "Yams"),
       ]),
   ],

@@ -12,8 +12,9 @@
 import CapacityModel
 import Foundation
 import GRDB
-import PlanStore
-import PostgresPlanStore
+import JobQueue
+import SQLiteBackend
+import PostgresBackend
 
 var args = Array(CommandLine.arguments.dropFirst())
 let postgresAdmin: String? = args.firstIndex(of: "--postgres").flatMap { i in

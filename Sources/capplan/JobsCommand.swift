@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PlanStore
+import JobQueue
 
 struct JobsCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import LinearProgramming
-import PlanStore
+import JobQueue
 
 struct LPCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

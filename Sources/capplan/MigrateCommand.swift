@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import PlanStore
-import PostgresPlanStore
+import JobQueue
+import PostgresBackend
 
 struct MigrateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PlanStore
+import JobQueue
 
 /// Refuses an option outside its accepted range, naming the option and the range.
 func checkRange(_ value: Double, _ limit: Limit, _ option: String) throws {

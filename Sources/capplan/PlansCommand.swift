@@ -1,7 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 struct PlansCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

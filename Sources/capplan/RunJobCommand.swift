@@ -1,7 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 /// The child process a worker starts for one job: payload on stdin, plan JSON
 /// on stdout. Kept apart from the worker so a crash, an abort or a memory

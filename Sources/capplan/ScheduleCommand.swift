@@ -1,7 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 struct ScheduleCommand: ParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
-import PlanStore
+import JobQueue
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {

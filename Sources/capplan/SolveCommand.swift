@@ -2,7 +2,7 @@ import ArgumentParser
 import CapacityModel
 import Foundation
 import LinearProgramming
-import PlanStore
+import JobQueue
 
 /// Options shared by the commands that solve scenarios.
 struct SolveFlags: ParsableArguments {

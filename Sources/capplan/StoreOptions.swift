@@ -1,7 +1,8 @@
 import ArgumentParser
 import Foundation
-import PlanStore
-import PostgresPlanStore
+import JobQueue
+import SQLiteBackend
+import PostgresBackend
 
 /// `--db`: the job and plan database.
 struct StoreOptions: ParsableArguments {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 struct SubmitCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 /// `PATH=FROM:TO:STEP`, e.g. `offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5`.
 struct SweepAxis: ExpressibleByArgument {

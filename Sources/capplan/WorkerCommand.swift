@@ -2,7 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
-import PlanStore
+import JobQueue
 import Synchronization
 
 struct WorkerCommand: AsyncParsableCommand {

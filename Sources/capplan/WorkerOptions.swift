@@ -1,5 +1,5 @@
 import ArgumentParser
-import PlanStore
+import JobQueue
 
 /// The worker pool's options, shared by `capplan worker` and `capplan serve`.
 struct WorkerOptions: ParsableArguments {

@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 import Testing
 
 /// A stop signal at any moment after `serve` or `worker` starts is honoured:

@@ -1,5 +1,6 @@
 import Foundation
-import PlanStore
+import JobQueue
+import SQLiteBackend
 import Testing
 
 /// A failed try says what happened: before, a child killed under

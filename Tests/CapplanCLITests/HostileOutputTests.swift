@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 import Testing
 
 /// User text that tries to act in the outputs: a spreadsheet formula, HTML, a

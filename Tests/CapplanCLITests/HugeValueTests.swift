@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 import Testing
 
 /// Runs SQL on a test store behind the store's back, as a hand edit or an

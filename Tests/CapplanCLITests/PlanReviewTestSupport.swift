@@ -1,6 +1,6 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 import Testing
 
 /// A database with plans for the review commands: real solves of the example

@@ -1,6 +1,6 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 import Testing
 
 @Suite("Plan review commands: list, show, diff, export, report", .serialized)

@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 import Testing
 
 /// What PostgreSQL adds to the queue: wake-ups by NOTIFY, many workers on

@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 import Testing
 
 /// The queue's promises, checked with real worker processes.

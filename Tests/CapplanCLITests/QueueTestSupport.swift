@@ -1,6 +1,7 @@
 import Foundation
-import PlanStore
-import PostgresPlanStore
+import JobQueue
+import SQLiteBackend
+import PostgresBackend
 import Testing
 
 /// A capplan process running in the background, its output going to files so

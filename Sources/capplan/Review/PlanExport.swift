@@ -1,6 +1,6 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 /// `capplan plans export`: a stored plan as files for spreadsheets and other
 /// programs. Long ("tidy") tables, one row per fact, every number at full

@@ -1,6 +1,6 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 /// `capplan plans show`: a stored plan as a planner reads it. Sections:
 /// summary, per-period financials, allocations pivoted offering x hardware per

@@ -1,6 +1,6 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 /// A stored plan with what the review commands print beside it.
 struct StoredPlan {

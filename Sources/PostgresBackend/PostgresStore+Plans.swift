@@ -1,6 +1,6 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 extension PostgresStore {
   /// Stores a finished job's plan and closes the job, in one statement.

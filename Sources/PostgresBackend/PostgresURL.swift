@@ -1,6 +1,6 @@
 import Foundation
 import NIOSSL
-import PlanStore
+import JobQueue
 import PostgresNIO
 
 /// A `postgres://` or `postgresql://` URL, read the way libpq reads one:

@@ -1,7 +1,7 @@
 import CapacityModel
 import Foundation
-import PlanStore
-import PostgresPlanStore
+import JobQueue
+import PostgresBackend
 import Testing
 
 /// The server goes away right after a COMMIT, so the call cannot know

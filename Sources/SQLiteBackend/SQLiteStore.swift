@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import GRDB
 
 /// The default store: one SQLite file in WAL mode, opened through GRDB.

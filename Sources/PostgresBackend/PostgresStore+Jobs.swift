@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 
 extension PostgresStore {
   static let jobColumns = StoreColumns.job

@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 
 /// `capplan copy` over PostgreSQL.
 extension PostgresStore {

@@ -1,4 +1,5 @@
 import Foundation
+import JobQueue
 import GRDB
 
 /// `capplan migrate` and `capplan copy` over SQLite.

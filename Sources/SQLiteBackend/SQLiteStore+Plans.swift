@@ -1,5 +1,6 @@
 import CapacityModel
 import Foundation
+import JobQueue
 import GRDB
 
 extension SQLiteStore {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PlanStore
+import JobQueue
 import PostgresNIO
 
 /// Database-level chores that run outside a transaction: making a database

@@ -1,5 +1,5 @@
 import Foundation
-import PlanStore
+import JobQueue
 
 /// The PostgreSQL schema, as named migrations with the same names as
 /// SQLite's. Each runs in its own transaction under an advisory lock, so

@@ -1,6 +1,6 @@
 import Foundation
-import PlanStore
-import PostgresPlanStore
+import JobQueue
+import PostgresBackend
 import Testing
 
 @Suite struct PostgresURLTests {

@@ -1,6 +1,7 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
+import SQLiteBackend
 import Testing
 
 func temporaryStore(_ name: String = "store") throws -> SQLiteStore {

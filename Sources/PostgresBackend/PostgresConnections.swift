@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import NIOCore
 import NIOPosix
-import PlanStore
+import JobQueue
 import PostgresNIO
 import Synchronization
 

@@ -1,6 +1,7 @@
 import Foundation
-import PlanStore
-import PostgresPlanStore
+import JobQueue
+import SQLiteBackend
+import PostgresBackend
 import Testing
 
 /// The stores the shared suites run against. PostgreSQL runs when

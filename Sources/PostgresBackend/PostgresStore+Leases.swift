@@ -1,6 +1,6 @@
 import CapacityModel
 import Foundation
-import PlanStore
+import JobQueue
 
 extension PostgresStore {
   public func claim(owner: String, leaseSeconds: Double, now: Date) throws(StoreError) -> Lease? {
