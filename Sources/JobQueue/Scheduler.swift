@@ -1,6 +1,7 @@
 import CapacityModel
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// Fires due schedules: reads each scenario file afresh, validates it and
 /// enqueues a job. Each (schedule, due time) makes at most one job, however
@@ -8,7 +9,7 @@ import Logging
 /// `schedule:<id>:<due time>`, and moving the next fire time is a
 /// compare-and-set. After downtime a schedule fires once, for its oldest
 /// missed time, and its next fire time moves past now.
-public final class Scheduler: Sendable {
+public final class Scheduler: Service, Sendable {
   public struct Fire: Sendable, Equatable {
     public var schedule: String
     public var due: Date
@@ -20,12 +21,16 @@ public final class Scheduler: Sendable {
   let store: any ScheduleStore
   let clock: @Sendable () -> Date
   let logger: Logger
+  /// Time between ticks when run as a service.
+  public let tickInterval: Duration
 
   public init(
-    store: any ScheduleStore, clock: @escaping @Sendable () -> Date = Date.init,
+    store: any ScheduleStore, tickInterval: Duration = .seconds(1),
+    clock: @escaping @Sendable () -> Date = Date.init,
     logger: Logger = Logger(label: "capplan.scheduler")
   ) {
     self.store = store
+    self.tickInterval = tickInterval
     self.clock = clock
     self.logger = logger
   }
@@ -151,11 +156,14 @@ public final class Scheduler: Sendable {
     return String(whole)
   }
 
-  /// Ticks every `interval` until the task is cancelled.
-  public func run(every interval: Duration = .seconds(1)) async {
-    while !Task.isCancelled {
-      _ = await Blocking.run { self.tick() }
-      try? await Task.sleep(for: interval)
+  /// Ticks every `tickInterval` until the task is cancelled or, in a
+  /// `ServiceGroup`, the group shuts down gracefully (no fire after that).
+  public func run() async {
+    await cancelWhenGracefulShutdown {
+      while !Task.isCancelled {
+        _ = await Blocking.run { self.tick() }
+        try? await Task.sleep(for: self.tickInterval)
+      }
     }
   }
 }

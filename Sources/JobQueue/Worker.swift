@@ -1,6 +1,7 @@
 import CapacityModel
 import Foundation
 import Logging
+import ServiceLifecycle
 import Synchronization
 
 public struct WorkerConfiguration: Sendable {
@@ -36,7 +37,7 @@ public struct WorkerConfiguration: Sendable {
 /// Claims jobs and solves each in a child process, so a crash, an abort or a
 /// runaway solve costs one attempt of one job and never the worker. Leases are
 /// renewed while a child runs; a lost lease or a cancel kills the child.
-public final class Worker: Sendable {
+public final class Worker: Service, Sendable {
   public let store: any JobStore
   public let configuration: WorkerConfiguration
   let logger: Logger
@@ -78,7 +79,22 @@ public final class Worker: Sendable {
 
   var mode: Mode { state.withLock { $0.mode } }
 
+  /// Solves jobs until drained, stopped or (with `once`) out of work. As a
+  /// `Service` in a `ServiceGroup`, the group's graceful shutdown drains and its
+  /// cancellation stops; alone, `drain()` and `stop()` do.
   public func run() async {
+    await withTaskCancellationHandler {
+      await withGracefulShutdownHandler {
+        await work()
+      } onGracefulShutdown: {
+        self.drain()
+      }
+    } onCancel: {
+      self.stop()
+    }
+  }
+
+  func work() async {
     logger.info("worker \(configuration.owner) started with \(configuration.concurrency) slot(s)")
     await withTaskGroup(of: Void.self) { group in
       for slot in 0..<configuration.concurrency {
