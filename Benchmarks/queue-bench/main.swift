@@ -150,3 +150,31 @@ for backend in backends {
         elapsed / storeOnly))
   }
 }
+
+// ---- blocking store calls from async code ----
+// The store protocol is synchronous; the worker calls it from async code on a
+// thread of its own per call (JobQueue's `Blocking`). An async protocol would
+// save that hop. Measured: the same indexed read called directly, against the
+// same read through a new thread and a continuation, as the worker does it.
+func hopped<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    Thread { continuation.resume(with: Result { try body() }) }.start()
+  }
+}
+let reads = jobs * 5
+print("store read from async code: \(reads) reads of one job row")
+for backend in backends {
+  let store = try freshStore("reads", backend).store
+  let id = try store.submit(submission(0), now: Date()).job.id
+  let direct = try seconds { for _ in 0..<reads { _ = try store.job(id) } }
+  let start = ContinuousClock.now
+  for _ in 0..<reads { _ = try await hopped { try store.job(id) } }
+  let d = ContinuousClock.now - start
+  let viaThread = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+  print(
+    String(
+      format: "  %@ direct %7.1f us/read   baseline;  through a thread %7.1f us/read (%.2fx, +%.1f us)",
+      (backend.rawValue + ",").padding(toLength: 12, withPad: " ", startingAt: 0) as NSString,
+      direct / Double(reads) * 1e6, viaThread / Double(reads) * 1e6, viaThread / direct,
+      (viaThread - direct) / Double(reads) * 1e6))
+}

@@ -1,3 +1,4 @@
+import CapacityModel
 import Foundation
 
 /// The accepted range of one duration or count, checked where the value enters:
@@ -39,10 +40,7 @@ public struct Limit: Sendable {
     try check(Double(value), label: label)
   }
 
-  public static func number(_ x: Double) -> String {
-    if x == x.rounded(), abs(x) < 1e15 { return String(Int64(x)) }
-    return "\(x)"
-  }
+  public static func number(_ x: Double) -> String { NumberText.plain(x) }
 
   static func human(_ seconds: Double) -> String {
     if seconds >= 86400 {

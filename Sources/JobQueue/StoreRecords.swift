@@ -242,7 +242,7 @@ extension PlanRecord {
     var marginals = plan.marginals.power.map {
       Marginal(
         kind: "power", subject: $0.site, period: $0.period, value: $0.value,
-        binding: $0.usedMw >= $0.limitMw - 1e-6)
+        binding: $0.isAtLimit)
     }
     for m in plan.marginals.supply + plan.marginals.demand {
       marginals.append(

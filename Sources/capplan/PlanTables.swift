@@ -209,29 +209,6 @@ struct PlanTables {
   }
 }
 
-/// $M with thousands separators and one decimal (or `decimals`): 80,943.3.
-func money(_ x: Double, _ decimals: Int = 1) -> String {
-  let s = fixed(abs(x), decimals)
-  let parts = s.split(separator: ".")
-  var whole = String(parts[0])
-  var grouped = ""
-  while whole.count > 3 {
-    grouped = "," + whole.suffix(3) + grouped
-    whole.removeLast(3)
-  }
-  let isZero = Double(s) == 0
-  return (x < 0 && !isZero ? "-" : "") + whole + grouped + (parts.count > 1 ? "." + parts[1] : "")
-}
-
-func percent(_ x: Double?) -> String { x.map { fixed($0 * 100, 1) + "%" } ?? "-" }
-
-extension Array where Element: Hashable {
-  func uniqued() -> [Element] {
-    var seen = Set<Element>()
-    return filter { seen.insert($0).inserted }
-  }
-}
-
 extension Plan.Infeasibility {
   /// One short line for a summary cell: the limits themselves are listed one a line elsewhere.
   var headline: String {

@@ -3,29 +3,9 @@ import CapacityModel
 import Foundation
 import JobQueue
 
-/// `PATH=FROM:TO:STEP`, e.g. `offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5`.
-struct SweepAxis: ExpressibleByArgument {
-  var path: String
-  var values: [Double]
-
-  init?(argument: String) {
-    guard let eq = argument.lastIndex(of: "=") else { return nil }
-    path = String(argument[..<eq])
-    let range = argument[argument.index(after: eq)...].split(separator: ":").map { Double($0) }
-    guard !path.isEmpty, range.count == 3, let from = range[0], let to = range[1], let step = range[2],
-      from.isFinite, to.isFinite, step.isFinite, step != 0, (to - from) / step >= 0
-    else { return nil }
-    // From the count, not by repeated addition, so 0.1 steps land on their values.
-    // The quotient is checked before Int(...): 0:1e300:1e-300 would trap there.
-    let steps = ((to - from) / step + 1e-9).rounded(.down)
-    guard steps.isFinite, steps < Double(Self.maxValues) else { return nil }
-    let count = Int(steps) + 1
-    values = (0..<count).map { from + Double($0) * step }
-  }
-
-  static let maxValues = 10_000
-
-  static var defaultCompletionKind: CompletionKind { .default }
+extension SweepAxis: ExpressibleByArgument {
+  public init?(argument: String) { self.init(parsing: argument) }
+  public static var defaultCompletionKind: CompletionKind { .default }
 }
 
 struct SweepCommand: AsyncParsableCommand {
@@ -69,10 +49,10 @@ struct SweepCommand: AsyncParsableCommand {
     if axes.isEmpty { throw ValidationError("give at least one --set PATH=FROM:TO:STEP") }
     if format == .markdown { throw ValidationError("sweep prints table, csv or json") }
     try checkRange(parallel, Limits.concurrency, "--parallel")
-    let total = axes.reduce(1.0) { $0 * Double($1.values.count) }
-    if total > Double(SweepAxis.maxValues) {
+    let total = Sweep(axes: axes).size
+    if total > Double(Sweep.maxPoints) {
       throw ValidationError(
-        "the --set axes span \(Limit.number(total)) points; a sweep is limited to \(SweepAxis.maxValues)")
+        "the --set axes span \(Limit.number(total)) points; a sweep is limited to \(Sweep.maxPoints)")
     }
     for name in metrics where PlanMetric(rawValue: name) == nil {
       throw ValidationError(
@@ -93,47 +73,31 @@ struct SweepCommand: AsyncParsableCommand {
     }
   }
 
-  /// Every combination of the axes' values, first axis slowest.
-  var points: [[Double]] {
-    axes.reduce([[]]) { partial, axis in partial.flatMap { p in axis.values.map { p + [$0] } } }
-  }
-
   func sweep() throws(CommandFailure) -> [(point: [Double], plan: Plan)] {
     let (document, _) = try ScenarioInput.load(file)
+    let sweep = Sweep(axes: axes)
+    let points = sweep.points
     var scenarios: [ValidScenario] = []
     for point in points {
-      var scenario = document.scenario
-      for (axis, value) in zip(axes, point) {
-        do {
-          scenario = try scenario.setting(axis.path, to: value)
-        } catch {
-          throw CommandFailure(message: error.description, outcome: .invalidInput)
-        }
+      let scenario: Scenario
+      do {
+        scenario = try sweep.scenario(document.scenario, at: point)
+      } catch {
+        throw CommandFailure(message: error.description, outcome: .invalidInput)
       }
-      let label = zip(axes, point).map { "\($0.path)=\($1)" }.joined(separator: ", ")
-      scenarios.append(try ScenarioInput.validate(scenario, file: "\(file) with \(label)"))
+      scenarios.append(try ScenarioInput.validate(scenario, file: "\(file) with \(sweep.label(point))"))
     }
-    let options = solve.planOptions
-    let results = SweepResults(count: scenarios.count)
     let progress = Progress.start(label: "sweep")
-    // Threads, not tasks: each solve keeps its GLPK objects on one thread.
     let total = scenarios.count
-    let queue = OperationQueue()
-    queue.maxConcurrentOperationCount = parallel
-    for (i, scenario) in scenarios.enumerated() {
-      queue.addOperation {
-        results.set(i, Result { () throws(PlanningError) in try Planner.plan(scenario, options: options) })
-        progress?.line("\(results.done) of \(total) points solved")
-      }
+    let results = Sweep.solve(scenarios, options: solve.planOptions, parallel: parallel) { done in
+      progress?.line("\(done) of \(total) points solved")
     }
-    queue.waitUntilAllOperationsAreFinished()
     progress?.finish()
     var rows: [(point: [Double], plan: Plan)] = []
-    for (i, point) in points.enumerated() {
-      switch results.get(i) {
+    for (point, result) in zip(points, results) {
+      switch result {
       case .success(let plan): rows.append((point, plan))
       case .failure(let error): throw CommandFailure(message: error.description, outcome: .error)
-      case nil: throw CommandFailure(message: "point \(i + 1) was not solved", outcome: .error)
       }
     }
     return rows
@@ -179,32 +143,5 @@ enum JSONValue: Encodable {
     case .string(let s): try c.encode(s)
     case .null: try c.encodeNil()
     }
-  }
-}
-
-/// Results written by the sweep's worker threads.
-final class SweepResults: @unchecked Sendable {
-  // Safe: every access to `results` and `finished` holds `lock`.
-  private var results: [Result<Plan, PlanningError>?]
-  private var finished = 0
-  private let lock = NSLock()
-  init(count: Int) { results = Array(repeating: nil, count: count) }
-  func set(_ i: Int, _ r: Result<Plan, PlanningError>) {
-    lock.withLock {
-      results[i] = r
-      finished += 1
-    }
-  }
-  func get(_ i: Int) -> Result<Plan, PlanningError>? { lock.withLock { results[i] } }
-  var done: Int { lock.withLock { finished } }
-}
-
-extension String {
-  func trimmingZeros() -> String {
-    guard contains(".") else { return self }
-    var s = self
-    while s.last == "0" { s.removeLast() }
-    if s.last == "." { s.removeLast() }
-    return s
   }
 }

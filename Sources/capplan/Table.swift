@@ -1,3 +1,4 @@
+import ArgumentParser
 import CapacityModel
 
 /// A titled table rendered as aligned text, Markdown or CSV, so every output
@@ -65,6 +66,11 @@ extension String {
 
 enum TableFormat: String, CaseIterable {
   case table, json, csv, markdown
+}
+
+/// What `jobs list`, `plans list` and `schedule list` print.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+  case table, json
 }
 
 extension [Table] {

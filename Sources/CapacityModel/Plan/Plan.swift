@@ -409,3 +409,9 @@ public struct PlanFileError: Error, CustomStringConvertible, Sendable {
     }
   }
 }
+
+extension Plan.SitePower {
+  /// Facility MW in use reaches the limit (the power row binds): the one rule the plan
+  /// tables, the diff, the report and the store all use for "at its limit".
+  public var isAtLimit: Bool { usedMw >= limitMw - 1e-6 }
+}

@@ -335,7 +335,7 @@ extension PlanDiff {
     let rowsB = Dictionary(
       b.marginals.power.map { (SitePeriod(site: $0.site, period: $0.period), $0) },
       uniquingKeysWith: { x, _ in x })
-    let sites = (a.marginals.power.map(\.site) + b.marginals.power.map(\.site)).uniquedInOrder()
+    let sites = (a.marginals.power.map(\.site) + b.marginals.power.map(\.site)).uniqued()
     var out: [PowerChange] = []
     for site in sites {
       for period in periods {
@@ -391,7 +391,7 @@ extension PlanDiff {
     }
     let builtA = first(a)
     let builtB = first(b)
-    let ids = (a.expansions.map(\.id) + b.expansions.map(\.id)).uniquedInOrder()
+    let ids = (a.expansions.map(\.id) + b.expansions.map(\.id)).uniqued()
     return ids.compactMap { id in
       let x = builtA[id]
       let y = builtB[id]
@@ -460,17 +460,5 @@ extension Plan {
         a.mw
     }
     return out
-  }
-}
-
-extension Plan.SitePower {
-  /// Facility MW in use reaches the limit (the power row binds), as the store records it.
-  public var isAtLimit: Bool { usedMw >= limitMw - 1e-6 }
-}
-
-extension Array where Element: Hashable {
-  func uniquedInOrder() -> [Element] {
-    var seen = Set<Element>()
-    return filter { seen.insert($0).inserted }
   }
 }

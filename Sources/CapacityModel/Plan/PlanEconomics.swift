@@ -206,7 +206,7 @@ struct EconomicsLedger {
     return Plan.Economics(
       offerings: lines(
         sc.offerings.map(\.id), key: { sc.offerings[$0.offering].id }, use: { offeringUse[$0] }),
-      uses: lines(sc.offerings.map(\.use).uniquedInOrder(), key: { sc.offerings[$0.offering].use }),
+      uses: lines(sc.offerings.map(\.use).uniqued(), key: { sc.offerings[$0.offering].use }),
       hardware: lines(
         sc.hardware.indices.filter { h in allocations.contains { $0.hardware == h } }.map {
           sc.hardware[$0].id

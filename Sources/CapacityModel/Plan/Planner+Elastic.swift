@@ -49,8 +49,9 @@ extension Planner {
           Plan.Shortfall(
             kind: kind, subject: sc.offerings[o].id, period: sc.periods[t].id, amount: amount, unit: "MW",
             limit: limit,
-            text: "\(kind) of \(sc.offerings[o].id) in \(sc.periods[t].id): short \(quantity(amount)) MW "
-              + "of \(quantity(limit)) MW"))
+            text:
+              "\(kind) of \(sc.offerings[o].id) in \(sc.periods[t].id): short \(NumberText.quantity(amount)) MW "
+              + "of \(NumberText.quantity(limit)) MW"))
       case .power(let s, let t):
         var limit = sc.sites[s].powerMW[t]
         for e in sc.sites[s].expansions {
@@ -63,8 +64,9 @@ extension Planner {
             kind: "power", subject: sc.sites[s].id, period: sc.periods[t].id, amount: amount,
             unit: "facility MW",
             limit: limit,
-            text: "power at \(sc.sites[s].id) in \(sc.periods[t].id): \(quantity(amount)) facility MW over "
-              + "the limit of \(quantity(limit))"))
+            text:
+              "power at \(sc.sites[s].id) in \(sc.periods[t].id): \(NumberText.quantity(amount)) facility MW over "
+              + "the limit of \(NumberText.quantity(limit))"))
       case .supply(let h, let t):
         let limit = sc.hardware[h].supplyMW[t]
         out.append(
@@ -73,8 +75,8 @@ extension Planner {
             unit: "MW",
             limit: limit,
             text:
-              "supply_mw of \(sc.hardware[h].id) in \(sc.periods[t].id): \(quantity(amount)) MW installed "
-              + "over the supply of \(quantity(limit)) MW"))
+              "supply_mw of \(sc.hardware[h].id) in \(sc.periods[t].id): \(NumberText.quantity(amount)) MW installed "
+              + "over the supply of \(NumberText.quantity(limit)) MW"))
       case .policy(let p, let t):
         let policy = sc.policies[p]
         let covered = Set(policy.hardware)
@@ -95,21 +97,12 @@ extension Planner {
           Plan.Shortfall(
             kind: "policy", subject: policy.id, period: sc.periods[t].id, amount: share, unit: "share",
             limit: policy.share,
-            text: "policy \(policy.id) in \(sc.periods[t].id): \(percentText(share)) \(what) on "
+            text: "policy \(policy.id) in \(sc.periods[t].id): \(NumberText.percent(share)) \(what) on "
               + "\(policy.hardware.map { sc.hardware[$0].id }.joined(separator: ", ")) against \(bound) of "
-              + percentText(policy.share)))
+              + NumberText.percent(policy.share)))
       default: continue
       }
     }
     return out
   }
-
-  /// 340, 12.5, 0.25: whole numbers without decimals, others to at most 2.
-  static func quantity(_ x: Double) -> String {
-    let r = (x * 100).rounded() / 100
-    if r == r.rounded() { return String(format: "%.0f", r) }
-    return String(format: "%.2f", r).replacingOccurrences(of: "0$", with: "", options: .regularExpression)
-  }
-
-  static func percentText(_ x: Double) -> String { String(format: "%.1f%%", x * 100) }
 }

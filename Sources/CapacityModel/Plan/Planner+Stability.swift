@@ -31,7 +31,7 @@ extension Planner {
     let kept = max(0, movedFree - movedStable)
     return Plan.PriceOfStability(
       ebitWithoutMoveCost: freeEBIT, ebitGivenUp: givenUp, mwMovedWithoutMoveCost: movedFree, mwKept: kept,
-      text: "$\(moneyText(givenUp))M of EBIT given up to avoid moving \(mwText(kept)) MW")
+      text: "$\(NumberText.grouped(givenUp))M of EBIT given up to avoid moving \(NumberText.mw(kept)) MW")
   }
 
   /// Sum of |x - x_prev| over this scenario's allocation columns in the periods `previous`
@@ -72,29 +72,5 @@ extension Planner {
       }
     }
     return total > 0 ? matched / total : nil
-  }
-
-  /// 35.0, 1,180.5: one decimal with thousands separators.
-  static func moneyText(_ x: Double) -> String {
-    let s = String(format: "%.1f", abs(x) < 0.05 ? 0 : abs(x))
-    let parts = s.split(separator: ".")
-    return (x <= -0.05 ? "-" : "") + grouped(String(parts[0])) + "." + (parts.count > 1 ? parts[1] : "0")
-  }
-
-  /// 1,180 or 12.5: whole MW without decimals.
-  static func mwText(_ x: Double) -> String {
-    let r = (x * 10).rounded() / 10
-    if r == r.rounded() { return (r < 0 ? "-" : "") + grouped(String(format: "%.0f", abs(r))) }
-    return moneyText(r)
-  }
-
-  static func grouped(_ digits: String) -> String {
-    var whole = digits
-    var out = ""
-    while whole.count > 3 {
-      out = "," + whole.suffix(3) + out
-      whole.removeLast(3)
-    }
-    return whole + out
   }
 }

@@ -98,7 +98,7 @@ struct RoundingHeuristic: Sendable {
     var outcome = Outcome(relaxation: relaxation)
     guard relaxation.termination == .optimal, let bound = relaxation.objectiveValue else { return outcome }
     report(
-      "LP relaxation solved in \(format(deadline.elapsed)) s: EBIT at most \(money(bound))")
+      "LP relaxation solved in \(NumberText.fixed(deadline.elapsed, 2)) s: EBIT at most \(money(bound))")
     // The dual simplex from the relaxation's basis; without a basis (interior point), the same
     // method again.
     options = lpOptions(method: relaxation.basis == nil ? method : .dualSimplex, basis: relaxation.basis)
@@ -136,7 +136,7 @@ struct RoundingHeuristic: Sendable {
     report("roundings: " + tried.joined(separator: ", "))
     if let z = outcome.startObjective, let rule = outcome.rule, let seconds = outcome.seconds {
       report(
-        "first plan (\(rule) rounding) in \(format(seconds)) s: EBIT \(money(z)), "
+        "first plan (\(rule) rounding) in \(NumberText.fixed(seconds, 2)) s: EBIT \(money(z)), "
           + "within \(percent((bound - z) / max(abs(z), 1e-9))) of the bound")
     } else {
       report("no rounding of the LP relaxation was feasible; branch-and-cut searches on its own")
@@ -286,9 +286,8 @@ struct RoundingHeuristic: Sendable {
     return s.termination == .optimal ? s.values : nil
   }
 
-  func money(_ x: Double) -> String { "$" + format(x) + "M" }
-  func format(_ x: Double) -> String { String(format: "%.2f", x) }
-  func percent(_ x: Double) -> String { String(format: "%.3f%%", 100 * max(0, x)) }
+  func money(_ x: Double) -> String { "$" + NumberText.fixed(x, 2) + "M" }
+  func percent(_ x: Double) -> String { NumberText.percent(max(0, x), 3) }
 }
 
 /// How a fractional LP value of a block count or an expansion becomes a whole one.
