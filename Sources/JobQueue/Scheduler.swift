@@ -138,7 +138,7 @@ public final class Scheduler: Service, Sendable {
       return fire
     }
     let submission = JobSubmission(
-      scenarioID: document.scenario.scenario, source: schedule.scenarioPath, scenarioText: text,
+      scenarioID: document.scenario.id, source: schedule.scenarioPath, scenarioText: text,
       options: schedule.options,
       idempotencyKey: "schedule:\(schedule.id):\(Self.milliseconds(due))",
       scheduleID: schedule.id)

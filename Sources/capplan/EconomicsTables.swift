@@ -107,18 +107,18 @@ extension PlanTables {
 
   /// Installed IT MW against what allocations use (companions included), by site and hardware.
   var capacity: Table? {
-    guard let e = plan.economics, e.capacity.contains(where: { $0.idleMw > 1e-6 }) else { return nil }
+    guard let e = plan.economics, e.capacity.contains(where: { $0.idleMW > 1e-6 }) else { return nil }
     var t = Table(
       "Idle capacity: installed IT MW no allocation uses (used / installed where some is idle)",
       columns: ["site", "hardware"] + periodIDs, firstNumeric: 2)
     let keys = e.capacity.map { [$0.site, $0.hardware] }.uniqued()
     var cells: [[String]: [String: Plan.Capacity]] = [:]
     for c in e.capacity { cells[[c.site, c.hardware], default: [:]][c.period] = c }
-    for key in keys where (cells[key] ?? [:]).values.contains(where: { $0.idleMw > 1e-6 }) {
+    for key in keys where (cells[key] ?? [:]).values.contains(where: { $0.idleMW > 1e-6 }) {
       t.add(
         key
           + periodIDs.map { p in
-            cells[key]?[p].map { "\(fixed($0.usedMw, 1)) / \(fixed($0.installedMw, 1))" } ?? ""
+            cells[key]?[p].map { "\(fixed($0.usedMW, 1)) / \(fixed($0.installedMW, 1))" } ?? ""
           })
     }
     return t

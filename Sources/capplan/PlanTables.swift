@@ -100,7 +100,7 @@ struct PlanTables {
       "New installs (IT MW) and expansions built", columns: ["site", "what", "period", "MW"], firstNumeric: 3)
     for i in plan.installs { t.add([i.site, i.hardware, i.period, fixed(i.mw, 1)]) }
     for e in plan.expansions {
-      t.add([e.site, "expansion \(e.id) (\(money(e.costPerYear))/yr)", e.period, fixed(e.powerMw, 1)])
+      t.add([e.site, "expansion \(e.id) (\(money(e.costPerYear))/yr)", e.period, fixed(e.powerMW, 1)])
     }
     return t
   }
@@ -114,7 +114,7 @@ struct PlanTables {
         plan.marginals.power.filter { $0.site == site }.map { ($0.period, $0) },
         uniquingKeysWith: { a, _ in a })
       t.add(
-        [site] + periodIDs.map { p in rows[p].map { "\(fixed($0.usedMw, 0))/\(fixed($0.limitMw, 0))" } ?? "" }
+        [site] + periodIDs.map { p in rows[p].map { "\(fixed($0.usedMW, 0))/\(fixed($0.limitMW, 0))" } ?? "" }
       )
       t.add(["  value"] + periodIDs.map { p in rows[p]?.value.map { fixed($0, 3) } ?? "" })
     }
@@ -157,7 +157,7 @@ struct PlanTables {
     if let s = plan.stability {
       t.add(["MW moved vs previous plan", fixed(s.mwMoved, 2)])
       t.add(["move cost ($M)", fixed(s.moveCost, 2)])
-      t.add(["previous MW unmatched", fixed(s.unmatchedMw, 2)])
+      t.add(["previous MW unmatched", fixed(s.unmatchedMW, 2)])
       if let p = s.price {
         t.add(["EBIT without the move cost ($M)", fixed(p.ebitWithoutMoveCost, 2)])
         t.add(["EBIT given up for stability ($M)", fixed(p.ebitGivenUp, 2)])

@@ -12,7 +12,7 @@ enum PlanWarnings {
         "--previous is given but the scenario has no stability.move_cost: the previous plan only warm-starts "
           + "the solve, and nothing keeps the plan close to it")
     }
-    let id = scenario.scenario.scenario
+    let id = scenario.asWritten.id
     if previous.scenario != id {
       out.append("the previous plan is for scenario '\(previous.scenario)', not '\(id)'")
     }

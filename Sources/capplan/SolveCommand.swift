@@ -184,7 +184,7 @@ struct SolveCommand: AsyncParsableCommand {
       if !cold { options.warmStart = previous.warmStart }
       warnings += PlanWarnings.previous(previous, for: scenario)
     }
-    let progress = Progress.start(label: scenario.scenario.scenario, forced: solve.progress)
+    let progress = Progress.start(label: scenario.asWritten.id, forced: solve.progress)
     options.progress = progress?.mipCallback
     options.log = progress?.logCallback
     defer { progress?.finish() }

@@ -63,7 +63,7 @@ struct SubmitCommand: AsyncParsableCommand {
       let db = try store.open()
       if let previousPlan { _ = try db.planSummary(previousPlan) }
       let submission = JobSubmission(
-        scenarioID: document.scenario.scenario, source: file, scenarioText: text,
+        scenarioID: document.scenario.id, source: file, scenarioText: text,
         options: JobOptions(timeLimitSeconds: timeLimit, relativeGap: gap, previousPlanID: previousPlan),
         priority: priority, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts)
       let (job, created) = try db.submit(submission, now: Date())

@@ -101,9 +101,9 @@ struct EconomicsTests {
     expectClose(try line(e.sites, "indiana").total.ebit, ebit + 7, "site line: all but idle and fixed")
 
     let gb200 = try #require(e.capacity.first { $0.hardware == "gb200" })
-    #expect(gb200.installedMw == 3 && gb200.usedMw == 2 && gb200.idleMw == 1)
+    #expect(gb200.installedMW == 3 && gb200.usedMW == 2 && gb200.idleMW == 1)
     let graviton = try #require(e.capacity.first { $0.hardware == "graviton4" })
-    #expect(graviton.usedMw == 1 && graviton.idleMw == 0)
+    #expect(graviton.usedMW == 1 && graviton.idleMW == 0)
   }
 
   /// Tier revenue depends on the offering's whole gross: it is split over its allocations in

@@ -15,7 +15,7 @@ struct EditingTests {
     #expect(edited.offerings[0].grossRevenuePerMWYear?["trainium2"] == 40)
     #expect(edited.offerings[0].grossRevenuePerMWYear?.keys == ["trainium2", "gb200", "trainium3"])
     #expect(
-      try ScenarioValidator.validate(edited).offerings[0].servers[0].unitRevenuePerMWYear == 7.5 + 0.25 * 40)
+      try ScenarioValidator.validate(edited).offerings[0].servedBy[0].unitRevenuePerMWYear == 7.5 + 0.25 * 40)
   }
 
   @Test func setsAWholeSeriesToAConstant() throws {

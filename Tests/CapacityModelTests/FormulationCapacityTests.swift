@@ -117,7 +117,7 @@ struct FormulationCapacityTests {
     expectClose(p.depreciation, 2, "depreciation of the companion")
     expectClose(p.ebit, 60, "EBIT")
     let power = try plan.power("east", "fy")
-    expectClose(power.usedMw, 10, "facility MW used")
+    expectClose(power.usedMW, 10, "facility MW used")
     expectClose(power.value, 6, "power value")
   }
 
@@ -155,8 +155,8 @@ struct FormulationCapacityTests {
     expectClose(p.ebit, 480, "EBIT rate")
     expectClose(plan.totals?.ebit, 240, "EBIT over 0.5 years")
     let power = try plan.power("east", "h1")
-    expectClose(power.usedMw, 100, "facility MW used = 1.25 * 80")
-    expectClose(power.limitMw, 100, "facility MW available")
+    expectClose(power.usedMW, 100, "facility MW used = 1.25 * 80")
+    expectClose(power.limitMW, 100, "facility MW available")
     expectClose(power.value, 4.8, "power value per facility MW-year")
     // Supply is not binding: its value is 0.
     let supply = try plan.supplyMarginal("trn", "h1")

@@ -113,13 +113,13 @@ struct FormulationCostTests {
     let plan = try solvedPlan(Self.expansionYAML, options: exactMIP())
     #expect(plan.status == .optimal)
     #expect(
-      plan.expansions.map { "\($0.id) \($0.site) \($0.period) \($0.powerMw) \($0.costPerYear)" }
+      plan.expansions.map { "\($0.id) \($0.site) \($0.period) \($0.powerMW) \($0.costPerYear)" }
         == ["east-x east p2 5.0 6.0"])
     expectClose(plan.newMW("east", "trn", "p1"), 10, "new in p1")
     expectClose(plan.newMW("east", "trn", "p2"), 5, "new in p2")
     for (id, limit, fixed, ebit) in [("p1", 10.0, 0.0, 20.0), ("p2", 15, 6, 24), ("p3", 15, 6, 24)] {
-      expectClose(try plan.power("east", id).limitMw, limit, "\(id) power limit")
-      expectClose(try plan.power("east", id).usedMw, limit, "\(id) power used")
+      expectClose(try plan.power("east", id).limitMW, limit, "\(id) power limit")
+      expectClose(try plan.power("east", id).usedMW, limit, "\(id) power used")
       expectClose(try plan.period(id).fixed, fixed, "\(id) fixed cost")
       expectClose(try plan.period(id).ebit, ebit, "\(id) EBIT")
     }
@@ -137,7 +137,7 @@ struct FormulationCostTests {
     #expect(plan.status == .optimal)
     #expect(plan.expansions.isEmpty)
     for id in ["p1", "p2", "p3"] {
-      expectClose(try plan.power("east", id).limitMw, 10, "\(id) power limit")
+      expectClose(try plan.power("east", id).limitMW, 10, "\(id) power limit")
       expectClose(try plan.period(id).ebit, 20, "\(id) EBIT")
     }
     expectClose(plan.totals?.fixed, 0, "fixed")
@@ -177,8 +177,8 @@ struct FormulationCostTests {
     #expect(plan.status == .optimal)
     #expect(plan.expansions.map { "\($0.id) \($0.period)" } == ["east-x p2"])
     for (id, limit, fixed, ebit) in [("p1", 15.0, 0.0, 30.0), ("p2", 15, 6, 24), ("p3", 20, 6, 24)] {
-      expectClose(try plan.power("east", id).limitMw, limit, "\(id) power limit")
-      expectClose(try plan.power("east", id).usedMw, 15, "\(id) power used")
+      expectClose(try plan.power("east", id).limitMW, limit, "\(id) power limit")
+      expectClose(try plan.power("east", id).usedMW, 15, "\(id) power used")
       expectClose(try plan.period(id).fixed, fixed, "\(id) fixed cost")
       expectClose(try plan.period(id).ebit, ebit, "\(id) EBIT")
     }

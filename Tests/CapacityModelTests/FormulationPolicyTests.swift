@@ -106,6 +106,6 @@ struct FormulationPolicyTests {
     expectClose(plan.mw("gpu-lease", "gpu", "east", "fy"), 2, "gpu-lease (outside every group)")
     expectClose(plan.totals?.ebit, c.ebit, "EBIT")
     // Power is full in every case: 14 MW installed, all in use.
-    expectClose(try plan.power("east", "fy").usedMw, 14, "facility MW used")
+    expectClose(try plan.power("east", "fy").usedMW, 14, "facility MW used")
   }
 }

@@ -78,7 +78,7 @@ struct FormulationStabilityTests {
     #expect(stability.previousPeriods == ["p1"])
     expectClose(stability.mwMoved, 0, "MW moved")
     expectClose(stability.moveCost, 0, "move cost")
-    expectClose(stability.unmatchedMw, 0, "unmatched")
+    expectClose(stability.unmatchedMW, 0, "unmatched")
     expectClose(plan.totals?.ebit, 25, "EBIT")
     expectClose(plan.objective, 25, "objective")
   }
@@ -117,7 +117,7 @@ struct FormulationStabilityTests {
     let plan = try solvedPlan(Self.yaml(periods: ["p1"], moveCost: 0.08), options: options)
     #expect(plan.status == .optimal)
     let stability = try #require(plan.stability)
-    expectClose(stability.unmatchedMw, 5, "unmatched MW")
+    expectClose(stability.unmatchedMW, 5, "unmatched MW")
     #expect(stability.previousPeriods == ["p1"], "only the covered periods this scenario has")
     expectClose(stability.mwMoved, 0, "MW moved")
     expectClose(plan.mw("chat", "old", "east", "p1"), 10)

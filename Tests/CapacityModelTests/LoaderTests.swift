@@ -15,11 +15,11 @@ struct LoaderTests {
                       "gross_revenue_per_mw_year": {"trainium2": 26}}]}
       """
     let scenario = try valid(json)
-    #expect(scenario.scenario.scenario == "json-case")
+    #expect(scenario.asWritten.id == "json-case")
     #expect(scenario.years == [0.25, 0.25])
     #expect(scenario.hardware[0].supplyMW == [0, 10])
     #expect(scenario.sites[0].installedMW == [5])
-    #expect(scenario.offerings[0].servers.map(\.unitRevenuePerMWYear) == [26])
+    #expect(scenario.offerings[0].servedBy.map(\.unitRevenuePerMWYear) == [26])
   }
 
   @Test func loadsFromAFileAndNamesItInIssues() throws {

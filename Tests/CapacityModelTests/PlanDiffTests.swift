@@ -60,11 +60,11 @@ enum ReviewPlans {
       ],
       installs: [Plan.Install(site: "east", hardware: "trn", period: "h1", mw: 3)],
       expansions: [
-        Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h2", powerMw: 50, costPerYear: 10)
+        Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h2", powerMW: 50, costPerYear: 10)
       ],
       power: [
-        Plan.SitePower(site: "east", period: "h1", usedMw: 14, limitMw: 14, value: 2.5),
-        Plan.SitePower(site: "east", period: "h2", usedMw: 16, limitMw: 64, value: 0),
+        Plan.SitePower(site: "east", period: "h1", usedMW: 14, limitMW: 14, value: 2.5),
+        Plan.SitePower(site: "east", period: "h2", usedMW: 16, limitMW: 64, value: 0),
       ],
       supply: [Plan.Marginal(subject: "trn", period: "h1", kind: "supply", value: 1, binding: true)],
       demand: [Plan.Marginal(subject: "gpu", period: "h2", kind: "demand_mw", value: 3, binding: true)])
@@ -89,11 +89,11 @@ enum ReviewPlans {
         Plan.Install(site: "west", hardware: "h100", period: "h3", mw: 2),
       ],
       expansions: [
-        Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h3", powerMw: 50, costPerYear: 10)
+        Plan.ExpansionBuilt(id: "east-2", site: "east", period: "h3", powerMW: 50, costPerYear: 10)
       ],
       power: [
-        Plan.SitePower(site: "east", period: "h1", usedMw: 19, limitMw: 19, value: 2.5),
-        Plan.SitePower(site: "east", period: "h2", usedMw: 18, limitMw: 18, value: 4),
+        Plan.SitePower(site: "east", period: "h1", usedMW: 19, limitMW: 19, value: 2.5),
+        Plan.SitePower(site: "east", period: "h2", usedMW: 18, limitMW: 18, value: 4),
       ],
       supply: [Plan.Marginal(subject: "trn", period: "h1", kind: "supply", value: 1, binding: false)],
       demand: [Plan.Marginal(subject: "gpu", period: "h2", kind: "demand_mw", value: 3, binding: true)])
@@ -168,7 +168,7 @@ struct PlanDiffTests {
     #expect(supply.delta == 0 && supply.bindingA == true && supply.bindingB == false)
 
     #expect(d.power.map { "\($0.site)/\($0.period)" } == ["east/h1", "east/h2"])
-    #expect(d.power[0].usedMw.delta == 5 && d.power[1].limitMw.delta == -46)
+    #expect(d.power[0].usedMW.delta == 5 && d.power[1].limitMW.delta == -46)
 
     #expect(d.installs.count == 1)
     #expect(

@@ -10,7 +10,7 @@ struct ScenarioGeneratorTests {
     let c = ScenarioGenerator(sites: 12, periods: 6, hardware: 5, offerings: 8, seed: 8).generate()
     #expect(a == b)
     #expect(a.sites != c.sites)
-    #expect(a.scenario == "generated-12x6x5x8-s7")
+    #expect(a.id == "generated-12x6x5x8-s7")
   }
 
   @Test func aSmallScenarioValidatesAndSolvesOptimal() throws {

@@ -8,50 +8,57 @@ struct SpecExampleTests {
   @Test func loadsEveryFieldAsWritten() throws {
     let document = try ScenarioLoader.parse(yaml: specExample, file: "aws.yaml")
     let scenario = document.scenario
-    #expect(scenario.scenario == "aws-bedrock-2026")
+    #expect(scenario.id == "aws-bedrock-2026")
     #expect(scenario.description == "free text")
-    #expect(scenario.periods == [Period(id: "2026Q3", years: 0.25), Period(id: "2026Q4", years: 0.25)])
+    #expect(
+      scenario.periods == [
+        Scenario.Period(id: "2026Q3", years: 0.25), Scenario.Period(id: "2026Q4", years: 0.25),
+      ])
     #expect(
       scenario.hardware == [
-        Hardware(
+        Scenario.Hardware(
           id: "trainium2", opexPerMWYear: 6.5, capexPerMW: 0, lifeYears: 5, installBlockMW: 0,
           supplyMW: ["2026Q3": 100])
       ])
     #expect(
-      scenario.companions == [CompanionRule(hardware: "trainium3", requires: "graviton4", mwPerMW: 0.08)])
+      scenario.companions == [
+        Scenario.CompanionRule(hardware: "trainium3", requires: "graviton4", mwPerMW: 0.08)
+      ])
     #expect(
       scenario.sites == [
-        Site(
+        Scenario.Site(
           id: "indiana", pue: 1.15, powerMW: 1000, installedMW: IDMap(["trainium2": 400, "graviton4": 60]),
-          expansions: [Expansion(id: "indiana-p3", powerMW: 300, costPerYear: 45, earliest: "2026Q4")])
+          expansions: [
+            Scenario.Expansion(id: "indiana-p3", powerMW: 300, costPerYear: 45, earliest: "2026Q4")
+          ])
       ])
     #expect(scenario.offerings.count == 3)
     #expect(
       scenario.offerings[0]
-        == Offering(
+        == Scenario.Offering(
           id: "claude", use: "bedrock", pricing: .revenueShare, revenueShare: 0.25, iaasFeePerMWYear: 7.5,
           grossRevenuePerMWYear: IDMap(["trainium2": 26, "gb200": 30]), demandGrossRevenuePerYear: 9000,
           availableFrom: IDMap(["trainium3": "2027Q1"]), sites: ["indiana"]))
     #expect(
       scenario.offerings[1]
-        == Offering(
+        == Scenario.Offering(
           id: "gpu-rental", use: "iaas", pricing: .rental, pricePerMWYear: IDMap(["gb200": 14]),
           demandMW: 2000,
           committedMW: ["2026Q3": 500]))
     #expect(
       scenario.offerings[2]
-        == Offering(
+        == Scenario.Offering(
           id: "internal-training", use: "internal", pricing: .internal,
           valuePerMWYear: IDMap(["trainium2": 0]),
           demandMW: 500, requiredMW: 200))
     #expect(
       scenario.policies == [
-        Policy(
+        Scenario.Policy(
           id: "trn-majority", kind: .minShare, use: "bedrock", hardware: ["trainium2", "trainium3"],
           share: 0.5,
           measure: .mw)
       ])
-    #expect(scenario.stability == Stability(moveCost: 0.2))
+    #expect(scenario.stability == Scenario.Stability(moveCost: 0.2))
     // File order is kept, though equality ignores it.
     #expect(scenario.offerings[0].grossRevenuePerMWYear?.keys == ["trainium2", "gb200"])
   }
@@ -111,12 +118,12 @@ struct SpecExampleTests {
     #expect(scenario.companions(requiring: trn3).isEmpty)
 
     let claude = scenario.offerings[0]
-    // Hardware-list order, not the map's.
-    #expect(claude.servers.map(\.hardware) == [0, 1, 3])
+    // Scenario.Hardware-list order, not the map's.
+    #expect(claude.servedBy.map(\.hardware) == [0, 1, 3])
     #expect(
-      claude.servers.map(\.unitRevenuePerMWYear) == [7.5 + 0.25 * 26, 7.5 + 0.25 * 28, 7.5 + 0.25 * 30])
-    #expect(claude.servers.map(\.grossRevenuePerMWYear) == [26, 28, 30])
-    #expect(claude.servers.map(\.firstPeriod) == [0, 2, 0])
+      claude.servedBy.map(\.unitRevenuePerMWYear) == [7.5 + 0.25 * 26, 7.5 + 0.25 * 28, 7.5 + 0.25 * 30])
+    #expect(claude.servedBy.map(\.grossRevenuePerMWYear) == [26, 28, 30])
+    #expect(claude.servedBy.map(\.firstPeriod) == [0, 2, 0])
     #expect(scenario.canServe(offering: 0, hardware: trn3, site: 0, period: 1) == false)
     #expect(scenario.canServe(offering: 0, hardware: trn3, site: 0, period: 2))
     #expect(scenario.canServe(offering: 1, hardware: 0, site: 0, period: 0) == false)
@@ -125,8 +132,8 @@ struct SpecExampleTests {
     #expect(claude.sites == [0])
 
     let rental = scenario.offerings[1]
-    #expect(rental.servers.map(\.unitRevenuePerMWYear) == [14])
-    #expect(rental.servers[0].grossRevenuePerMWYear == nil)
+    #expect(rental.servedBy.map(\.unitRevenuePerMWYear) == [14])
+    #expect(rental.servedBy[0].grossRevenuePerMWYear == nil)
     #expect(rental.committedMW == [500, 500, 500])
     #expect(rental.demandMW == [2000, 2000, 2000])
     #expect(rental.demandGrossRevenuePerYear == nil)

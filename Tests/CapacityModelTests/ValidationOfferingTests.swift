@@ -169,7 +169,7 @@ struct ValidationOfferingTests {
     let falling = try valid(tiered("  - {up_to: 100, share: 0.3}\n  - {share: 0.25}"))
     #expect(falling.offerings[0].tiers == [Tier(upTo: 100, share: 0.3), Tier(share: 0.25)])
     #expect(falling.offerings[0].revenueShare == nil)
-    #expect(falling.offerings[0].servers[0].unitRevenuePerMWYear == 0, "the share part is tier revenue")
+    #expect(falling.offerings[0].servedBy[0].unitRevenuePerMWYear == 0, "the share part is tier revenue")
     #expect(falling.offerings[0].tierSharesNeverRise)
     let rising = try valid(tiered("  - {up_to: 100, share: 0.25}\n  - {share: 0.3}"))
     #expect(!rising.offerings[0].tierSharesNeverRise)
@@ -251,8 +251,8 @@ struct ValidationOfferingTests {
         withOffering(
           "use: bedrock\npricing: revenue_share\nrevenue_share: 0.25\niaas_fee_per_mw_year: 7.5\n"
             + "gross_revenue_per_mw_year: {trainium2: \(gross)}"))
-      #expect(scenario.offerings[0].servers[0].unitRevenuePerMWYear == 7.5 + 0.25 * gross)
-      #expect(scenario.offerings[0].servers[0].grossRevenuePerMWYear == gross)
+      #expect(scenario.offerings[0].servedBy[0].unitRevenuePerMWYear == 7.5 + 0.25 * gross)
+      #expect(scenario.offerings[0].servedBy[0].grossRevenuePerMWYear == gross)
     }
   }
 }

@@ -105,11 +105,11 @@ struct PlanReviewTests {
     }
     // Power against the limit, with the marginal value.
     let power = try #require(
-      plan.marginals.power.first { $0.usedMw >= $0.limitMw - 1e-6 && ($0.value ?? 0) > 0 })
+      plan.marginals.power.first { $0.usedMW >= $0.limitMW - 1e-6 && ($0.value ?? 0) > 0 })
     let powerLine = try #require(
       lines.first { $0.hasPrefix(power.site) && $0.contains(" \(power.period) ") && $0.hasSuffix("yes") })
     #expect(
-      powerLine.contains(String(format: "%.1f", power.limitMw))
+      powerLine.contains(String(format: "%.1f", power.limitMW))
         && powerLine.contains(String(format: "%.3f", power.value ?? 0)))
     #expect(powerLine.hasSuffix("yes"))
     // Binding constraints: from the plan (power, demand) and from its scenario (commitments met exactly).
@@ -200,7 +200,7 @@ struct PlanReviewTests {
     for (row, p) in zip(marg.rows, plan.marginals.power) {
       #expect(row["kind"] == "power" && row["subject"] == p.site && row["period"] == p.period)
       #expect(Double(row["value"] ?? "") == p.value && row["value_unit"] == "musd_per_facility_mw_year")
-      #expect(row["binding"] == (p.usedMw >= p.limitMw - 1e-6 ? "true" : "false"))
+      #expect(row["binding"] == (p.usedMW >= p.limitMW - 1e-6 ? "true" : "false"))
     }
     for (row, m) in zip(
       marg.rows.dropFirst(plan.marginals.power.count), plan.marginals.supply + plan.marginals.demand)
@@ -212,9 +212,9 @@ struct PlanReviewTests {
     let power = try CSV.records(dir.appendingPathComponent("power.csv"))
     for (row, p) in zip(power.rows, plan.marginals.power) {
       #expect(
-        Double(row["used_facility_mw"] ?? "") == p.usedMw
-          && Double(row["limit_facility_mw"] ?? "") == p.limitMw)
-      #expect(Double(row["headroom_facility_mw"] ?? "") == p.limitMw - p.usedMw)
+        Double(row["used_facility_mw"] ?? "") == p.usedMW
+          && Double(row["limit_facility_mw"] ?? "") == p.limitMW)
+      #expect(Double(row["headroom_facility_mw"] ?? "") == p.limitMW - p.usedMW)
       #expect(Double(row["value_musd_per_facility_mw_year"] ?? "") == p.value)
     }
     let installs = try CSV.records(dir.appendingPathComponent("installs.csv"))
@@ -255,7 +255,7 @@ struct PlanReviewTests {
         + (plan.marginals.supply + plan.marginals.demand).map(\.value))
     #expect(
       marginals.filter(\.binding).count
-        == plan.marginals.power.filter { $0.usedMw >= $0.limitMw - 1e-6 }.count
+        == plan.marginals.power.filter { $0.usedMW >= $0.limitMW - 1e-6 }.count
         + (plan.marginals.supply + plan.marginals.demand).filter(\.binding).count)
 
     let md = f.q.dir.appendingPathComponent("md")

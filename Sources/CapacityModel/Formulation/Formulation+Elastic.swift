@@ -70,7 +70,7 @@ public struct ElasticFormulation: Sendable {
     let sc = formulation.scenario
     let policy = sc.policies[p]
     guard policy.measure == .grossRevenue else { return 1 }
-    let gross = policy.offerings.flatMap { sc.offerings[$0].servers.compactMap(\.grossRevenuePerMWYear) }
+    let gross = policy.offerings.flatMap { sc.offerings[$0].servedBy.compactMap(\.grossRevenuePerMWYear) }
       .filter { $0 > 0 }
     return 1 / (gross.min() ?? 1)
   }

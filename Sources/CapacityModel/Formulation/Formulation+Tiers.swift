@@ -45,11 +45,11 @@ extension Formulation {
   func grossCeiling(offering o: Int, period t: Int) -> Double {
     let offering = scenario.offerings[o]
     var reachable = 0.0
-    for server in offering.servers where t >= server.firstPeriod {
-      let h = server.hardware
+    for serving in offering.servedBy where t >= serving.firstPeriod {
+      let h = serving.hardware
       var mw = offering.sites.reduce(0.0) { $0 + scenario.sites[$1].installedMW[h] }
       mw += scenario.hardware[h].supplyMW[0...t].reduce(0, +)
-      reachable += (server.grossRevenuePerMWYear ?? 0) * mw
+      reachable += (serving.grossRevenuePerMWYear ?? 0) * mw
     }
     if let cap = offering.demandGrossRevenuePerYear?[t] { reachable = min(reachable, cap) }
     return reachable

@@ -40,7 +40,7 @@ public struct Formulation: Sendable {
 
   public init(_ scenario: ValidScenario, previous: PreviousAllocations? = nil) {
     self.scenario = scenario
-    model.name = scenario.scenario.scenario.utf8.count <= 255 ? scenario.scenario.scenario : "capplan"
+    model.name = scenario.asWritten.id.utf8.count <= 255 ? scenario.asWritten.id : "capplan"
     model.objectiveName = "ebit"
     model.sense = .maximize
     reserveCapacity()
@@ -89,8 +89,8 @@ public struct Formulation: Sendable {
     let sc = scenario
     var columns = sc.sites.count * sc.hardware.count * periodCount + sc.expansions.count * periodCount
     for offering in sc.offerings {
-      for server in offering.servers {
-        columns += offering.sites.count * max(0, periodCount - server.firstPeriod)
+      for serving in offering.servedBy {
+        columns += offering.sites.count * max(0, periodCount - serving.firstPeriod)
       }
     }
     let rows =
@@ -115,10 +115,10 @@ public struct Formulation: Sendable {
     for t in 0..<periodCount {
       for (o, offering) in sc.offerings.enumerated() {
         for s in offering.sites {
-          for server in offering.servers where t >= server.firstPeriod {
-            let v = column(.allocation(offering: o, hardware: server.hardware, site: s, period: t))
-            allocationsByOffering[o][t].append((server.hardware, s, v))
-            allocationsAt[s][server.hardware][t].append((o, v))
+          for serving in offering.servedBy where t >= serving.firstPeriod {
+            let v = column(.allocation(offering: o, hardware: serving.hardware, site: s, period: t))
+            allocationsByOffering[o][t].append((serving.hardware, s, v))
+            allocationsAt[s][serving.hardware][t].append((o, v))
           }
         }
       }
@@ -235,7 +235,7 @@ public struct Formulation: Sendable {
   func grossRevenue(offering o: Int, period t: Int) -> LinearExpression {
     var e = LinearExpression()
     for (h, _, v) in allocationsByOffering[o][t] {
-      if let g = scenario.offerings[o].server(hardware: h)?.grossRevenuePerMWYear, g != 0 { e.add(g, v) }
+      if let g = scenario.offerings[o].serving(hardware: h)?.grossRevenuePerMWYear, g != 0 { e.add(g, v) }
     }
     return e
   }
@@ -283,7 +283,7 @@ public struct Formulation: Sendable {
             let m: Double
             switch policy.measure {
             case .mw: m = 1
-            case .grossRevenue: m = scenario.offerings[o].server(hardware: h)?.grossRevenuePerMWYear ?? 0
+            case .grossRevenue: m = scenario.offerings[o].serving(hardware: h)?.grossRevenuePerMWYear ?? 0
             }
             // sum_{H_p} m - share * sum_all m = (1 - share) m on H_p, -share m elsewhere.
             let c = covered.contains(h) ? (1 - policy.share) * m : -policy.share * m
@@ -309,7 +309,7 @@ public struct Formulation: Sendable {
       for (o, offering) in sc.offerings.enumerated() {
         for (h, _, v) in allocationsByOffering[o][t] {
           var perMWYear =
-            (offering.server(hardware: h)?.unitRevenuePerMWYear ?? 0) - sc.hardware[h].opexPerMWYear
+            (offering.serving(hardware: h)?.unitRevenuePerMWYear ?? 0) - sc.hardware[h].opexPerMWYear
           for rule in sc.companions where rule.hardware == h {
             perMWYear -= rule.mwPerMW * sc.hardware[rule.requires].opexPerMWYear
           }

@@ -166,9 +166,9 @@ public struct Plan: Codable, Sendable, Equatable {
   /// An expansion built, from the first period it stands in.
   public struct ExpansionBuilt: Codable, Sendable, Equatable {
     public var id, site, period: String
-    public var powerMw, costPerYear: Double
+    public var powerMW, costPerYear: Double
     enum CodingKeys: String, CodingKey {
-      case id, site, period, powerMw = "power_mw", costPerYear = "cost_per_year"
+      case id, site, period, powerMW = "power_mw", costPerYear = "cost_per_year"
     }
   }
 
@@ -206,9 +206,9 @@ public struct Plan: Codable, Sendable, Equatable {
   public struct SitePower: Codable, Sendable, Equatable {
     public var site, period: String
     /// Facility MW in use (PUE x installed IT MW) and available (with expansions built).
-    public var usedMw, limitMw: Double
+    public var usedMW, limitMW: Double
     public var value: Double?
-    enum CodingKeys: String, CodingKey { case site, period, usedMw = "used_mw", limitMw = "limit_mw", value }
+    enum CodingKeys: String, CodingKey { case site, period, usedMW = "used_mw", limitMW = "limit_mw", value }
   }
 
   public struct Marginal: Codable, Sendable, Equatable {
@@ -225,13 +225,13 @@ public struct Plan: Codable, Sendable, Equatable {
     public var previousPeriods: [String]
     public var mwMoved: Double
     public var moveCost: Double
-    public var unmatchedMw: Double
+    public var unmatchedMW: Double
     /// The price of stability, from a second solve of the same scenario without the move cost
     /// (nil when that solve found no solution, or in plans stored before it was added).
     public var price: PriceOfStability?
     enum CodingKeys: String, CodingKey {
       case previousPeriods = "previous_periods", mwMoved = "mw_moved", moveCost = "move_cost"
-      case unmatchedMw = "unmatched_mw", price = "price_of_stability"
+      case unmatchedMW = "unmatched_mw", price = "price_of_stability"
     }
   }
 
@@ -413,5 +413,5 @@ public struct PlanFileError: Error, CustomStringConvertible, Sendable {
 extension Plan.SitePower {
   /// Facility MW in use reaches the limit (the power row binds): the one rule the plan
   /// tables, the diff, the report and the store all use for "at its limit".
-  public var isAtLimit: Bool { usedMw >= limitMw - 1e-6 }
+  public var isAtLimit: Bool { usedMW >= limitMW - 1e-6 }
 }

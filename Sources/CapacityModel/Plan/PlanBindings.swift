@@ -89,7 +89,7 @@ public enum PlanBindings {
       var gross: [String: Double] = [:]
       for a in plan.allocations {
         guard let o = sc.offeringIndex(a.offering), let h = sc.hardwareIndex(a.hardware),
-          let rate = sc.offerings[o].server(hardware: h)?.grossRevenuePerMWYear
+          let rate = sc.offerings[o].serving(hardware: h)?.grossRevenuePerMWYear
         else { continue }
         gross["\(a.offering)\u{0}\(a.period)", default: 0] += rate * a.mw
       }
@@ -100,7 +100,7 @@ public enum PlanBindings {
     for p in plan.marginals.power where p.isAtLimit {
       out.append(
         BindingConstraint(
-          kind: "power", subject: p.site, period: p.period, level: p.usedMw, limit: p.limitMw,
+          kind: "power", subject: p.site, period: p.period, level: p.usedMW, limit: p.limitMW,
           unit: "facility MW",
           value: p.value, valueUnit: powerValueUnit))
     }

@@ -118,9 +118,9 @@ public struct PlanDiff: Codable, Sendable, Equatable {
 
   public struct PowerChange: Codable, Sendable, Equatable {
     public var site, period: String
-    public var usedMw: Change
-    public var limitMw: Change
-    enum CodingKeys: String, CodingKey { case site, period, usedMw = "used_mw", limitMw = "limit_mw" }
+    public var usedMW: Change
+    public var limitMW: Change
+    enum CodingKeys: String, CodingKey { case site, period, usedMW = "used_mw", limitMW = "limit_mw" }
   }
 
   public struct InstallChange: Codable, Sendable, Equatable {
@@ -135,10 +135,10 @@ public struct PlanDiff: Codable, Sendable, Equatable {
     /// The period it is first built in; nil where that plan does not build it.
     public var periodA: String?
     public var periodB: String?
-    public var powerMw: Double
+    public var powerMW: Double
     public var costPerYear: Double
     enum CodingKeys: String, CodingKey {
-      case id, site, periodA = "period_a", periodB = "period_b", powerMw = "power_mw", costPerYear =
+      case id, site, periodA = "period_a", periodB = "period_b", powerMW = "power_mw", costPerYear =
         "cost_per_year"
     }
   }
@@ -343,10 +343,10 @@ extension PlanDiff {
         let x = rowsA[key]
         let y = rowsB[key]
         guard x != nil || y != nil else { continue }
-        let used = Change(a: x?.usedMw ?? 0, b: y?.usedMw ?? 0)
-        let limit = Change(a: x?.limitMw ?? 0, b: y?.limitMw ?? 0)
+        let used = Change(a: x?.usedMW ?? 0, b: y?.usedMW ?? 0)
+        let limit = Change(a: x?.limitMW ?? 0, b: y?.limitMW ?? 0)
         if used.isChange || limit.isChange {
-          out.append(PowerChange(site: site, period: period, usedMw: used, limitMw: limit))
+          out.append(PowerChange(site: site, period: period, usedMW: used, limitMW: limit))
         }
       }
     }
@@ -397,7 +397,7 @@ extension PlanDiff {
       let y = builtB[id]
       guard x?.period != y?.period, let e = x ?? y else { return nil }
       return ExpansionChange(
-        id: id, site: e.site, periodA: x?.period, periodB: y?.period, powerMw: e.powerMw,
+        id: id, site: e.site, periodA: x?.period, periodB: y?.period, powerMW: e.powerMW,
         costPerYear: e.costPerYear)
     }
   }

@@ -97,9 +97,9 @@ extension Plan {
 
   public struct Capacity: Codable, Sendable, Equatable {
     public var site, hardware, period: String
-    public var installedMw, usedMw, idleMw: Double
+    public var installedMW, usedMW, idleMW: Double
     enum CodingKeys: String, CodingKey {
-      case site, hardware, period, installedMw = "installed_mw", usedMw = "used_mw", idleMw = "idle_mw"
+      case site, hardware, period, installedMW = "installed_mw", usedMW = "used_mw", idleMW = "idle_mw"
     }
   }
 }
@@ -151,7 +151,7 @@ struct EconomicsLedger {
     let offering = scenario.offerings[o]
     for i in offeringFacts {
       let a = allocations[i]
-      let g = (offering.server(hardware: a.hardware)?.grossRevenuePerMWYear ?? 0) * a.mw
+      let g = (offering.serving(hardware: a.hardware)?.grossRevenuePerMWYear ?? 0) * a.mw
       allocations[i].revenue += revenue * g / gross
     }
   }
@@ -168,8 +168,8 @@ struct EconomicsLedger {
     idle[t].depreciation += hw.depreciationPerMWYear * idleMW
     capacity.append(
       Plan.Capacity(
-        site: scenario.sites[s].id, hardware: hw.id, period: scenario.periods[t].id, installedMw: installed,
-        usedMw: used, idleMw: idleMW))
+        site: scenario.sites[s].id, hardware: hw.id, period: scenario.periods[t].id, installedMW: installed,
+        usedMW: used, idleMW: idleMW))
   }
 
   mutating func addFixed(_ cost: Double, period t: Int) { fixed[t].fixed += cost }

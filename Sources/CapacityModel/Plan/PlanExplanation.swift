@@ -52,7 +52,7 @@ struct PlanExplanation {
 
   func explain(status: PlanStatus, method: LPMethod) -> Plan {
     var plan = Plan(
-      scenario: sc.scenario.scenario, status: status, message: nil, objective: solution.objectiveValue,
+      scenario: sc.asWritten.id, status: status, message: nil, objective: solution.objectiveValue,
       totals: nil, periods: [], allocations: [], installs: [], expansions: [], lab: [],
       marginals: Plan.Marginals(),
       stability: nil, infeasibility: nil, solver: record(method: method))
@@ -72,13 +72,13 @@ struct PlanExplanation {
         ledger.beginOffering(period: t)
         for (h, s, _) in f.allocationsByOffering[o][t] {
           let mw = value(.allocation(offering: o, hardware: h, site: s, period: t))
-          guard mw != 0, let server = offering.server(hardware: h) else { continue }
+          guard mw != 0, let serving = offering.serving(hardware: h) else { continue }
           plan.allocations.append(
             Plan.Allocation(
               offering: offering.id, hardware: sc.hardware[h].id, site: sc.sites[s].id, period: period.id,
               mw: mw))
-          revenue += server.unitRevenuePerMWYear * mw
-          gross += (server.grossRevenuePerMWYear ?? 0) * mw
+          revenue += serving.unitRevenuePerMWYear * mw
+          gross += (serving.grossRevenuePerMWYear ?? 0) * mw
           var opex = sc.hardware[h].opexPerMWYear * mw
           var depreciation = sc.hardware[h].depreciationPerMWYear * mw
           for rule in sc.companions where rule.hardware == h {
@@ -88,7 +88,8 @@ struct PlanExplanation {
           p.opex += opex
           ledger.add(
             EconomicsLedger.AllocationFact(
-              offering: o, hardware: h, site: s, period: t, mw: mw, revenue: server.unitRevenuePerMWYear * mw,
+              offering: o, hardware: h, site: s, period: t, mw: mw,
+              revenue: serving.unitRevenuePerMWYear * mw,
               opex: opex, depreciation: depreciation))
         }
         if let tiers = offering.tiers {
@@ -126,13 +127,13 @@ struct PlanExplanation {
           if t == sc.expansions[e].earliestPeriod || !isBuilt(e, t - 1) {
             plan.expansions.append(
               Plan.ExpansionBuilt(
-                id: sc.expansions[e].id, site: site.id, period: period.id, powerMw: sc.expansions[e].powerMW,
+                id: sc.expansions[e].id, site: site.id, period: period.id, powerMW: sc.expansions[e].powerMW,
                 costPerYear: sc.expansions[e].costPerYear))
           }
         }
         plan.marginals.power.append(
           Plan.SitePower(
-            site: site.id, period: period.id, usedMw: facility, limitMw: limit,
+            site: site.id, period: period.id, usedMW: facility, limitMW: limit,
             value: dual(.power(site: s, period: t)).map { $0 / period.years }))
       }
       p.ebit = p.revenue - p.opex - p.depreciation - p.fixed
@@ -210,7 +211,7 @@ struct PlanExplanation {
     }
     let covered = previous.periods.filter { sc.periodIndex($0) != nil }
     return Plan.StabilityReport(
-      previousPeriods: covered, mwMoved: moved, moveCost: moved * moveCost, unmatchedMw: f.unmatchedPreviousMW
+      previousPeriods: covered, mwMoved: moved, moveCost: moved * moveCost, unmatchedMW: f.unmatchedPreviousMW
     )
   }
 }

@@ -85,7 +85,7 @@ extension Planner {
         for o in policy.offerings {
           for (h, _, v) in f.allocationsByOffering[o][t] {
             let m =
-              policy.measure == .mw ? 1 : sc.offerings[o].server(hardware: h)?.grossRevenuePerMWYear ?? 0
+              policy.measure == .mw ? 1 : sc.offerings[o].serving(hardware: h)?.grossRevenuePerMWYear ?? 0
             all += m * value(v)
             if covered.contains(h) { on += m * value(v) }
           }

@@ -14,8 +14,8 @@ extension Planner {
     -> Plan.PriceOfStability?
   {
     guard let previous = options.previous, let ebit = plan.totals?.ebit else { return nil }
-    var raw = scenario.scenario
-    raw.stability = Stability(moveCost: tieBreakingMoveCost)
+    var raw = scenario.asWritten
+    raw.stability = Scenario.Stability(moveCost: tieBreakingMoveCost)
     let free = ValidScenario(resolving: raw)
     var freeOptions = options
     freeOptions.warmStart = plan.warmStart

@@ -21,7 +21,7 @@ extension ScenarioChecker {
     }
   }
 
-  private func checkOffering(_ offering: Offering, at path: String) {
+  private func checkOffering(_ offering: Scenario.Offering, at path: String) {
     if offering.use.isEmpty { report("\(path).use", "'use' cannot be empty") }
     let present = presentFields(offering)
     var fitting: Set<String> = []
@@ -53,7 +53,7 @@ extension ScenarioChecker {
     checkSites(of: offering, at: path)
   }
 
-  private func presentFields(_ offering: Offering) -> Set<String> {
+  private func presentFields(_ offering: Scenario.Offering) -> Set<String> {
     let optionals: [(String, Bool)] = [
       ("revenue_share", offering.revenueShare != nil),
       ("iaas_fee_per_mw_year", offering.iaasFeePerMWYear != nil),
@@ -70,7 +70,7 @@ extension ScenarioChecker {
   }
 
   /// The pricing's own hardware map: present, naming known hardware, not empty.
-  private func checkHardwareMap(_ offering: Offering, at path: String) {
+  private func checkHardwareMap(_ offering: Scenario.Offering, at path: String) {
     let field = mapField(offering.pricing)
     let mapPath = "\(path).\(field)"
     guard let map = offering.hardwareMap else {
@@ -102,7 +102,7 @@ extension ScenarioChecker {
   }
 
   /// revenue_share pricing takes exactly one of `revenue_share` and `tiers`.
-  private func checkShareTerms(_ offering: Offering, at path: String) {
+  private func checkShareTerms(_ offering: Scenario.Offering, at path: String) {
     switch (offering.revenueShare, offering.tiers) {
     case (let share?, nil):
       checkNumber(share, at: "\(path).revenue_share", .share)
@@ -151,7 +151,7 @@ extension ScenarioChecker {
   }
 
   /// `available_from` may name only hardware in the offering's map, and a period.
-  private func checkAvailableFrom(_ offering: Offering, at path: String) {
+  private func checkAvailableFrom(_ offering: Scenario.Offering, at path: String) {
     let field = mapField(offering.pricing)
     for entry in offering.availableFrom?.entries ?? [] {
       let entryPath = "\(path).available_from.\(entry.key)"
@@ -166,7 +166,7 @@ extension ScenarioChecker {
     }
   }
 
-  private func checkSites(of offering: Offering, at path: String) {
+  private func checkSites(of offering: Scenario.Offering, at path: String) {
     guard let sites = offering.sites else { return }
     if sites.isEmpty {
       report(
@@ -190,8 +190,8 @@ extension ScenarioChecker {
     }
   }
 
-  private func checkPolicy(_ policy: Policy, at path: String) {
-    var group: [Offering] = []
+  private func checkPolicy(_ policy: Scenario.Policy, at path: String) {
+    var group: [Scenario.Offering] = []
     switch (policy.use, policy.offering) {
     case (let use?, nil):
       let uses = orderedUses()

@@ -28,22 +28,25 @@ extension NodeReader {
     let stability = optional(f, "stability", decodeStability)
     guard let id, let periods, let hardware, let sites, let offerings else { return nil }
     return Scenario(
-      scenario: id, description: description, periods: periods, hardware: hardware,
+      id: id, description: description, periods: periods, hardware: hardware,
       companions: companions, sites: sites, offerings: offerings, policies: policies, stability: stability)
   }
 
-  func decodePeriod(_ node: Node, at path: String) -> Period? {
-    guard let f = fields(node, at: path, what: "a period", allowed: names(Period.CodingKeys.self)) else {
+  func decodePeriod(_ node: Node, at path: String) -> Scenario.Period? {
+    guard let f = fields(node, at: path, what: "a period", allowed: names(Scenario.Period.CodingKeys.self))
+    else {
       return nil
     }
     let id = required(f, "id", string)
     let years = required(f, "years", number)
     guard let id, let years else { return nil }
-    return Period(id: id, years: years)
+    return Scenario.Period(id: id, years: years)
   }
 
-  func decodeHardware(_ node: Node, at path: String) -> Hardware? {
-    guard let f = fields(node, at: path, what: "a hardware entry", allowed: names(Hardware.CodingKeys.self))
+  func decodeHardware(_ node: Node, at path: String) -> Scenario.Hardware? {
+    guard
+      let f = fields(
+        node, at: path, what: "a hardware entry", allowed: names(Scenario.Hardware.CodingKeys.self))
     else { return nil }
     let id = required(f, "id", string)
     let opex = optional(f, "opex_per_mw_year", number)
@@ -52,24 +55,25 @@ extension NodeReader {
     let block = optional(f, "install_block_mw", number)
     let supply = optional(f, "supply_mw", series)
     guard let id else { return nil }
-    return Hardware(
+    return Scenario.Hardware(
       id: id, opexPerMWYear: opex, capexPerMW: capex, lifeYears: life, installBlockMW: block, supplyMW: supply
     )
   }
 
-  func decodeCompanion(_ node: Node, at path: String) -> CompanionRule? {
+  func decodeCompanion(_ node: Node, at path: String) -> Scenario.CompanionRule? {
     guard
-      let f = fields(node, at: path, what: "a companion rule", allowed: names(CompanionRule.CodingKeys.self))
+      let f = fields(
+        node, at: path, what: "a companion rule", allowed: names(Scenario.CompanionRule.CodingKeys.self))
     else { return nil }
     let hardware = required(f, "hardware", string)
     let requires = required(f, "requires", string)
     let ratio = required(f, "mw_per_mw", number)
     guard let hardware, let requires, let ratio else { return nil }
-    return CompanionRule(hardware: hardware, requires: requires, mwPerMW: ratio)
+    return Scenario.CompanionRule(hardware: hardware, requires: requires, mwPerMW: ratio)
   }
 
-  func decodeSite(_ node: Node, at path: String) -> Site? {
-    guard let f = fields(node, at: path, what: "a site", allowed: names(Site.CodingKeys.self)) else {
+  func decodeSite(_ node: Node, at path: String) -> Scenario.Site? {
+    guard let f = fields(node, at: path, what: "a site", allowed: names(Scenario.Site.CodingKeys.self)) else {
       return nil
     }
     let id = required(f, "id", string)
@@ -80,22 +84,25 @@ extension NodeReader {
     }
     let expansions = optional(f, "expansions", nullMeansAbsent: true) { list($0, at: $1, decodeExpansion) }
     guard let id, let power else { return nil }
-    return Site(id: id, pue: pue, powerMW: power, installedMW: installed, expansions: expansions)
+    return Scenario.Site(id: id, pue: pue, powerMW: power, installedMW: installed, expansions: expansions)
   }
 
-  func decodeExpansion(_ node: Node, at path: String) -> Expansion? {
-    guard let f = fields(node, at: path, what: "an expansion", allowed: names(Expansion.CodingKeys.self))
+  func decodeExpansion(_ node: Node, at path: String) -> Scenario.Expansion? {
+    guard
+      let f = fields(node, at: path, what: "an expansion", allowed: names(Scenario.Expansion.CodingKeys.self))
     else { return nil }
     let id = required(f, "id", string)
     let power = required(f, "power_mw", number)
     let cost = optional(f, "cost_per_year", number)
     let earliest = optional(f, "earliest", string)
     guard let id, let power else { return nil }
-    return Expansion(id: id, powerMW: power, costPerYear: cost, earliest: earliest)
+    return Scenario.Expansion(id: id, powerMW: power, costPerYear: cost, earliest: earliest)
   }
 
-  func decodeOffering(_ node: Node, at path: String) -> Offering? {
-    guard let f = fields(node, at: path, what: "an offering", allowed: names(Offering.CodingKeys.self)) else {
+  func decodeOffering(_ node: Node, at path: String) -> Scenario.Offering? {
+    guard
+      let f = fields(node, at: path, what: "an offering", allowed: names(Scenario.Offering.CodingKeys.self))
+    else {
       return nil
     }
     let id = required(f, "id", string)
@@ -104,7 +111,7 @@ extension NodeReader {
     let hardwareMap = { (node: Node, path: String) in
       self.idMap(node, at: path, what: "HARDWARE", self.number)
     }
-    let offering = Offering(
+    let offering = Scenario.Offering(
       id: id ?? "", use: use ?? "", pricing: pricing ?? .revenueShare,
       revenueShare: optional(f, "revenue_share", number),
       iaasFeePerMWYear: optional(f, "iaas_fee_per_mw_year", number),
@@ -134,27 +141,30 @@ extension NodeReader {
     return Tier(upTo: upTo, share: share)
   }
 
-  func decodePolicy(_ node: Node, at path: String) -> Policy? {
-    guard let f = fields(node, at: path, what: "a policy", allowed: names(Policy.CodingKeys.self)) else {
+  func decodePolicy(_ node: Node, at path: String) -> Scenario.Policy? {
+    guard let f = fields(node, at: path, what: "a policy", allowed: names(Scenario.Policy.CodingKeys.self))
+    else {
       return nil
     }
     let id = required(f, "id", string)
-    let kind: Policy.Kind? = required(f, "kind") { choice($0, at: $1, what: "policy kind") }
+    let kind: Scenario.Policy.Kind? = required(f, "kind") { choice($0, at: $1, what: "policy kind") }
     let use = optional(f, "use", string)
     let offering = optional(f, "offering", string)
     let hardware = required(f, "hardware", stringList)
     let share = required(f, "share", number)
-    let measure: Policy.Measure? = optional(f, "measure") { choice($0, at: $1, what: "measure") }
+    let measure: Scenario.Policy.Measure? = optional(f, "measure") { choice($0, at: $1, what: "measure") }
     guard let id, let kind, let hardware, let share else { return nil }
-    return Policy(
+    return Scenario.Policy(
       id: id, kind: kind, use: use, offering: offering, hardware: hardware, share: share, measure: measure)
   }
 
-  func decodeStability(_ node: Node, at path: String) -> Stability? {
-    guard let f = fields(node, at: path, what: "stability", allowed: names(Stability.CodingKeys.self)) else {
+  func decodeStability(_ node: Node, at path: String) -> Scenario.Stability? {
+    guard
+      let f = fields(node, at: path, what: "stability", allowed: names(Scenario.Stability.CodingKeys.self))
+    else {
       return nil
     }
-    return required(f, "move_cost", number).map(Stability.init)
+    return required(f, "move_cost", number).map(Scenario.Stability.init)
   }
 
   private func names<K: CodingKey & CaseIterable>(_: K.Type) -> [String] {

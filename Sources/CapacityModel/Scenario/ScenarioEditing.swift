@@ -68,13 +68,13 @@ extension Scenario {
     default:  // stability
       _ = try cursor.field(in: ["move_cost"])
       try cursor.end()
-      copy.stability = Stability(moveCost: value)
+      copy.stability = Scenario.Stability(moveCost: value)
     }
     return copy
   }
 }
 
-extension Hardware {
+extension Scenario.Hardware {
   fileprivate mutating func set(_ cursor: inout EditCursor, _ value: Double, periods: [String])
     throws(ScenarioEditError)
   {
@@ -91,7 +91,7 @@ extension Hardware {
   }
 }
 
-extension Site {
+extension Scenario.Site {
   fileprivate mutating func set(
     _ cursor: inout EditCursor, _ value: Double, periods: [String], hardware: [String]
   ) throws(ScenarioEditError) {
@@ -119,7 +119,7 @@ extension Site {
   }
 }
 
-extension Offering {
+extension Scenario.Offering {
   fileprivate mutating func set(_ cursor: inout EditCursor, _ value: Double, periods: [String])
     throws(ScenarioEditError)
   {

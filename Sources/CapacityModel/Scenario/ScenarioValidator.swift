@@ -51,7 +51,7 @@ final class ScenarioChecker {
   }
 
   func checkAll() {
-    checkID(scenario.scenario, at: "scenario")
+    checkID(scenario.id, at: "scenario")
     checkPeriods()
     checkHardware()
     checkCompanions()

@@ -17,7 +17,7 @@ public enum ScenarioWarnings {
     func warn(_ path: String, _ message: String) {
       out.append(ScenarioIssue(file: file, path: path, line: sourceMap.line(for: path), message: message))
     }
-    let raw = sc.scenario
+    let raw = sc.asWritten
     let periodIDs = sc.periods.map(\.id)
 
     // Contradictions: a floor above its own cap, or above all the power its sites have.

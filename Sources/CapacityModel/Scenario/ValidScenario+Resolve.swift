@@ -3,7 +3,7 @@ extension ValidScenario {
   /// Call only on a scenario without issues: an id that resolves to nothing is skipped here
   /// rather than trapped on, but validation is what guarantees there is none.
   init(resolving scenario: Scenario) {
-    self.scenario = scenario
+    self.asWritten = scenario
     let periodIDs = scenario.periods.map(\.id)
     let periodIndices = Self.indices(periodIDs)
     let hardwareIndices = Self.indices(scenario.hardware.map(\.id))
@@ -70,14 +70,14 @@ extension ValidScenario {
   }
 
   private static func resolve(
-    _ offering: CapacityModel.Offering, periodIDs: [String], periods: [String: Int], sites: [String: Int],
+    _ offering: Scenario.Offering, periodIDs: [String], periods: [String: Int], sites: [String: Int],
     scenario: Scenario
   ) -> Offering {
     let isRevenueShare = offering.pricing == .revenueShare
     let fee = isRevenueShare ? offering.iaasFeePerMWYear ?? 0 : 0
     let share = isRevenueShare && offering.tiers == nil ? offering.revenueShare : nil
     let map = offering.hardwareMap ?? IDMap()
-    let servers = scenario.hardware.indices.compactMap { h -> Server? in
+    let servedBy = scenario.hardware.indices.compactMap { h -> ServingHardware? in
       let id = scenario.hardware[h].id
       guard let rate = map[id] else { return nil }
       let gross = offering.pricing.hasGrossRevenue ? rate : nil
@@ -87,14 +87,14 @@ extension ValidScenario {
         case .firstParty, .rental, .internal: rate
         }
       let first = offering.availableFrom?[id].flatMap { periods[$0] } ?? 0
-      return Server(
+      return ServingHardware(
         hardware: h, rate: rate, grossRevenuePerMWYear: gross, unitRevenuePerMWYear: unit, firstPeriod: first)
     }
     let allowed = offering.sites.map(Set.init)
     let siteList = scenario.sites.indices.filter { allowed?.contains(scenario.sites[$0].id) ?? true }
     let hasGross = offering.pricing.hasGrossRevenue
     return Offering(
-      id: offering.id, use: offering.use, pricing: offering.pricing, servers: servers, sites: siteList,
+      id: offering.id, use: offering.use, pricing: offering.pricing, servedBy: servedBy, sites: siteList,
       revenueShare: share, iaasFeePerMWYear: fee, tiers: isRevenueShare ? offering.tiers : nil,
       demandGrossRevenuePerYear: hasGross ? offering.demandGrossRevenuePerYear?.values(over: periodIDs) : nil,
       demandMW: hasGross ? nil : offering.demandMW?.values(over: periodIDs),

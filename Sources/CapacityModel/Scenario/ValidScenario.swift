@@ -7,7 +7,7 @@
 /// validation creates one, so the formulation can index without checking.
 public struct ValidScenario: Sendable {
   /// The scenario as written.
-  public let scenario: Scenario
+  public let asWritten: Scenario
   /// The planning horizon, in order.
   public let periods: [Period]
   public let hardware: [Hardware]
@@ -45,8 +45,8 @@ public struct ValidScenario: Sendable {
   /// Whether `x[o,h,s,t]` exists: `h` is in `o`'s map and available by `t`, and `s` may serve `o`.
   public func canServe(offering o: Int, hardware h: Int, site s: Int, period t: Int) -> Bool {
     let offering = offerings[o]
-    guard let server = offering.server(hardware: h) else { return false }
-    return t >= server.firstPeriod && offering.sites.contains(s)
+    guard let serving = offering.serving(hardware: h) else { return false }
+    return t >= serving.firstPeriod && offering.sites.contains(s)
   }
 
   /// The companion rules whose `requires` is hardware `h` (the rules that draw on `h`'s capacity).
@@ -116,7 +116,7 @@ extension ValidScenario {
     public let use: String
     public let pricing: Pricing
     /// The hardware that can serve it, in hardware-list order.
-    public let servers: [Server]
+    public let servedBy: [ServingHardware]
     /// The site indices that may serve it, in site-list order (all sites unless `sites` is given).
     public let sites: [Int]
     /// Untiered revenue_share only.
@@ -135,7 +135,7 @@ extension ValidScenario {
     public let requiredMW: [Double]?
 
     /// The server entry for hardware index `h`, if `h` can serve this offering at all.
-    public func server(hardware h: Int) -> Server? { servers.first { $0.hardware == h } }
+    public func serving(hardware h: Int) -> ServingHardware? { servedBy.first { $0.hardware == h } }
 
     /// Whether tier shares never rise from one band to the next, so the tiers stay linear;
     /// `false` means the fill order needs binary variables (model spec, "Tiers").
@@ -146,7 +146,7 @@ extension ValidScenario {
   }
 
   /// One hardware that can serve an offering, with its figures per MW-year.
-  public struct Server: Sendable, Equatable {
+  public struct ServingHardware: Sendable, Equatable {
     /// Hardware index.
     public let hardware: Int
     /// The value in the offering's map: gross revenue (revenue_share, first_party), price
@@ -165,8 +165,8 @@ extension ValidScenario {
   /// A share policy with its group resolved.
   public struct Policy: Sendable, Equatable {
     public let id: String
-    public let kind: CapacityModel.Policy.Kind
-    public let measure: CapacityModel.Policy.Measure
+    public let kind: Scenario.Policy.Kind
+    public let measure: Scenario.Policy.Measure
     public let share: Double
     /// The offering indices in the group (`P`).
     public let offerings: [Int]

@@ -134,8 +134,8 @@ struct PlanDiffTables {
       firstNumeric: 2)
     for p in diff.power {
       t.add([
-        p.site, p.period, fixed(p.usedMw.a, 1), fixed(p.usedMw.b, 1), fixed(p.limitMw.a, 1),
-        fixed(p.limitMw.b, 1),
+        p.site, p.period, fixed(p.usedMW.a, 1), fixed(p.usedMW.b, 1), fixed(p.limitMW.a, 1),
+        fixed(p.limitMW.b, 1),
       ])
     }
     return t
@@ -157,7 +157,7 @@ struct PlanDiffTables {
       columns: ["expansion", "site", "A", "B", "facility MW", "$M per year"], firstNumeric: 4)
     for e in diff.expansions {
       t.add([
-        e.id, e.site, e.periodA ?? "not built", e.periodB ?? "not built", fixed(e.powerMw, 1),
+        e.id, e.site, e.periodA ?? "not built", e.periodB ?? "not built", fixed(e.powerMW, 1),
         money(e.costPerYear),
       ])
     }

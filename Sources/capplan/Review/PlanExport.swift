@@ -99,8 +99,8 @@ struct PlanExport {
       columns: ["site", "hardware", "period", "installed_it_mw", "used_it_mw", "idle_it_mw"])
     for c in plan.economics?.capacity ?? [] {
       s.rows.append([
-        .text(c.site), .text(c.hardware), .text(c.period), .number(c.installedMw), .number(c.usedMw),
-        .number(c.idleMw),
+        .text(c.site), .text(c.hardware), .text(c.period), .number(c.installedMW), .number(c.usedMW),
+        .number(c.idleMW),
       ])
     }
     return s
@@ -242,7 +242,7 @@ struct PlanExport {
       ])
     for p in plan.marginals.power {
       s.rows.append([
-        .text(p.site), .text(p.period), .number(p.usedMw), .number(p.limitMw), .number(p.limitMw - p.usedMw),
+        .text(p.site), .text(p.period), .number(p.usedMW), .number(p.limitMW), .number(p.limitMW - p.usedMW),
         .number(p.value), .flag(p.isAtLimit),
       ])
     }
@@ -262,7 +262,7 @@ struct PlanExport {
       name: "expansions",
       columns: ["expansion", "site", "first_period", "power_facility_mw", "cost_musd_per_year"])
     for e in plan.expansions {
-      s.rows.append([.text(e.id), .text(e.site), .text(e.period), .number(e.powerMw), .number(e.costPerYear)])
+      s.rows.append([.text(e.id), .text(e.site), .text(e.period), .number(e.powerMW), .number(e.costPerYear)])
     }
     return s
   }

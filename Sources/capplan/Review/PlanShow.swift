@@ -78,8 +78,8 @@ struct PlanShowTables {
     for site in order {
       for p in bySite[site] ?? [] {
         t.add([
-          site, p.period, fixed(p.usedMw, 1), fixed(p.limitMw, 1), fixed(p.limitMw - p.usedMw, 1),
-          p.limitMw > 0 ? percent(p.usedMw / p.limitMw) : "-", p.value.map { fixed($0, 3) } ?? "-",
+          site, p.period, fixed(p.usedMW, 1), fixed(p.limitMW, 1), fixed(p.limitMW - p.usedMW, 1),
+          p.limitMW > 0 ? percent(p.usedMW / p.limitMW) : "-", p.value.map { fixed($0, 3) } ?? "-",
           p.isAtLimit ? "yes" : "",
         ])
       }

@@ -64,10 +64,10 @@ extension ReportHTML {
           rows.filter { $0.hardware == h }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
         let colour = colourOf[h] ?? SVGChart.colour(0)
         series.append(
-          .init(name: "\(h) used", values: periods.map { byPeriod[$0]?.usedMw ?? 0 }, colour: colour))
+          .init(name: "\(h) used", values: periods.map { byPeriod[$0]?.usedMW ?? 0 }, colour: colour))
         series.append(
           .init(
-            name: "\(h) idle", values: periods.map { max(0, byPeriod[$0]?.idleMw ?? 0) },
+            name: "\(h) idle", values: periods.map { max(0, byPeriod[$0]?.idleMW ?? 0) },
             colour: SVGChart.pale(colour)))
       }
       out +=
@@ -82,7 +82,7 @@ extension ReportHTML {
       ($0.site, $0.period, "+\(mwText($0.mw)) \($0.hardware)", false)
     }
     events += plan.expansions.map {
-      ($0.site, $0.period, "\($0.id) +\(mwText($0.powerMw)) facility MW", true)
+      ($0.site, $0.period, "\($0.id) +\(mwText($0.powerMW)) facility MW", true)
     }
     out += "<h3>Installs and expansions</h3>"
     if events.isEmpty {

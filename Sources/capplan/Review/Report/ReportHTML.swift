@@ -312,8 +312,8 @@ struct ReportHTML {
       out +=
         "<div>"
         + SVGChart.powerSite(
-          site: site, periods: periods, used: periods.map { rows[$0]?.usedMw ?? 0 },
-          limit: periods.map { rows[$0]?.limitMw ?? 0 },
+          site: site, periods: periods, used: periods.map { rows[$0]?.usedMW ?? 0 },
+          limit: periods.map { rows[$0]?.limitMW ?? 0 },
           value: periods.map { rows[$0]?.value ?? nil }) + "</div>"
     }
     out += "</div>"
@@ -323,12 +323,12 @@ struct ReportHTML {
       rows.append(
         [site, "used / limit (facility MW)"]
           + periods.map { p in
-            byPeriod[p].map { "\(fixed($0.usedMw, 0)) / \(fixed($0.limitMw, 0))" } ?? ""
+            byPeriod[p].map { "\(fixed($0.usedMW, 0)) / \(fixed($0.limitMW, 0))" } ?? ""
           })
       rows.append(
         ["", "use of the limit"]
           + periods.map { p in
-            byPeriod[p].map { $0.limitMw > 0 ? percent($0.usedMw / $0.limitMw) : "-" } ?? ""
+            byPeriod[p].map { $0.limitMW > 0 ? percent($0.usedMW / $0.limitMW) : "-" } ?? ""
           })
       rows.append(
         ["", "marginal value ($M per facility MW-year)"]
