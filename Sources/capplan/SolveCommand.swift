@@ -1,8 +1,8 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
-import LinearProgramming
 import JobQueue
+import LinearProgramming
 
 /// Options shared by the commands that solve scenarios.
 struct SolveFlags: ParsableArguments {
