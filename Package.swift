@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+    .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
   ],
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
@@ -99,7 +100,12 @@ let package = Package(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
     .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
-    .testTarget(name: "JobQueueTests", dependencies: ["JobQueue", "SQLiteBackend", "PostgresBackend"]),
+    .testTarget(
+      name: "JobQueueTests",
+      dependencies: [
+        "JobQueue", "SQLiteBackend", "PostgresBackend",
+        .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
     .testTarget(
       name: "CapplanCLITests",
       dependencies: [

@@ -78,9 +78,3 @@ extension JobStore {
     await workSignal.wait(since: generation, timeout: timeout)
   }
 }
-
-/// What a cancelled job's `last_error` says, the same on every backend.
-public enum CancelNotes {
-  /// The solve finished, but a cancel had been recorded first.
-  public static let planDiscarded = "cancelled while running; its plan was discarded"
-}

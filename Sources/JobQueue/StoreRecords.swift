@@ -265,3 +265,11 @@ public enum StoreColumns {
     solve_seconds, previous_plan_id, schedule_id, created_at
     """
 }
+
+extension PlanStatus {
+  /// The statuses whose plans carry a solution (`hasSolution`), as an SQL
+  /// list of literals for `status IN (...)`: a scheduled job starts from
+  /// its schedule's newest such plan.
+  public static let withSolutionSQLList = allCases.filter(\.hasSolution).map { "'\($0.rawValue)'" }
+    .joined(separator: ", ")
+}

@@ -110,17 +110,7 @@ extension PostgresStore {
       if tx.isRetry && (job.state == .cancelled || (job.state == .running && job.cancelRequested)) {
         return job
       }
-      switch job.state {
-      case .queued:
-        try tx.execute(
-          "UPDATE jobs SET state = 'cancelled', finished_at = $1, last_error = 'cancelled before it ran' WHERE id = $2",
-          [.double(now.unix), .int(id)])
-      case .running:
-        try tx.execute("UPDATE jobs SET cancel_requested = TRUE WHERE id = $1", [.int(id)])
-      case .succeeded, .failed, .cancelled:
-        throw StoreError(.conflict, "job \(id) has already \(job.state.rawValue); nothing to cancel")
-      }
-      return try Self.fetchJob(tx, id)
+      return try Self.apply(.cancel, to: job, tx, now: now)
     }
   }
 
@@ -128,21 +118,50 @@ extension PostgresStore {
     try transaction("retrying job \(id)") { tx in
       let job = try Self.fetchJob(tx, id, lock: true)
       if tx.isRetry && job.state == .queued && job.failures == 0 { return job }
-      guard job.state == .failed || job.state == .cancelled else {
-        throw StoreError(
-          .conflict,
-          "job \(id) is \(job.state.rawValue); only failed or cancelled jobs can be retried"
-            + (job.state == .succeeded ? " (submit the scenario again for a new plan)" : ""))
-      }
-      try tx.execute(
-        """
-        UPDATE jobs SET state = 'queued', failures = 0, cancel_requested = FALSE, run_after = $1,
-          finished_at = NULL, lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $2
-        """,
-        [.double(now.unix), .int(id)])
+      let retried = try Self.apply(.retry, to: job, tx, now: now)
       try Self.notifyWorkers(tx)
-      return try Self.fetchJob(tx, id)
+      return retried
+    }
+  }
+
+  /// Applies a person's request (cancel, retry) to a job whose row the
+  /// caller locked: its new state, or the refusal as an error.
+  static func apply(_ event: JobEvent, to job: Job, _ tx: Transaction, now: Date) throws -> Job {
+    switch JobStateMachine.apply(event, to: job, now: now) {
+    case .success(let change):
+      try write(tx, change)
+      return try fetchJob(tx, job.id)
+    case .failure(let refusal):
+      throw refusal.storeError
+    }
+  }
+
+  /// Writes the columns `change` changes, to a row the caller locked.
+  static func write(_ tx: Transaction, _ change: JobChange) throws {
+    var values: [SQLValue] = []
+    let assignments = assignments(of: change, into: &values)
+    guard !assignments.isEmpty else { return }
+    values.append(.int(change.after.id))
+    try tx.execute(
+      "UPDATE jobs SET \(assignments.joined(separator: ", ")) WHERE id = $\(values.count)", values)
+  }
+
+  /// `column = $n` for each column `change` changes, its value appended to `values`.
+  static func assignments(of change: JobChange, into values: inout [SQLValue]) -> [String] {
+    change.fields.map { field in
+      values.append(field.value(in: change.after).sqlValue)
+      return "\(field.column) = $\(values.count)"
+    }
+  }
+}
+
+extension JobFieldValue {
+  var sqlValue: SQLValue {
+    switch self {
+    case .text(let v): .text(v)
+    case .int(let v): .int(Int64(v))
+    case .time(let v): .double(v?.unix)
+    case .flag(let v): .bool(v)
     }
   }
 }

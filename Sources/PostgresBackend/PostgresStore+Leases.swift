@@ -21,6 +21,9 @@ extension PostgresStore {
           """, [.text(token), .text(owner), .double(now.unix + leaseSeconds)])
       if claimed == nil {
         if try Self.rescueExpiredLeases(tx, now: now) > 0 { try Self.notifyWorkers(tx) }
+        // The state machine's `.claim`, in one statement so that claimers skip
+        // each other's rows in one round trip. `StoreAgreesWithStateMachineTests`
+        // holds its outcome to `JobStateMachine.apply` on jobs in every state.
         claimed = try tx.one(
           """
           WITH next AS (
@@ -42,8 +45,7 @@ extension PostgresStore {
       if let schedule = try row.get("schedule_id", as: Int64?.self), options.previousPlanID == nil,
         let latest = try tx.one(
           """
-          SELECT id FROM plans WHERE schedule_id = $1
-            AND status IN ('optimal', 'feasible_with_gap', 'time_limit_with_solution')
+          SELECT id FROM plans WHERE schedule_id = $1 AND status IN (\(PlanStatus.withSolutionSQLList))
           ORDER BY id DESC LIMIT 1
           """, [.int(schedule)])
       {
@@ -63,31 +65,21 @@ extension PostgresStore {
     }
   }
 
-  /// SQLite's three rescue statements as one: cancelled if asked to be, else
-  /// failed when out of tries, else queued again. Rows another claimer is
-  /// rescuing are skipped, not waited for.
+  /// Jobs whose worker stopped renewing its lease, each as the state machine
+  /// rescues it. Rows another claimer is rescuing are skipped, not waited
+  /// for; with no lease expired (the usual case) this is one round trip.
   static func rescueExpiredLeases(_ tx: Transaction, now: Date) throws -> Int {
-    try tx.changes(
-      """
-      WITH expired AS (
-        SELECT id FROM jobs WHERE state = 'running' AND lease_expires_at < $1 FOR UPDATE SKIP LOCKED)
-      UPDATE jobs SET
-        state = CASE WHEN jobs.cancel_requested THEN 'cancelled'
-                     WHEN jobs.failures + 1 >= jobs.max_attempts THEN 'failed' ELSE 'queued' END,
-        failures = CASE WHEN jobs.cancel_requested THEN jobs.failures ELSE jobs.failures + 1 END,
-        finished_at = CASE WHEN jobs.cancel_requested OR jobs.failures + 1 >= jobs.max_attempts THEN $1
-                           ELSE jobs.finished_at END,
-        run_after = CASE WHEN jobs.cancel_requested OR jobs.failures + 1 >= jobs.max_attempts THEN jobs.run_after
-                         ELSE $1 END,
-        last_error = CASE
-          WHEN jobs.cancel_requested THEN jobs.last_error
-          WHEN jobs.failures + 1 >= jobs.max_attempts THEN 'attempt ' || jobs.attempt
-            || ': the worker stopped renewing its lease (it crashed or was killed); no tries left'
-          ELSE 'attempt ' || jobs.attempt || ': the worker stopped renewing its lease (it crashed or was killed)'
-        END,
-        lease_owner = NULL, lease_expires_at = NULL
-      FROM expired WHERE jobs.id = expired.id
-      """, [.double(now.unix)])
+    let expired = try tx.rows(
+      "SELECT \(jobColumns) FROM jobs WHERE state = 'running' AND lease_expires_at < $1 FOR UPDATE SKIP LOCKED",
+      [.double(now.unix)])
+    var rescued = 0
+    for row in expired {
+      if case .success(let change) = JobStateMachine.apply(.rescue, to: try job(from: row), now: now) {
+        try write(tx, change)
+        rescued += 1
+      }
+    }
+    return rescued
   }
 
   /// After an unanswered COMMIT: the state this attempt left its job in, if
@@ -101,33 +93,24 @@ extension PostgresStore {
     return JobState(rawValue: try row.get("state"))
   }
 
-  /// Locks the job's row and returns the job if `lease` still holds it.
-  static func held(_ tx: Transaction, _ lease: Lease) throws -> Job? {
+  /// Locks the job its lease names and applies a worker's event to it; a
+  /// job that is gone is as fenced off as one another worker holds.
+  static func apply(_ event: JobEvent, to lease: Lease, _ tx: Transaction, now: Date) throws -> JobChange? {
     guard
-      let row = try tx.one(
-        """
-        SELECT \(jobColumns) FROM jobs
-        WHERE id = $1 AND attempt = $2 AND lease_owner = $3 AND state = 'running'
-        FOR UPDATE
-        """, [.int(lease.jobID), .int(lease.attempt), .text(lease.owner)])
+      let row = try tx.one("SELECT \(jobColumns) FROM jobs WHERE id = $1 FOR UPDATE", [.int(lease.jobID)]),
+      case .success(let change) = JobStateMachine.apply(event, to: try job(from: row), now: now)
     else { return nil }
-    return try job(from: row)
+    if !change.storesPlan { try write(tx, change) }
+    return change
   }
 
   public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
   {
     try transaction("renewing the lease of job \(lease.jobID)") { tx in
       let now = now.addingTimeInterval(tx.delay)
-      guard
-        let row = try tx.one(
-          """
-          UPDATE jobs SET lease_expires_at = $1
-          WHERE id = $2 AND attempt = $3 AND lease_owner = $4 AND state = 'running'
-          RETURNING cancel_requested
-          """,
-          [.double(now.unix + leaseSeconds), .int(lease.jobID), .int(lease.attempt), .text(lease.owner)])
-      else { return .lost }
-      return .held(cancelRequested: try row.get("cancel_requested"))
+      let event = JobEvent.heartbeat(lease.fence, leaseSeconds: leaseSeconds)
+      guard let change = try Self.apply(event, to: lease, tx, now: now) else { return .lost }
+      return .held(cancelRequested: change.after.cancelRequested)
     }
   }
 
@@ -139,7 +122,7 @@ extension PostgresStore {
       throw StoreError(.invalid, "cannot encode the plan: \(error)")
     }
     return try transaction("recording the plan of job \(lease.jobID)") { tx -> Int64? in
-      guard let job = try Self.held(tx, lease) else {
+      guard let change = try Self.apply(.complete(lease.fence), to: lease, tx, now: now) else {
         // Fenced off, unless this is a try after an unanswered COMMIT: then the
         // plan of this attempt is the one the first try stored.
         guard tx.isRetry else { return nil }
@@ -147,12 +130,10 @@ extension PostgresStore {
           "SELECT id FROM plans WHERE job_id = $1 AND attempt = $2", [.int(lease.jobID), .int(lease.attempt)]
         )?.get("id", as: Int64.self)
       }
-      // A cancel that committed first wins over the plan (docs/stores.md).
-      if job.cancelRequested {
-        try Self.closeCancelled(tx, lease.jobID, now: now, note: CancelNotes.planDiscarded)
-        return nil
-      }
-      return try Self.insertPlan(tx, plan, json: json, job: job, attempt: lease.attempt, now: now)
+      // Without `storesPlan`, a cancel came first: the job is closed and the plan discarded.
+      guard change.storesPlan else { return nil }
+      return try Self.insertPlan(
+        tx, plan, json: json, job: change.before, attempt: lease.attempt, now: now, closing: change)
     }
   }
 
@@ -160,66 +141,27 @@ extension PostgresStore {
     throws(StoreError) -> JobState?
   {
     try transaction("recording a failure of job \(lease.jobID)") { tx -> JobState? in
-      guard let job = try Self.held(tx, lease) else {
+      let event = JobEvent.fail(lease.fence, reason: reason, retryable: retryable, retryAfter: retryAfter)
+      guard let change = try Self.apply(event, to: lease, tx, now: now) else {
         return tx.isRetry ? try Self.closedByThisAttempt(tx, lease) : nil
       }
-      let message = "attempt \(lease.attempt): \(reason)"
-      if job.cancelRequested {
-        try Self.closeCancelled(
-          tx, lease.jobID, now: now, note: "cancelled (its last try had failed: \(reason))")
-        return .cancelled
-      }
-      if retryable && job.failures + 1 < job.maxAttempts {
-        try tx.execute(
-          """
-          UPDATE jobs SET state = 'queued', failures = failures + 1, run_after = $1, last_error = $2,
-            lease_owner = NULL, lease_expires_at = NULL
-          WHERE id = $3
-          """, [.double(now.unix + retryAfter), .text(message), .int(lease.jobID)])
-        return .queued
-      }
-      try tx.execute(
-        """
-        UPDATE jobs SET state = 'failed', failures = failures + 1, finished_at = $1, last_error = $2,
-          lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $3
-        """, [.double(now.unix), .text(message), .int(lease.jobID)])
-      return .failed
+      return change.after.state
     }
   }
 
   public func markCancelled(_ lease: Lease, now: Date) throws(StoreError) -> Bool {
     try transaction("closing cancelled job \(lease.jobID)") { tx in
-      guard try Self.held(tx, lease) != nil else {
+      guard try Self.apply(.markCancelled(lease.fence), to: lease, tx, now: now) != nil else {
         return try tx.isRetry && Self.closedByThisAttempt(tx, lease) == .cancelled
       }
-      try Self.closeCancelled(tx, lease.jobID, now: now, note: "cancelled while running")
       return true
     }
   }
 
-  static func closeCancelled(_ tx: Transaction, _ id: Int64, now: Date, note: String) throws {
-    try tx.execute(
-      """
-      UPDATE jobs SET state = 'cancelled', finished_at = $1, last_error = $2, lease_owner = NULL,
-        lease_expires_at = NULL
-      WHERE id = $3
-      """, [.double(now.unix), .text(note), .int(id)])
-  }
-
   public func release(_ lease: Lease, now: Date) throws(StoreError) {
     try transaction("releasing job \(lease.jobID)") { tx in
-      guard let job = try Self.held(tx, lease) else { return }
-      if job.cancelRequested {
-        try Self.closeCancelled(tx, lease.jobID, now: now, note: "cancelled while its worker stopped")
-        return
-      }
-      try tx.execute(
-        """
-        UPDATE jobs SET state = 'queued', run_after = $1, lease_owner = NULL, lease_expires_at = NULL
-        WHERE id = $2
-        """, [.double(now.unix), .int(lease.jobID)])
-      try Self.notifyWorkers(tx)
+      guard let change = try Self.apply(.release(lease.fence), to: lease, tx, now: now) else { return }
+      if change.after.state == .queued { try Self.notifyWorkers(tx) }
     }
   }
 }

@@ -4,9 +4,9 @@ import JobQueue
 
 extension PostgresStore {
   /// Stores a finished job's plan and closes the job, in one statement.
-  static func insertPlan(_ tx: Transaction, _ plan: Plan, json: String, job: Job, attempt: Int, now: Date)
-    throws -> Int64
-  {
+  static func insertPlan(
+    _ tx: Transaction, _ plan: Plan, json: String, job: Job, attempt: Int, now: Date, closing: JobChange
+  ) throws -> Int64 {
     let solver = String(decoding: try JSONEncoder().encode(plan.solver), as: UTF8.self)
     var record = PlanRecord(
       id: 0, jobID: job.id, attempt: Int64(attempt), scenarioID: job.scenarioID,
@@ -15,18 +15,18 @@ extension PostgresStore {
       solveSeconds: plan.solver.seconds, solver: solver, previousPlanID: job.options.previousPlanID,
       scheduleID: job.scheduleID, planJSON: json, createdAt: now.unix)
     (record.allocations, record.periods, record.marginals) = PlanRecord.tableRows(of: plan)
-    return try insert(tx, record, keepingID: false, closingJob: true)
+    return try insert(tx, record, keepingID: false, closing: closing)
   }
 
   /// Inserts a plan row and its table rows (`keepingID` for copies), and with
-  /// `closingJob` marks its job succeeded. One statement, whatever the plan's
-  /// size: the table rows travel as arrays, and NULLs, which cannot travel in
-  /// them, as a flag beside each nullable value.
-  static func insert(_ tx: Transaction, _ p: PlanRecord, keepingID: Bool, closingJob: Bool = false) throws
+  /// `closing` writes that change to its job, with the plan's id. One
+  /// statement, whatever the plan's size: the table rows travel as arrays,
+  /// and NULLs, which cannot travel in them, as a flag beside each nullable value.
+  static func insert(_ tx: Transaction, _ p: PlanRecord, keepingID: Bool, closing: JobChange? = nil) throws
     -> Int64
   {
     let (a, r, m) = (p.allocations, p.periods, p.marginals)
-    let values: [SQLValue] = [
+    var values: [SQLValue] = [
       .int(p.jobID), .int(p.attempt), .text(p.scenarioID), .text(p.scenarioSHA256), .text(p.status),
       .double(p.objective), .double(p.ebit), .double(p.revenue), .double(p.ebitMargin),
       .double(p.solveSeconds), .text(p.solver), .int(p.previousPlanID), .int(p.scheduleID), .text(p.planJSON),
@@ -43,8 +43,10 @@ extension PostgresStore {
       .doubles(m.map { $0.value ?? 0 }), .bools(m.map { $0.value != nil }),
       .bools(m.map { $0.binding ?? false }), .bools(m.map { $0.binding != nil }),
       // $38: closing the job
-      .bool(closingJob),
+      .bool(closing != nil),
     ]
+    // $39...: the job's columns the closing change writes
+    let closingAssignments = closing.map { assignments(of: $0, into: &values) } ?? []
     guard
       let row = try tx.one(
         """
@@ -72,8 +74,7 @@ extension PostgresStore {
           FROM plan, unnest($31::text[], $32::text[], $33::text[], $34::float8[], $35::bool[], $36::bool[],
             $37::bool[]) WITH ORDINALITY AS t(k, s, p, v, has_v, b, has_b, n)),
         closed AS (
-          UPDATE jobs SET state = 'succeeded', plan_id = plan.id, finished_at = $15, lease_owner = NULL,
-            lease_expires_at = NULL, last_error = NULL
+          UPDATE jobs SET \((closingAssignments + ["plan_id = plan.id"]).joined(separator: ", "))
           FROM plan WHERE $38 AND jobs.id = $1)
         SELECT id FROM plan
         """, values)

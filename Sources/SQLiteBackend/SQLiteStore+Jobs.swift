@@ -87,40 +87,52 @@ extension SQLiteStore {
   }
 
   public func cancel(_ id: Int64, now: Date) throws(StoreError) -> Job {
-    try writeImmediate { db in
-      let job = try Self.fetchJob(db, id)
-      switch job.state {
-      case .queued:
-        try db.execute(
-          sql:
-            "UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = 'cancelled before it ran' WHERE id = ?",
-          arguments: [now.unix, id])
-      case .running:
-        try db.execute(sql: "UPDATE jobs SET cancel_requested = 1 WHERE id = ?", arguments: [id])
-      case .succeeded, .failed, .cancelled:
-        throw StoreError(.conflict, "job \(id) has already \(job.state.rawValue); nothing to cancel")
-      }
-      return try Self.fetchJob(db, id)
-    }
+    try writeImmediate { db in try Self.apply(.cancel, toJob: id, db, now: now) }
   }
 
   public func retry(_ id: Int64, now: Date) throws(StoreError) -> Job {
-    try writeImmediate { db in
-      let job = try Self.fetchJob(db, id)
-      guard job.state == .failed || job.state == .cancelled else {
-        throw StoreError(
-          .conflict,
-          "job \(id) is \(job.state.rawValue); only failed or cancelled jobs can be retried"
-            + (job.state == .succeeded ? " (submit the scenario again for a new plan)" : ""))
-      }
-      try db.execute(
-        sql: """
-          UPDATE jobs SET state = 'queued', failures = 0, cancel_requested = 0, run_after = ?, finished_at = NULL,
-            lease_owner = NULL, lease_expires_at = NULL
-          WHERE id = ?
-          """,
-        arguments: [now.unix, id])
-      return try Self.fetchJob(db, id)
+    try writeImmediate { db in try Self.apply(.retry, toJob: id, db, now: now) }
+  }
+
+  /// Applies a person's request (cancel, retry) to a job: its new state, or
+  /// the refusal as an error.
+  static func apply(_ event: JobEvent, toJob id: Int64, _ db: Database, now: Date) throws -> Job {
+    switch JobStateMachine.apply(event, to: try fetchJob(db, id), now: now) {
+    case .success(let change):
+      try write(db, change)
+      return try fetchJob(db, id)
+    case .failure(let refusal):
+      throw refusal.storeError
+    }
+  }
+
+  /// Writes the columns `change` changes (and `plan_id`, for a stored plan).
+  /// The caller's IMMEDIATE transaction holds the write lock since the row was read.
+  static func write(_ db: Database, _ change: JobChange, planID: Int64? = nil) throws {
+    var assignments: [String] = []
+    var arguments = StatementArguments()
+    for field in change.fields {
+      assignments.append("\(field.column) = ?")
+      _ = arguments.append(contentsOf: [field.value(in: change.after).databaseValue])
+    }
+    if let planID {
+      assignments.append("plan_id = ?")
+      _ = arguments.append(contentsOf: [planID])
+    }
+    guard !assignments.isEmpty else { return }
+    _ = arguments.append(contentsOf: [change.after.id])
+    try db.execute(
+      sql: "UPDATE jobs SET \(assignments.joined(separator: ", ")) WHERE id = ?", arguments: arguments)
+  }
+}
+
+extension JobFieldValue {
+  var databaseValue: DatabaseValue {
+    switch self {
+    case .text(let v): v?.databaseValue ?? .null
+    case .int(let v): v.databaseValue
+    case .time(let v): v?.unix.databaseValue ?? .null
+    case .flag(let v): v.databaseValue
     }
   }
 }

@@ -8,33 +8,26 @@ extension SQLiteStore {
     try writeImmediate { db in
       try Self.rescueExpiredLeases(db, now: now)
       guard
-        let id = try Int64.fetchOne(
-          db,
-          sql:
-            "SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? ORDER BY priority DESC, id LIMIT 1",
-          arguments: [now.unix])
-      else { return nil }
-      try db.execute(
-        sql: """
-          UPDATE jobs SET state = 'running', attempt = attempt + 1, lease_owner = ?, lease_expires_at = ?,
-            started_at = COALESCE(started_at, ?)
-          WHERE id = ?
-          """,
-        arguments: [owner, now.unix + leaseSeconds, now.unix, id])
-      guard
         let row = try Row.fetchOne(
-          db, sql: "SELECT attempt, scenario_text, options, schedule_id FROM jobs WHERE id = ?",
-          arguments: [id])
+          db,
+          sql: """
+            SELECT \(Self.jobColumns), scenario_text FROM jobs WHERE state = 'queued' AND run_after <= ?
+            ORDER BY priority DESC, id LIMIT 1
+            """,
+          arguments: [now.unix]),
+        case .success(let change) = JobStateMachine.apply(
+          .claim(owner: owner, leaseSeconds: leaseSeconds), to: try Self.job(from: row), now: now)
       else { return nil }
-      var options = try JSONDecoder().decode(JobOptions.self, from: Data((row["options"] as String).utf8))
+      try Self.write(db, change)
+      let job = change.after
+      var options = job.options
       // A scheduled job stays close to its schedule's newest plan, looked up now
       // rather than when it fired, so a backlog still starts from the freshest.
-      if let schedule = row["schedule_id"] as Int64?, options.previousPlanID == nil,
+      if let schedule = job.scheduleID, options.previousPlanID == nil,
         let latest = try Int64.fetchOne(
           db,
           sql: """
-            SELECT id FROM plans WHERE schedule_id = ?
-              AND status IN ('optimal', 'feasible_with_gap', 'time_limit_with_solution')
+            SELECT id FROM plans WHERE schedule_id = ? AND status IN (\(PlanStatus.withSolutionSQLList))
             ORDER BY id DESC LIMIT 1
             """,
           arguments: [schedule])
@@ -42,7 +35,7 @@ extension SQLiteStore {
         options.previousPlanID = latest
         try db.execute(
           sql: "UPDATE jobs SET options = ? WHERE id = ?",
-          arguments: [String(decoding: try JSONEncoder().encode(options), as: UTF8.self), id])
+          arguments: [String(decoding: try JSONEncoder().encode(options), as: UTF8.self), job.id])
       }
       var previous: Data?
       if let planID = options.previousPlanID {
@@ -52,60 +45,45 @@ extension SQLiteStore {
         .map { Data($0.utf8) }
       }
       return Lease(
-        jobID: id, attempt: row["attempt"], owner: owner, scenarioText: row["scenario_text"],
-        options: options,
-        previousPlanJSON: previous)
+        jobID: job.id, attempt: job.attempt, owner: owner, scenarioText: row["scenario_text"],
+        options: options, previousPlanJSON: previous)
     }
   }
 
-  /// Jobs whose worker stopped renewing its lease: cancelled if asked to be,
-  /// else queued again, or failed when that was their last try.
+  /// Jobs whose worker stopped renewing its lease, each as the state machine
+  /// rescues it (cancelled if asked to be, else queued again, or failed when
+  /// that was its last try).
   static func rescueExpiredLeases(_ db: Database, now: Date) throws {
-    let expired = "state = 'running' AND lease_expires_at < ?"
-    try db.execute(
-      sql: """
-        UPDATE jobs SET state = 'cancelled', finished_at = ?, lease_owner = NULL, lease_expires_at = NULL
-        WHERE \(expired) AND cancel_requested = 1
-        """,
-      arguments: [now.unix, now.unix])
-    try db.execute(
-      sql: """
-        UPDATE jobs SET state = 'failed', failures = failures + 1, finished_at = ?,
-          last_error = 'attempt ' || attempt || ': the worker stopped renewing its lease (it crashed or was killed); no tries left',
-          lease_owner = NULL, lease_expires_at = NULL
-        WHERE \(expired) AND failures + 1 >= max_attempts
-        """,
-      arguments: [now.unix, now.unix])
-    try db.execute(
-      sql: """
-        UPDATE jobs SET state = 'queued', failures = failures + 1, run_after = ?,
-          last_error = 'attempt ' || attempt || ': the worker stopped renewing its lease (it crashed or was killed)',
-          lease_owner = NULL, lease_expires_at = NULL
-        WHERE \(expired)
-        """,
-      arguments: [now.unix, now.unix])
+    let expired = try Row.fetchAll(
+      db, sql: "SELECT \(jobColumns) FROM jobs WHERE state = 'running' AND lease_expires_at < ?",
+      arguments: [now.unix])
+    for row in expired {
+      if case .success(let change) = JobStateMachine.apply(.rescue, to: try job(from: row), now: now) {
+        try write(db, change)
+      }
+    }
   }
 
-  /// Whether `lease` still holds its job: same attempt, same owner, running.
-  static func holds(_ db: Database, _ lease: Lease) throws -> Bool {
-    try Bool.fetchOne(
-      db, sql: "SELECT 1 FROM jobs WHERE id = ? AND attempt = ? AND lease_owner = ? AND state = 'running'",
-      arguments: [lease.jobID, lease.attempt, lease.owner]) ?? false
+  /// Applies a worker's event to the job its lease names; a job that is gone
+  /// is as fenced off as one another worker holds.
+  static func apply(_ event: JobEvent, to lease: Lease, _ db: Database, now: Date) throws -> JobChange? {
+    guard
+      let row = try Row.fetchOne(
+        db, sql: "SELECT \(jobColumns) FROM jobs WHERE id = ?", arguments: [lease.jobID]),
+      case .success(let change) = JobStateMachine.apply(event, to: try job(from: row), now: now)
+    else { return nil }
+    if !change.storesPlan { try write(db, change) }
+    return change
   }
 
   public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
   {
     try writeImmediate { db in
-      try db.execute(
-        sql: """
-          UPDATE jobs SET lease_expires_at = ?
-          WHERE id = ? AND attempt = ? AND lease_owner = ? AND state = 'running'
-          """,
-        arguments: [now.unix + leaseSeconds, lease.jobID, lease.attempt, lease.owner])
-      guard db.changesCount > 0 else { return .lost }
-      let cancel = try Bool.fetchOne(
-        db, sql: "SELECT cancel_requested FROM jobs WHERE id = ?", arguments: [lease.jobID])
-      return .held(cancelRequested: cancel ?? false)
+      guard
+        let change = try Self.apply(
+          .heartbeat(lease.fence, leaseSeconds: leaseSeconds), to: lease, db, now: now)
+      else { return .lost }
+      return .held(cancelRequested: change.after.cancelRequested)
     }
   }
 
@@ -117,21 +95,12 @@ extension SQLiteStore {
       throw StoreError(.invalid, "cannot encode the plan: \(error)")
     }
     return try writeImmediate { db -> Int64? in
-      guard try Self.holds(db, lease) else { return nil }
-      let job = try Self.fetchJob(db, lease.jobID)
-      // A cancel that committed first wins over the plan (docs/stores.md).
-      if job.cancelRequested {
-        try Self.closeCancelled(db, lease.jobID, now: now, note: CancelNotes.planDiscarded)
-        return nil
-      }
-      let planID = try Self.insertPlan(db, plan, json: json, job: job, attempt: lease.attempt, now: now)
-      try db.execute(
-        sql: """
-          UPDATE jobs SET state = 'succeeded', plan_id = ?, finished_at = ?, lease_owner = NULL,
-            lease_expires_at = NULL, last_error = NULL
-          WHERE id = ?
-          """,
-        arguments: [planID, now.unix, lease.jobID])
+      // Without `storesPlan`, a cancel came first: the job is closed and the plan discarded.
+      guard let change = try Self.apply(.complete(lease.fence), to: lease, db, now: now), change.storesPlan
+      else { return nil }
+      let planID = try Self.insertPlan(
+        db, plan, json: json, job: change.before, attempt: lease.attempt, now: now)
+      try Self.write(db, change, planID: planID)
       return planID
     }
   }
@@ -141,73 +110,16 @@ extension SQLiteStore {
     -> JobState?
   {
     try writeImmediate { db -> JobState? in
-      guard try Self.holds(db, lease) else { return nil }
-      let job = try Self.fetchJob(db, lease.jobID)
-      let message = "attempt \(lease.attempt): \(reason)"
-      if job.cancelRequested {
-        try Self.closeCancelled(
-          db, lease.jobID, now: now, note: "cancelled (its last try had failed: \(reason))")
-        return .cancelled
-      }
-      if retryable && job.failures + 1 < job.maxAttempts {
-        try db.execute(
-          sql: """
-            UPDATE jobs SET state = 'queued', failures = failures + 1, run_after = ?, last_error = ?,
-              lease_owner = NULL, lease_expires_at = NULL
-            WHERE id = ?
-            """,
-          arguments: [now.unix + retryAfter, message, lease.jobID])
-        return .queued
-      }
-      try db.execute(
-        sql: """
-          UPDATE jobs SET state = 'failed', failures = failures + 1, finished_at = ?, last_error = ?,
-            lease_owner = NULL, lease_expires_at = NULL
-          WHERE id = ?
-          """,
-        arguments: [now.unix, message, lease.jobID])
-      return .failed
+      let event = JobEvent.fail(lease.fence, reason: reason, retryable: retryable, retryAfter: retryAfter)
+      return try Self.apply(event, to: lease, db, now: now)?.after.state
     }
   }
 
   public func markCancelled(_ lease: Lease, now: Date) throws(StoreError) -> Bool {
-    try writeImmediate { db in
-      guard try Self.holds(db, lease) else { return false }
-      try db.execute(
-        sql: """
-          UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = 'cancelled while running',
-            lease_owner = NULL, lease_expires_at = NULL
-          WHERE id = ?
-          """,
-        arguments: [now.unix, lease.jobID])
-      return true
-    }
-  }
-
-  /// Closes a job whose cancel arrived while it was running.
-  static func closeCancelled(_ db: Database, _ id: Int64, now: Date, note: String) throws {
-    try db.execute(
-      sql: """
-        UPDATE jobs SET state = 'cancelled', finished_at = ?, last_error = ?, lease_owner = NULL,
-          lease_expires_at = NULL
-        WHERE id = ?
-        """,
-      arguments: [now.unix, note, id])
+    try writeImmediate { db in try Self.apply(.markCancelled(lease.fence), to: lease, db, now: now) != nil }
   }
 
   public func release(_ lease: Lease, now: Date) throws(StoreError) {
-    try writeImmediate { db in
-      guard try Self.holds(db, lease) else { return }
-      if try Self.fetchJob(db, lease.jobID).cancelRequested {
-        try Self.closeCancelled(db, lease.jobID, now: now, note: "cancelled while its worker stopped")
-        return
-      }
-      try db.execute(
-        sql: """
-          UPDATE jobs SET state = 'queued', run_after = ?, lease_owner = NULL, lease_expires_at = NULL
-          WHERE id = ?
-          """,
-        arguments: [now.unix, lease.jobID])
-    }
+    try writeImmediate { db in _ = try Self.apply(.release(lease.fence), to: lease, db, now: now) }
   }
 }

@@ -170,6 +170,32 @@ struct ScheduleFixture {
     #expect(summaries.allSatisfy { $0.scheduleID == 1 })
   }
 
+  /// The plan a scheduled job starts from is the newest with a solution
+  /// (`PlanStatus.hasSolution`, from which the stores' SQL list is made).
+  @Test(arguments: Backend.available) func scheduledJobsStartOnlyFromPlansWithASolution(_ backend: Backend)
+    throws
+  {
+    let f = try ScheduleFixture(backend)
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, now: t0)
+    let s = Scheduler(store: f.store, clock: clock.read)
+    var newestWithSolution: Int64?
+    for status in PlanStatus.allCases {
+      clock.advance(60)
+      s.tick()
+      let lease = try #require(try f.store.claim(owner: "w", leaseSeconds: 30, now: clock.read()))
+      #expect(lease.options.previousPlanID == newestWithSolution, "before a plan \(status.rawValue)")
+      var plan = emptyPlan()
+      plan.status = status
+      let id = try #require(try f.store.complete(lease, plan: plan, now: clock.read()))
+      if status.hasSolution { newestWithSolution = id }
+    }
+    #expect(newestWithSolution != nil)
+    #expect(
+      PlanStatus.withSolutionSQLList
+        == "'optimal', 'feasible_with_gap', 'infeasible_relaxed', 'time_limit_with_solution'")
+  }
+
   @Test(arguments: Backend.available) func namesAndCadencesAreChecked(_ backend: Backend) throws {
     let f = try ScheduleFixture(backend)
     _ = try f.add("s", every: 60, now: t0)

@@ -1,7 +1,7 @@
 import Foundation
 
 /// How a solve ended, in a planner's terms.
-public enum PlanStatus: String, Codable, Sendable {
+public enum PlanStatus: String, Codable, Sendable, CaseIterable {
   case optimal
   /// A MIP stopped at the requested relative gap: an incumbent with a proven bound.
   case feasibleWithGap = "feasible_with_gap"
