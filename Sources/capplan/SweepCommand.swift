@@ -62,7 +62,11 @@ struct SweepCommand: AsyncParsableCommand {
   @Option(help: "Points solved at once (default: the number of cores).")
   var parallel: Int = ProcessInfo.processInfo.activeProcessorCount
 
-  @OptionGroup var solve: SolveFlags
+  @OptionGroup var settings: SolveSettingsOptions
+
+  @Flag(help: "Progress lines on stderr (points solved) even when stderr is not a terminal.")
+  var progress = false
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
@@ -113,9 +117,9 @@ struct SweepCommand: AsyncParsableCommand {
       let label = zip(axes, point).map { "\($0.path)=\($1)" }.joined(separator: ", ")
       scenarios.append(try ScenarioInput.validate(scenario, file: "\(file) with \(label)"))
     }
-    let options = solve.planOptions
+    let options = PlanOptions(settings: settings.settings)
     let results = SweepResults(count: scenarios.count)
-    let progress = Progress.start(label: "sweep")
+    let progress = Progress.start(label: "sweep", forced: self.progress)
     // Threads, not tasks: each solve keeps its GLPK objects on one thread.
     let total = scenarios.count
     let queue = OperationQueue()

@@ -197,7 +197,7 @@ struct RoundingHeuristic: Sendable {
     o.warmStartBasis = basis
     o.mipDuals = false
     // GLPK's interior point cannot stop at a time limit: it runs to its end.
-    o.timeLimitSeconds = method == .interiorPoint ? nil : deadline.remaining
+    o.timeLimitSeconds = method.stopsAtTimeLimit ? deadline.remaining : nil
     o.relativeGap = 1e-4
     return o
   }
@@ -208,7 +208,7 @@ struct RoundingHeuristic: Sendable {
   )? {
     let model = Self.holding(fixed, in: formulation.model)
     var options = options
-    options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
+    options.timeLimitSeconds = options.method.stopsAtTimeLimit ? deadline.remaining : nil
     if halted() { return nil }
     // Tier indicators, if any, stay integer: a small MIP that cannot take an LP basis.
     if model.isMIP { options.warmStartBasis = nil }
@@ -280,7 +280,7 @@ struct RoundingHeuristic: Sendable {
   {
     let model = Self.holding(fixed, in: relaxed)
     var options = options
-    options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
+    options.timeLimitSeconds = options.method.stopsAtTimeLimit ? deadline.remaining : nil
     if halted() { return nil }
     let s = try GLPKSolver().solve(model, options: options)
     return s.termination == .optimal ? s.values : nil
