@@ -13,8 +13,8 @@ import CapacityModel
 import Foundation
 import GRDB
 import JobQueue
-import SQLiteBackend
 import PostgresBackend
+import SQLiteBackend
 
 var args = Array(CommandLine.arguments.dropFirst())
 let postgresAdmin: String? = args.firstIndex(of: "--postgres").flatMap { i in

@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 import JobQueue
+import Logging
 import PostgresNIO
 
 /// Database-level chores that run outside a transaction: making a database

@@ -1,8 +1,8 @@
 import Foundation
+import JobQueue
 import Logging
 import NIOCore
 import NIOPosix
-import JobQueue
 import PostgresNIO
 import Synchronization
 

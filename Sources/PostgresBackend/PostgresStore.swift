@@ -1,6 +1,6 @@
 import Foundation
-import Logging
 import JobQueue
+import Logging
 import PostgresNIO
 
 /// The store for many workers on many machines: the same protocol, rules

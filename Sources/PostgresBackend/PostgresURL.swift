@@ -1,6 +1,6 @@
 import Foundation
-import NIOSSL
 import JobQueue
+import NIOSSL
 import PostgresNIO
 
 /// A `postgres://` or `postgresql://` URL, read the way libpq reads one:

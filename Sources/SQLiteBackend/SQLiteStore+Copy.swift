@@ -1,6 +1,6 @@
 import Foundation
-import JobQueue
 import GRDB
+import JobQueue
 
 /// `capplan migrate` and `capplan copy` over SQLite.
 extension SQLiteStore {

@@ -1,6 +1,6 @@
 import Foundation
-import JobQueue
 import GRDB
+import JobQueue
 
 extension SQLiteStore {
   static let jobColumns = StoreColumns.job

@@ -1,7 +1,7 @@
 import CapacityModel
 import Foundation
-import JobQueue
 import GRDB
+import JobQueue
 
 extension SQLiteStore {
   public func claim(owner: String, leaseSeconds: Double, now: Date) throws(StoreError) -> Lease? {

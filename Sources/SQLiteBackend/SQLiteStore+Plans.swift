@@ -1,7 +1,7 @@
 import CapacityModel
 import Foundation
-import JobQueue
 import GRDB
+import JobQueue
 
 extension SQLiteStore {
   /// Stores the plan's JSON and its allocations, per-period financials and

@@ -1,6 +1,6 @@
 import Foundation
-import JobQueue
 import GRDB
+import JobQueue
 
 extension SQLiteStore {
   static func registerScheduleMigration(_ m: inout DatabaseMigrator) {

@@ -1,6 +1,6 @@
 import Foundation
-import JobQueue
 import GRDB
+import JobQueue
 
 /// The default store: one SQLite file in WAL mode, opened through GRDB.
 ///

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import LinearProgramming
 import JobQueue
+import LinearProgramming
 
 struct LPCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(

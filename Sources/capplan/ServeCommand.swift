@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import Logging
 import JobQueue
+import Logging
 import ServiceLifecycle
 
 struct ServeCommand: AsyncParsableCommand {

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
 import JobQueue
-import SQLiteBackend
 import PostgresBackend
+import SQLiteBackend
 
 /// `--db`: the job and plan database.
 struct StoreOptions: ParsableArguments {

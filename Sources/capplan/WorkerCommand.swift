@@ -1,8 +1,8 @@
 import ArgumentParser
 import Dispatch
 import Foundation
-import Logging
 import JobQueue
+import Logging
 import Synchronization
 
 struct WorkerCommand: AsyncParsableCommand {

@@ -1,7 +1,7 @@
 import Foundation
 import JobQueue
-import SQLiteBackend
 import PostgresBackend
+import SQLiteBackend
 import Testing
 
 /// A capplan process running in the background, its output going to files so

@@ -1,7 +1,7 @@
 import Foundation
 import JobQueue
-import SQLiteBackend
 import PostgresBackend
+import SQLiteBackend
 import Testing
 
 /// The stores the shared suites run against. PostgreSQL runs when
