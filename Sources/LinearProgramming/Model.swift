@@ -1,6 +1,7 @@
 /// A linear or mixed-integer program, independent of any solver: it can be
-/// built, inspected, validated and written to a file without GLPK, and then
-/// handed to a solver backend.
+/// built, inspected and validated without GLPK, and then handed to an
+/// `LPSolver`. Reading and writing model files (`read(contentsOf:format:)`,
+/// `write(to:format:)`) go through GLPK's readers and writers.
 ///
 /// Rows are stored compressed (row starts, column indices, coefficients), so a
 /// model with a million non-zeros costs about 12 bytes per non-zero.

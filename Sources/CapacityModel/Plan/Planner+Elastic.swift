@@ -7,7 +7,7 @@ extension Planner {
   static func relaxedPlan(_ formulation: Formulation, options: PlanOptions) -> Plan? {
     let elastic = ElasticFormulation(formulation)
     let solve = options.settings.solveOptions
-    let solver = GLPKSolver()
+    let solver = options.solver
     guard let first = try? solver.solve(elastic.shortfallModel, options: solve),
       first.hasFeasibleSolution, let least = first.objectiveValue
     else { return nil }

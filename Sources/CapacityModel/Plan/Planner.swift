@@ -19,6 +19,9 @@ public struct PlanOptions: Sendable {
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   /// Lines for a person about the solve's phases (the LP relaxation, the first plan).
   public var log: (@Sendable (String) -> Void)?
+  /// What solves the formulation's LPs and MIPs. GLPK's is the one there is; the settings'
+  /// `glpk` part is its own.
+  public var solver: any LPSolver = GLPKSolver()
 
   public init(settings: SolveSettings = SolveSettings()) {
     self.settings = settings
@@ -101,7 +104,7 @@ public enum Planner {
         solve.initialSolution = nil
         return try MIPSolve(formulation: formulation, options: options, solve: solve).run()
       }
-      return (try GLPKSolver().solve(model, options: solve), nil)
+      return (try options.solver.solve(model, options: solve), nil)
     } catch {
       throw PlanningError(message: "the solver refused the model: \(error)")
     }
@@ -124,7 +127,7 @@ public enum Planner {
       plan.stability = explanation.stabilityReport(previous: previous, moveCost: cost)
     }
     if status == .infeasible {
-      plan.infeasibility = diagnose(formulation)
+      plan.infeasibility = diagnose(formulation, solver: options.solver)
       plan.message = plan.infeasibility?.summary
     }
     return plan
@@ -144,10 +147,10 @@ public enum Planner {
 
   /// Names the limits that cannot hold together, from an irreducible
   /// infeasible subset of the LP relaxation.
-  static func diagnose(_ f: Formulation) -> Plan.Infeasibility {
+  static func diagnose(_ f: Formulation, solver: any LPSolver) -> Plan.Infeasibility {
     let sc = f.scenario
     do {
-      guard let subset = try GLPKSolver().infeasibleSubset(f.model) else {
+      guard let subset = try solver.infeasibleSubset(f.model, options: SolveOptions()) else {
         return Plan.Infeasibility(
           summary: "infeasible only with whole install blocks or whole expansions: "
             + "the limits can be met with fractional ones", conflicts: [])

@@ -44,7 +44,7 @@ struct MIPSolve {
     let userStopped = StopFlag()
     var heuristic = RoundingHeuristic(
       formulation: formulation, method: Self.heuristicMethod(options, model: formulation.model),
-      deadline: deadline, stop: stop, cancel: userStopped, report: { log?($0) })
+      deadline: deadline, stop: stop, cancel: userStopped, solver: options.solver, report: { log?($0) })
     heuristic.onPlan = { z, bound in
       found.withLock { $0 = Found(relaxationBound: bound, objective: z) }
       let report = MIPProgress(
@@ -80,7 +80,7 @@ struct MIPSolve {
     }
     let glpk: Result<Solution, LPError>
     do {
-      glpk = .success(try GLPKSolver().solve(formulation.model, options: search))
+      glpk = .success(try options.solver.solve(formulation.model, options: search))
     } catch {
       glpk = .failure(error)
     }
