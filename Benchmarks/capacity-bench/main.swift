@@ -20,6 +20,7 @@
 
 import CapacityModel
 import Foundation
+import GLPK
 import LinearProgramming
 
 // MARK: - arguments

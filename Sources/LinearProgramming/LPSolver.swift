@@ -1,5 +1,5 @@
 /// What the capacity model asks of a solver, so that it talks to this and not to GLPK.
-/// `GLPKSolver` is the one implementation; a solve's objects live on the calling thread.
+/// `GLPKSolver` (module GLPK) is the one implementation; a solve's objects live on the calling thread.
 public protocol LPSolver: Sendable {
   /// Solves `model` (an LP, or a MIP by branch-and-cut) within `options`' limits.
   func solve(_ model: Model, options: SolveOptions) throws(LPError) -> Solution
@@ -7,5 +7,3 @@ public protocol LPSolver: Sendable {
   /// feasible.
   func infeasibleSubset(_ model: Model, options: SolveOptions) throws(LPError) -> InfeasibleSubset?
 }
-
-extension GLPKSolver: LPSolver {}

@@ -66,7 +66,7 @@ public struct SolveOptions: Sendable {
 
   public init() {}
 
-  func validate() throws(LPError) {
+  package func validate() throws(LPError) {
     if let t = timeLimitSeconds, !(t.isFinite && t > 0) {
       throw .invalidOption("time limit must be a positive number of seconds, got \(t)")
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
+import GLPK
 import JobQueue
 import LinearProgramming
 

@@ -1,3 +1,4 @@
+import GLPK
 import LinearProgramming
 
 /// How to solve a scenario: the settings a person chose, and what exists only while this solve
