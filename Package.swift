@@ -7,6 +7,7 @@ let package = Package(
   products: [
     .executable(name: "capplan", targets: ["capplan"]),
     .library(name: "LinearProgramming", targets: ["LinearProgramming"]),
+    .library(name: "GLPK", targets: ["GLPK"]),
     .library(name: "CapacityModel", targets: ["CapacityModel"]),
   ],
   dependencies: [
@@ -30,14 +31,18 @@ let package = Package(
     .target(
       name: "CGLPKGuard", dependencies: ["CGLPK"], path: "Sources/CGLPKGuard",
       linkerSettings: [.linkedLibrary("glpk")]),
-    // Layer 2: the solver-independent model and its GLPK backend.
+    // Layer 2: the solver-independent model, its solution and the solver protocol.
+    .target(name: "LinearProgramming"),
+    // Layer 2, GLPK: the solver protocol's implementation, model files and MathProg.
     .target(
-      name: "LinearProgramming",
-      dependencies: ["CGLPK", "CGLPKGuard", "CZlib", .product(name: "Logging", package: "swift-log")]),
+      name: "GLPK",
+      dependencies: [
+        "LinearProgramming", "CGLPK", "CGLPKGuard", "CZlib", .product(name: "Logging", package: "swift-log"),
+      ]),
     // Layer 3: scenarios, validation, formulation, plans.
     .target(
       name: "CapacityModel",
-      dependencies: ["LinearProgramming", .product(name: "Yams", package: "Yams")]),
+      dependencies: ["LinearProgramming", "GLPK", .product(name: "Yams", package: "Yams")]),
     // Layer 4: the job queue. Jobs, plans and schedules behind one store protocol, the
     // job state machine, the worker and the scheduler. No database library here.
     .target(
@@ -71,7 +76,7 @@ let package = Package(
     .executableTarget(
       name: "capplan",
       dependencies: [
-        "LinearProgramming", "CapacityModel", "JobQueue", "SQLiteBackend", "PostgresBackend",
+        "LinearProgramming", "GLPK", "CapacityModel", "JobQueue", "SQLiteBackend", "PostgresBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -79,7 +84,7 @@ let package = Package(
       ]),
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.
     .executableTarget(
-      name: "lp-load-bench", dependencies: ["LinearProgramming"], path: "Benchmarks/lp-load-bench"),
+      name: "lp-load-bench", dependencies: ["LinearProgramming", "GLPK"], path: "Benchmarks/lp-load-bench"),
     .executableTarget(
       name: "lp-load-bench-c", dependencies: ["CGLPK"], path: "Benchmarks/lp-load-bench-c",
       linkerSettings: [.linkedLibrary("glpk")]),
@@ -94,12 +99,12 @@ let package = Package(
       ],
       path: "Benchmarks/queue-bench"),
     .executableTarget(
-      name: "capacity-bench", dependencies: ["CapacityModel", "LinearProgramming"],
+      name: "capacity-bench", dependencies: ["CapacityModel", "LinearProgramming", "GLPK"],
       path: "Benchmarks/capacity-bench"),
     .testTarget(
-      name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "CGLPK", "CGLPKGuard"],
+      name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "GLPK", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel"]),
+    .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel", "GLPK"]),
     .testTarget(
       name: "JobQueueTests",
       dependencies: [
@@ -109,7 +114,7 @@ let package = Package(
     .testTarget(
       name: "CapplanCLITests",
       dependencies: [
-        "capplan", "JobQueue", "SQLiteBackend", "PostgresBackend", "LinearProgramming",
+        "capplan", "JobQueue", "SQLiteBackend", "PostgresBackend", "LinearProgramming", "GLPK",
         .product(name: "Yams", package: "Yams"),
       ]),
   ],

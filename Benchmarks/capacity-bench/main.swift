@@ -20,6 +20,7 @@
 
 import CapacityModel
 import Foundation
+import GLPK
 import LinearProgramming
 
 // MARK: - arguments
@@ -222,8 +223,8 @@ func measureOne(_ config: Config) -> Never {
     exit(0)
   }
   var options = PlanOptions()
-  options.method = method
-  options.timeLimitSeconds = config.timeLimit
+  options.settings.method = method
+  options.settings.timeLimitSeconds = config.timeLimit
   let solution: Solution
   do {
     solution = try Planner.solve(formulation, options: options)
@@ -330,7 +331,7 @@ func pad(_ s: String, _ width: Int) -> String {
 func fmt(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
 
 func runAll(_ config: Config) {
-  let defaultMethod = PlanOptions().method
+  let defaultMethod = PlanOptions().settings.method
   let methodsAt = config.methodsAt ?? config.sites.filter { $0 >= 50 }
   // Each size at the default method; at the method sizes, every method. The methods' order
   // turns from run to run, so drift on a shared machine does not favour one of them.

@@ -4,6 +4,7 @@
 // the C program's shape. Usage: lp-load-bench [rows [cols [k]]] [--solve]
 
 import Foundation
+import GLPK
 import LinearProgramming
 
 struct LCG {

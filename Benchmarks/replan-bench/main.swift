@@ -56,8 +56,8 @@ func report(_ label: String, _ base: Scenario) throws {
   let validA = try ScenarioValidator.validate(base)
   let validB = try ScenarioValidator.validate(withDemand(base, times: factor))
   var exact = PlanOptions()
-  exact.relativeGap = 0
-  exact.method = method
+  exact.settings.relativeGap = 0
+  exact.settings.method = method
   let a = try Planner.plan(validA, options: exact)
   let free = try Planner.plan(validB, options: exact)
   var sticky = exact

@@ -1,3 +1,4 @@
+import CapacityModel
 import Crypto
 import Foundation
 
@@ -7,29 +8,40 @@ public enum JobState: String, Codable, Sendable, CaseIterable {
   public var isFinal: Bool { self == .succeeded || self == .failed || self == .cancelled }
 }
 
-/// How a job is to be solved; stored with it as JSON.
+/// How a job is to be solved; stored with it as JSON text. The solve settings' keys sit at the
+/// top level beside the queue's own, as they did before there were more than two of them, so a
+/// row written by any version decodes: a missing key takes its default.
 public struct JobOptions: Codable, Sendable, Equatable {
-  public var timeLimitSeconds: Double?
-  public var relativeGap: Double?
+  public var settings: SolveSettings
   /// The child process's address-space limit, in MB.
   public var memoryLimitMB: Int?
   /// A stored plan whose allocations the stability move cost compares against.
   public var previousPlanID: Int64?
 
   public init(
-    timeLimitSeconds: Double? = nil, relativeGap: Double? = nil, memoryLimitMB: Int? = nil,
-    previousPlanID: Int64? = nil
+    settings: SolveSettings = SolveSettings(), memoryLimitMB: Int? = nil, previousPlanID: Int64? = nil
   ) {
-    self.timeLimitSeconds = timeLimitSeconds
-    self.relativeGap = relativeGap
+    self.settings = settings
     self.memoryLimitMB = memoryLimitMB
     self.previousPlanID = previousPlanID
   }
 
   enum CodingKeys: String, CodingKey {
-    case timeLimitSeconds = "time_limit_seconds", relativeGap = "relative_gap", memoryLimitMB =
-      "memory_limit_mb"
-    case previousPlanID = "previous_plan_id"
+    case memoryLimitMB = "memory_limit_mb", previousPlanID = "previous_plan_id"
+  }
+
+  public init(from decoder: any Decoder) throws {
+    settings = try SolveSettings(from: decoder)
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    memoryLimitMB = try c.decodeIfPresent(Int.self, forKey: .memoryLimitMB)
+    previousPlanID = try c.decodeIfPresent(Int64.self, forKey: .previousPlanID)
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    try settings.encode(to: encoder)
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encodeIfPresent(memoryLimitMB, forKey: .memoryLimitMB)
+    try c.encodeIfPresent(previousPlanID, forKey: .previousPlanID)
   }
 }
 

@@ -1,3 +1,4 @@
+import CapacityModel
 import Foundation
 
 /// What a worker sends its child process on stdin. The child prints the plan
@@ -7,8 +8,11 @@ public struct JobPayload: Codable, Sendable {
   public var jobID: Int64
   public var attempt: Int
   public var scenarioText: String
+  /// The job's settings, with the worker's default time limit when the job sets none.
+  public var settings: SolveSettings
+  /// How long the worker lets the child run before it kills it: the job's time limit, else the
+  /// worker's default (which the settings leave out for a method that cannot stop at one).
   public var timeLimitSeconds: Double?
-  public var relativeGap: Double?
   public var memoryLimitMB: Int?
   public var previousPlanJSON: String?
 
@@ -18,8 +22,8 @@ public struct JobPayload: Codable, Sendable {
     jobID = lease.jobID
     attempt = lease.attempt
     scenarioText = lease.scenarioText
-    timeLimitSeconds = lease.options.timeLimitSeconds ?? defaultTimeLimit
-    relativeGap = lease.options.relativeGap
+    settings = lease.options.settings.withDefaultTimeLimit(defaultTimeLimit)
+    timeLimitSeconds = lease.options.settings.timeLimitSeconds ?? defaultTimeLimit
     memoryLimitMB = lease.options.memoryLimitMB ?? defaultMemoryLimitMB
     previousPlanJSON = lease.previousPlanJSON.map { String(decoding: $0, as: UTF8.self) }
   }

@@ -1,6 +1,8 @@
 /// A linear or mixed-integer program, independent of any solver: it can be
-/// built, inspected, validated and written to a file without GLPK, and then
-/// handed to a solver backend.
+/// built, inspected and validated without GLPK, and then handed to an
+/// `LPSolver`. Reading and writing model files need GLPK's readers and
+/// writers, so they are the GLPK module's (`Model.read(contentsOf:format:)`,
+/// `write(to:format:)`).
 ///
 /// Rows are stored compressed (row starts, column indices, coefficients), so a
 /// model with a million non-zeros costs about 12 bytes per non-zero.
@@ -8,23 +10,23 @@ public struct Model: Sendable {
   public var name: String
 
   // Columns.
-  public internal(set) var variableNames: [String] = []
-  public internal(set) var variableLower: [Double] = []
-  public internal(set) var variableUpper: [Double] = []
-  public internal(set) var variableKinds: [VariableKind] = []
+  public package(set) var variableNames: [String] = []
+  public package(set) var variableLower: [Double] = []
+  public package(set) var variableUpper: [Double] = []
+  public package(set) var variableKinds: [VariableKind] = []
 
   // Rows.
-  public internal(set) var constraintNames: [String] = []
-  public internal(set) var constraintLower: [Double] = []
-  public internal(set) var constraintUpper: [Double] = []
+  public package(set) var constraintNames: [String] = []
+  public package(set) var constraintLower: [Double] = []
+  public package(set) var constraintUpper: [Double] = []
   /// Row `i`'s entries are `rowStart[i] ..< rowStart[i + 1]` of the next two arrays.
-  public internal(set) var rowStart: [Int] = [0]
-  public internal(set) var entryColumn: [Int32] = []
-  public internal(set) var entryValue: [Double] = []
+  public package(set) var rowStart: [Int] = [0]
+  public package(set) var entryColumn: [Int32] = []
+  public package(set) var entryValue: [Double] = []
 
   // Objective.
   public var sense: ObjectiveSense = .minimize
-  public internal(set) var objectiveCoefficients: [Double] = []
+  public package(set) var objectiveCoefficients: [Double] = []
   public var objectiveConstant: Double = 0
   public var objectiveName: String = "obj"
 

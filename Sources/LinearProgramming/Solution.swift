@@ -47,6 +47,11 @@ public struct SensitivityRange: Sendable, Codable, Equatable {
 public struct Ranging: Sendable, Codable, Equatable {
   public var objectiveCoefficient: [SensitivityRange?]
   public var rightHandSide: [SensitivityRange?]
+
+  package init(objectiveCoefficient: [SensitivityRange?], rightHandSide: [SensitivityRange?]) {
+    self.objectiveCoefficient = objectiveCoefficient
+    self.rightHandSide = rightHandSide
+  }
 }
 
 public struct SolveStatistics: Sendable, Codable, Equatable {

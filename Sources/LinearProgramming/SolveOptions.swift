@@ -6,6 +6,9 @@ public enum LPMethod: String, Sendable, Codable, CaseIterable {
   case dualPrimalSimplex = "dualp"
   /// Has no basis: no warm start, ranging or basis-based duals in integer fixing.
   case interiorPoint = "interior"
+
+  /// GLPK's interior point method takes no time limit: it runs to its end once started.
+  public var stopsAtTimeLimit: Bool { self != .interiorPoint }
 }
 
 public enum SolverLogLevel: String, Sendable, Codable {
@@ -63,11 +66,11 @@ public struct SolveOptions: Sendable {
 
   public init() {}
 
-  func validate() throws(LPError) {
+  package func validate() throws(LPError) {
     if let t = timeLimitSeconds, !(t.isFinite && t > 0) {
       throw .invalidOption("time limit must be a positive number of seconds, got \(t)")
     }
-    if timeLimitSeconds != nil, method == .interiorPoint {
+    if timeLimitSeconds != nil, !method.stopsAtTimeLimit {
       throw .invalidOption(
         "GLPK's interior point method cannot stop at a time limit; use a simplex method with a time limit")
     }

@@ -102,7 +102,8 @@ enum JobTables {
     t.add(["scenario sha256", j.scenarioSHA256])
     t.add(["priority", "\(j.priority)"])
     t.add(["attempt / failures / max", "\(j.attempt) / \(j.failures) / \(j.maxAttempts)"])
-    t.add(["time limit", j.options.timeLimitSeconds.map { "\($0) s" } ?? "worker default"])
+    t.add(["time limit", j.options.settings.timeLimitSeconds.map { "\($0) s" } ?? "worker default"])
+    t.add(["solve settings", j.options.settings.differencesFromDefaults])
     if let key = j.idempotencyKey { t.add(["idempotency key", key]) }
     if let p = j.options.previousPlanID { t.add(["previous plan", "\(p)"]) }
     t.add(["created", isoDate(j.createdAt)])

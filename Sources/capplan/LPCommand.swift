@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GLPK
 import JobQueue
 import LinearProgramming
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CapacityModel
 import JobQueue
 
 /// Refuses an option outside its accepted range, naming the option and the range.

@@ -41,14 +41,11 @@ struct RunJobCommand: ParsableCommand {
       printError(error.description)
       throw ExitCode(JobPayload.invalidInputExit)
     }
-    var options = PlanOptions()
-    options.timeLimitSeconds = payload.timeLimitSeconds
-    if let gap = payload.relativeGap { options.relativeGap = gap }
+    var options = PlanOptions(settings: payload.settings)
     if let json = payload.previousPlanJSON {
       do {
         let previous = try Plan.decoder().decode(Plan.self, from: Data(json.utf8))
-        options.previous = previous.previousAllocations
-        options.warmStart = previous.warmStart
+        options.stayClose(to: previous)
         warnings += PlanWarnings.previous(previous, for: scenario)
       } catch {
         printError("the previous plan is unreadable: \(error)")

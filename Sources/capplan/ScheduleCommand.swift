@@ -26,7 +26,7 @@ struct ScheduleCommand: ParsableCommand {
     @Flag(
       name: .customLong("skip-unchanged"), help: "Make no job when the file is unchanged since the last one.")
     var skipUnchanged = false
-    @Option(name: .customLong("time-limit"), help: "Seconds each solve may take.") var timeLimit: Double?
+    @OptionGroup var settings: SolveSettingsOptions
     @Option(help: "table or json.") var format: ListFormat = .table
     @OptionGroup var store: StoreOptions
 
@@ -42,7 +42,6 @@ struct ScheduleCommand: ParsableCommand {
         do { _ = try CronExpression(cron) } catch { throw ValidationError("--cron: \(error.message)") }
       }
       if TimeZone(identifier: tz) == nil { throw ValidationError("--tz '\(tz)' is not a known time zone") }
-      if let timeLimit { try checkRange(timeLimit, Limits.timeLimit, "--time-limit") }
     }
 
     func run() throws {
@@ -51,7 +50,7 @@ struct ScheduleCommand: ParsableCommand {
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
         let definition = ScheduleDefinition(
           name: name, scenarioPath: path, cron: cron, intervalSeconds: every.flatMap(IntervalParser.seconds),
-          timeZone: tz, options: JobOptions(timeLimitSeconds: timeLimit), skipUnchanged: skipUnchanged)
+          timeZone: tz, options: JobOptions(settings: settings.settings), skipUnchanged: skipUnchanged)
         let schedule = try store.open().addSchedule(definition, now: Date())
         if format == .json {
           try JSONOutput.print(schedule)
@@ -107,7 +106,8 @@ struct ScheduleCommand: ParsableCommand {
         t.add(["scenario file", s.scenarioPath])
         t.add(["state", s.paused ? "paused" : "active"])
         t.add(["skip unchanged", s.skipUnchanged ? "yes" : "no"])
-        t.add(["time limit", s.options.timeLimitSeconds.map { "\($0) s" } ?? "worker default"])
+        t.add(["time limit", s.options.settings.timeLimitSeconds.map { "\($0) s" } ?? "worker default"])
+        t.add(["solve settings", s.options.settings.differencesFromDefaults])
         t.add(["next fire", isoDate(s.nextFireAt)])
         t.add(["last fired", isoDate(s.lastFiredAt)])
         if let note = s.lastNote { t.add(["last note", note]) }

@@ -1,61 +1,9 @@
 import ArgumentParser
 import CapacityModel
 import Foundation
+import GLPK
 import JobQueue
 import LinearProgramming
-
-/// Options shared by the commands that solve scenarios.
-struct SolveFlags: ParsableArguments {
-  @Option(
-    name: .customLong("time-limit"),
-    help: "Stop the solve after this many seconds (a plan with an incumbent is kept).")
-  var timeLimit: Double?
-
-  @Option(help: "Relative MIP gap at which to stop.")
-  var gap: Double = 1e-4
-
-  @Option(
-    help:
-      "LP method: primal (default: fastest on capacity LPs), dual, dualp (dual, then primal) or interior (no basis: no warm start)."
-  )
-  var method: LPMethod = .primalSimplex
-
-  @Flag(
-    help:
-      "Progress lines on stderr (time, best plan's EBIT, bound, gap, nodes) even when stderr is not a terminal."
-  )
-  var progress = false
-
-  @Flag(
-    inversion: .prefixedNo,
-    help:
-      "MIPs: find a first plan by rounding the LP relaxation before branch-and-cut, so a time limit still gives a plan."
-  )
-  var rounding = true
-
-  @Flag(help: "MIPs: also run GLPK's feasibility pump.")
-  var feasibilityPump = false
-
-  @Option(help: "MIPs: run GLPK's proximity search for up to this many seconds once a plan exists.")
-  var proximitySearch: Double?
-
-  func validate() throws {
-    if let proximitySearch { try checkRange(proximitySearch, Limits.timeLimit, "--proximity-search") }
-    if let timeLimit { try checkRange(timeLimit, Limits.timeLimit, "--time-limit") }
-    if !(gap >= 0 && gap.isFinite) { throw ValidationError("--gap must be a non-negative number") }
-  }
-
-  var planOptions: PlanOptions {
-    var o = PlanOptions()
-    o.timeLimitSeconds = timeLimit
-    o.relativeGap = gap
-    o.method = method
-    o.roundingHeuristic = rounding
-    o.feasibilityPump = feasibilityPump
-    o.proximitySearchSeconds = proximitySearch
-    return o
-  }
-}
 
 struct SolveCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -82,7 +30,13 @@ struct SolveCommand: AsyncParsableCommand {
     help: "A plan (JSON from `solve --format json`) to stay close to, at the scenario's stability.move_cost.")
   var previous: String?
 
-  @OptionGroup var solve: SolveFlags
+  @OptionGroup var settings: SolveSettingsOptions
+
+  @Flag(
+    help:
+      "Progress lines on stderr (time, best plan's EBIT, bound, gap, nodes) even when stderr is not a terminal."
+  )
+  var progress = false
 
   @Option(help: "Output format: table, json, csv or markdown.")
   var format: TableFormat = .table
@@ -175,16 +129,15 @@ struct SolveCommand: AsyncParsableCommand {
     throws(CommandFailure)
     -> Plan
   {
-    var options = solve.planOptions
+    var options = PlanOptions(settings: settings.settings)
     options.elastic = elastic
     options.priceOfStability = !noPriceOfStability
     var warnings = PlanWarnings.scenario(document, scenario)
     if let previous {
-      options.previous = previous.previousAllocations
-      if !cold { options.warmStart = previous.warmStart }
+      options.stayClose(to: previous, warmStart: !cold)
       warnings += PlanWarnings.previous(previous, for: scenario)
     }
-    let progress = Progress.start(label: scenario.asWritten.id, forced: solve.progress)
+    let progress = Progress.start(label: scenario.asWritten.id, forced: self.progress)
     options.progress = progress?.mipCallback
     options.log = progress?.logCallback
     defer { progress?.finish() }

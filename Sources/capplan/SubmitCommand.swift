@@ -19,12 +19,6 @@ struct SubmitCommand: AsyncParsableCommand {
   @Option(help: "Higher runs first.")
   var priority: Int = 0
 
-  @Option(name: .customLong("time-limit"), help: "Seconds the solve may take.")
-  var timeLimit: Double?
-
-  @Option(help: "Relative MIP gap.")
-  var gap: Double?
-
   @Option(name: .customLong("idempotency-key"), help: "Submitting the same key again returns the first job.")
   var idempotencyKey: String?
 
@@ -34,6 +28,8 @@ struct SubmitCommand: AsyncParsableCommand {
   @Option(
     name: .customLong("previous-plan"), help: "A stored plan id to stay close to (stability move cost).")
   var previousPlan: Int64?
+
+  @OptionGroup var settings: SolveSettingsOptions
 
   @Flag(help: "Wait for the job to finish and print its plan summary.")
   var wait = false
@@ -45,8 +41,6 @@ struct SubmitCommand: AsyncParsableCommand {
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if let timeLimit { try checkRange(timeLimit, Limits.timeLimit, "--time-limit") }
-    if let gap { try checkRange(gap, Limits.relativeGap, "--gap") }
     try checkRange(maxAttempts, Limits.maxAttempts, "--max-attempts")
   }
 
@@ -64,7 +58,7 @@ struct SubmitCommand: AsyncParsableCommand {
       if let previousPlan { _ = try db.planSummary(previousPlan) }
       let submission = JobSubmission(
         scenarioID: document.scenario.id, source: file, scenarioText: text,
-        options: JobOptions(timeLimitSeconds: timeLimit, relativeGap: gap, previousPlanID: previousPlan),
+        options: JobOptions(settings: settings.settings, previousPlanID: previousPlan),
         priority: priority, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts)
       let (job, created) = try db.submit(submission, now: Date())
       guard wait else {

@@ -42,7 +42,11 @@ struct SweepCommand: AsyncParsableCommand {
   @Option(help: "Points solved at once (default: the number of cores).")
   var parallel: Int = ProcessInfo.processInfo.activeProcessorCount
 
-  @OptionGroup var solve: SolveFlags
+  @OptionGroup var settings: SolveSettingsOptions
+
+  @Flag(help: "Progress lines on stderr (points solved) even when stderr is not a terminal.")
+  var progress = false
+
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
@@ -87,9 +91,10 @@ struct SweepCommand: AsyncParsableCommand {
       }
       scenarios.append(try ScenarioInput.validate(scenario, file: "\(file) with \(sweep.label(point))"))
     }
-    let progress = Progress.start(label: "sweep")
+    let options = PlanOptions(settings: settings.settings)
+    let progress = Progress.start(label: "sweep", forced: self.progress)
     let total = scenarios.count
-    let results = Sweep.solve(scenarios, options: solve.planOptions, parallel: parallel) { done in
+    let results = Sweep.solve(scenarios, options: options, parallel: parallel) { done in
       progress?.line("\(done) of \(total) points solved")
     }
     progress?.finish()

@@ -7,7 +7,7 @@ import Testing
   func plan(_ yaml: String, _ configure: (inout PlanOptions) -> Void = { _ in }) throws -> Plan {
     let valid = try ScenarioValidator.validate(ScenarioLoader.parse(yaml: yaml, file: "fix.yaml"))
     var options = PlanOptions()
-    options.relativeGap = 0
+    options.settings.relativeGap = 0
     configure(&options)
     let plan = try Planner.plan(valid, options: options)
     expectEconomicsAddUp(plan)

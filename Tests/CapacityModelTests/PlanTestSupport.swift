@@ -52,7 +52,7 @@ func expectEconomicsAddUp(_ plan: Plan, sourceLocation: SourceLocation = #_sourc
 /// Options for a MIP whose optimum must be proven exactly (no relative gap).
 func exactMIP() -> PlanOptions {
   var options = PlanOptions()
-  options.relativeGap = 0
+  options.settings.relativeGap = 0
   return options
 }
 

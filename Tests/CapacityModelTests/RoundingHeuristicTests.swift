@@ -71,7 +71,7 @@ struct RoundingHeuristicTests {
   @Test func aPlanSolvedThroughThePlannerRecordsItsFirstPlan() throws {
     let valid = try Self.generatedMIP()
     var options = PlanOptions()
-    options.relativeGap = 1e-4
+    options.settings.relativeGap = 1e-4
     let plan = try Planner.plan(valid, options: options)
     #expect(plan.status == .optimal || plan.status == .feasibleWithGap)
     let first = try #require(plan.solver.firstPlan)
@@ -83,7 +83,7 @@ struct RoundingHeuristicTests {
     #expect(objective <= first.relaxationBound + 1e-6)
     #expect(abs(first.gap - (first.relaxationBound - first.objective) / abs(first.objective)) < 1e-9)
     // The same MIP without the heuristic reaches the same optimum within the gap.
-    options.roundingHeuristic = false
+    options.settings.glpk.roundingHeuristic = false
     let alone = try Planner.plan(valid, options: options)
     #expect(alone.solver.firstPlan == nil)
     #expect(abs(try #require(alone.objective) - objective) <= 2e-4 * abs(objective))
@@ -117,7 +117,7 @@ struct RoundingHeuristicTests {
     var options = PlanOptions()
     #expect(MIPSolve.heuristicMethod(options, model: model) == .interiorPoint)
     #expect(MIPSolve.heuristicMethod(options, model: Model()) == .primalSimplex)
-    options.heuristicMethod = .dualSimplex
+    options.settings.glpk.heuristicMethod = .dualSimplex
     #expect(MIPSolve.heuristicMethod(options, model: model) == .dualSimplex)
   }
 

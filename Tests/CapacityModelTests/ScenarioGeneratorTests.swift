@@ -46,7 +46,7 @@ struct ScenarioGeneratorTests {
     let valid = try ScenarioValidator.validate(scenario)
     #expect(Formulation(valid).model.isMIP)
     var options = PlanOptions()
-    options.timeLimitSeconds = 30
+    options.settings.timeLimitSeconds = 30
     let plan = try Planner.plan(valid, options: options)
     #expect(plan.status == .optimal || plan.status == .feasibleWithGap)
   }

@@ -1,3 +1,4 @@
+import CapacityModel
 import Foundation
 import JobQueue
 import Testing
@@ -15,7 +16,8 @@ import Testing
   static func job(_ state: JobState) -> Job {
     var job = Job(
       id: 7, state: state, scenarioID: "s", source: "s.yaml", scenarioSHA256: "abc",
-      options: JobOptions(timeLimitSeconds: 60), priority: 2, idempotencyKey: "k", attempt: 1, failures: 1,
+      options: JobOptions(settings: SolveSettings(timeLimitSeconds: 60)), priority: 2, idempotencyKey: "k",
+      attempt: 1, failures: 1,
       maxAttempts: 3, runAfter: now - 10, leaseOwner: nil, leaseExpiresAt: nil, cancelRequested: false,
       lastError: "attempt 1: boom", planID: nil, scheduleID: 4, createdAt: started - 100,
       startedAt: started, finishedAt: nil)

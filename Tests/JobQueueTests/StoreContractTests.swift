@@ -187,7 +187,7 @@ func emptyPlan(_ scenario: String = "s") -> Plan {
   @Test(arguments: Backend.available) func storesRefuseOutOfRangeOptions(_ backend: Backend) throws {
     let store = try backend.makeStore()
     var s = submission()
-    s.options = JobOptions(timeLimitSeconds: 1e21)
+    s.options = JobOptions(settings: SolveSettings(timeLimitSeconds: 1e21))
     let error = #expect(throws: StoreError.self) { try store.submit(s, now: t0) }
     #expect(error?.message == "time limit 1e+21 is out of range: give 0.001 to 31536000 seconds (365 days)")
     #expect(throws: StoreError.self) { try store.submit(submission(maxAttempts: 1_000_000), now: t0) }

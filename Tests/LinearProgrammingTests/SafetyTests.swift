@@ -3,6 +3,7 @@ import CGLPKGuard
 import Foundation
 import Testing
 
+@testable import GLPK
 @testable import LinearProgramming
 
 /// Inputs GLPK would abort on, or misread, become typed errors before any GLPK call.

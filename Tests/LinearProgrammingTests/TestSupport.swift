@@ -1,4 +1,5 @@
 import Foundation
+import GLPK
 import LinearProgramming
 
 enum Fixtures {

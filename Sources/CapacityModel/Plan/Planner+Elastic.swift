@@ -6,11 +6,8 @@ extension Planner {
   /// give by the least total amount, then EBIT is maximized. Nil when a solve fails.
   static func relaxedPlan(_ formulation: Formulation, options: PlanOptions) -> Plan? {
     let elastic = ElasticFormulation(formulation)
-    var solve = SolveOptions()
-    solve.timeLimitSeconds = options.timeLimitSeconds
-    solve.relativeGap = options.relativeGap
-    solve.method = options.method
-    let solver = GLPKSolver()
+    let solve = options.settings.solveOptions
+    let solver = options.solver
     guard let first = try? solver.solve(elastic.shortfallModel, options: solve),
       first.hasFeasibleSolution, let least = first.objectiveValue
     else { return nil }
@@ -18,7 +15,7 @@ extension Planner {
       second.hasFeasibleSolution
     else { return nil }
     let explanation = PlanExplanation(f: elastic.formulation, solution: second)
-    var plan = explanation.explain(status: .infeasibleRelaxed, method: options.method)
+    var plan = explanation.explain(status: .infeasibleRelaxed, method: options.settings.method)
     if let previous = options.previous, let cost = formulation.scenario.moveCost, cost > 0 {
       plan.stability = explanation.stabilityReport(previous: previous, moveCost: cost)
     }

@@ -1,12 +1,10 @@
+import GLPK
 import LinearProgramming
 
-/// How to solve a scenario.
+/// How to solve a scenario: the settings a person chose, and what exists only while this solve
+/// runs (the plan to stay close to, callbacks).
 public struct PlanOptions: Sendable {
-  public var timeLimitSeconds: Double?
-  /// Relative MIP gap; the model spec's default is 1e-4.
-  public var relativeGap: Double = 1e-4
-  /// Primal simplex by default: measured fastest on capacity LPs, cold and warm (BENCHMARKS.md).
-  public var method: LPMethod = .primalSimplex
+  public var settings: SolveSettings
   /// The plan the stability move cost compares against.
   public var previous: PreviousAllocations?
   /// Where to start the solve from (the previous plan's `warmStart`).
@@ -22,15 +20,20 @@ public struct PlanOptions: Sendable {
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   /// Lines for a person about the solve's phases (the LP relaxation, the first plan).
   public var log: (@Sendable (String) -> Void)?
-  /// MIPs: find a first plan by rounding the LP relaxation before branch-and-cut (on by
-  /// default; off leaves the search to GLPK alone, for comparison).
-  public var roundingHeuristic = true
-  /// The rounding heuristic's LP method; nil: the interior point above 10,000 rows, else `method`.
-  public var heuristicMethod: LPMethod?
-  /// MIPs: GLPK's feasibility pump and proximity search (seconds), off by default.
-  public var feasibilityPump = false
-  public var proximitySearchSeconds: Double?
-  public init() {}
+  /// What solves the formulation's LPs and MIPs. GLPK's is the one there is; the settings'
+  /// `glpk` part is its own.
+  public var solver: any LPSolver = GLPKSolver()
+
+  public init(settings: SolveSettings = SolveSettings()) {
+    self.settings = settings
+  }
+
+  /// Stay close to `previous`: the scenario's move cost compares against its allocations, and
+  /// unless `warmStart` is false the solve starts from its solution or basis.
+  public mutating func stayClose(to previous: Plan, warmStart: Bool = true) {
+    self.previous = previous.previousAllocations
+    self.warmStart = warmStart ? previous.warmStart : nil
+  }
 }
 
 public struct PlanningError: Error, CustomStringConvertible, Sendable {
@@ -86,13 +89,8 @@ public enum Planner {
   public static func solveRecording(
     _ formulation: Formulation, options: PlanOptions = PlanOptions()
   ) throws(PlanningError) -> (Solution, FirstPlan?) {
-    var solve = SolveOptions()
-    solve.timeLimitSeconds = options.timeLimitSeconds
-    solve.relativeGap = options.relativeGap
-    solve.method = options.method
+    var solve = options.settings.solveOptions
     solve.progress = options.progress
-    solve.feasibilityPump = options.feasibilityPump
-    solve.proximitySearchSeconds = options.proximitySearchSeconds
     if let warm = options.warmStart {
       WarmStartMapping.apply(warm, to: formulation.model, options: &solve)
       if let x = solve.initialSolution {
@@ -103,11 +101,11 @@ public enum Planner {
       // A previous plan's solution that still holds is a better start than any rounding.
       let model = formulation.model
       let startHolds = solve.initialSolution.map { model.isFeasible($0) } ?? false
-      if model.isMIP, options.roundingHeuristic, !startHolds {
+      if model.isMIP, options.settings.glpk.roundingHeuristic, !startHolds {
         solve.initialSolution = nil
         return try MIPSolve(formulation: formulation, options: options, solve: solve).run()
       }
-      return (try GLPKSolver().solve(model, options: solve), nil)
+      return (try options.solver.solve(model, options: solve), nil)
     } catch {
       throw PlanningError(message: "the solver refused the model: \(error)")
     }
@@ -121,7 +119,7 @@ public enum Planner {
     let scenario = formulation.scenario
     let status = Self.status(solution)
     let explanation = PlanExplanation(f: formulation, solution: solution)
-    var plan = explanation.explain(status: status, method: options.method)
+    var plan = explanation.explain(status: status, method: options.settings.method)
     plan.message = solution.message
     plan.solver.start = WarmStartMapping.label(
       options.warmStart, model: formulation.model, solution: solution)
@@ -130,7 +128,7 @@ public enum Planner {
       plan.stability = explanation.stabilityReport(previous: previous, moveCost: cost)
     }
     if status == .infeasible {
-      plan.infeasibility = diagnose(formulation)
+      plan.infeasibility = diagnose(formulation, solver: options.solver)
       plan.message = plan.infeasibility?.summary
     }
     return plan
@@ -150,10 +148,10 @@ public enum Planner {
 
   /// Names the limits that cannot hold together, from an irreducible
   /// infeasible subset of the LP relaxation.
-  static func diagnose(_ f: Formulation) -> Plan.Infeasibility {
+  static func diagnose(_ f: Formulation, solver: any LPSolver) -> Plan.Infeasibility {
     let sc = f.scenario
     do {
-      guard let subset = try GLPKSolver().infeasibleSubset(f.model) else {
+      guard let subset = try solver.infeasibleSubset(f.model, options: SolveOptions()) else {
         return Plan.Infeasibility(
           summary: "infeasible only with whole install blocks or whole expansions: "
             + "the limits can be met with fractional ones", conflicts: [])

@@ -36,7 +36,7 @@ struct MIPSolve {
   }
 
   func run() throws(LPError) -> (Solution, FirstPlan?) {
-    let deadline = SolveDeadline(limitSeconds: options.timeLimitSeconds)
+    let deadline = SolveDeadline(limitSeconds: options.settings.timeLimitSeconds)
     let progress = options.progress
     let log = options.log
     let found = Mutex(Found())
@@ -44,7 +44,7 @@ struct MIPSolve {
     let userStopped = StopFlag()
     var heuristic = RoundingHeuristic(
       formulation: formulation, method: Self.heuristicMethod(options, model: formulation.model),
-      deadline: deadline, stop: stop, cancel: userStopped, report: { log?($0) })
+      deadline: deadline, stop: stop, cancel: userStopped, solver: options.solver, report: { log?($0) })
     heuristic.onPlan = { z, bound in
       found.withLock { $0 = Found(relaxationBound: bound, objective: z) }
       let report = MIPProgress(
@@ -80,7 +80,7 @@ struct MIPSolve {
     }
     let glpk: Result<Solution, LPError>
     do {
-      glpk = .success(try GLPKSolver().solve(formulation.model, options: search))
+      glpk = .success(try options.solver.solve(formulation.model, options: search))
     } catch {
       glpk = .failure(error)
     }
@@ -149,8 +149,8 @@ struct MIPSolve {
   /// relaxations several times faster than its simplex (0.23x the dual simplex's time at 200 sites,
   /// but 1.23x at 50: BENCHMARKS.md), so it is taken above 10,000 rows unless asked otherwise.
   static func heuristicMethod(_ options: PlanOptions, model: Model) -> LPMethod {
-    if let chosen = options.heuristicMethod { return chosen }
-    return model.constraintCount > 10_000 ? .interiorPoint : options.method
+    if let chosen = options.settings.glpk.heuristicMethod { return chosen }
+    return model.constraintCount > 10_000 ? .interiorPoint : options.settings.method
   }
 
   /// Duals and reduced costs of a MIP plan: the LP with its integers fixed, warm from `basis`.

@@ -1,4 +1,5 @@
 import Foundation
+import GLPK
 import LinearProgramming
 import Synchronization
 
@@ -28,6 +29,8 @@ struct RoundingHeuristic: Sendable {
   var stop: StopFlag? = nil
   /// Set when the caller stops the solve: no further LP solves at all.
   var cancel: StopFlag? = nil
+  /// The plan's solver (`PlanOptions.solver`).
+  var solver: any LPSolver = GLPKSolver()
   let report: @Sendable (String) -> Void
   /// Called with each better plan's objective and the relaxation's bound, as soon as it is found.
   var onPlan: (@Sendable (_ objective: Double, _ bound: Double) -> Void)? = nil
@@ -94,7 +97,7 @@ struct RoundingHeuristic: Sendable {
 
   func run(warmBasis: Basis?) throws(LPError) -> Outcome {
     var options = lpOptions(method: method, basis: warmBasis)
-    let relaxation = try GLPKSolver().solve(self.relaxedModel, options: options)
+    let relaxation = try solver.solve(self.relaxedModel, options: options)
     var outcome = Outcome(relaxation: relaxation)
     guard relaxation.termination == .optimal, let bound = relaxation.objectiveValue else { return outcome }
     report(
@@ -197,7 +200,7 @@ struct RoundingHeuristic: Sendable {
     o.warmStartBasis = basis
     o.mipDuals = false
     // GLPK's interior point cannot stop at a time limit: it runs to its end.
-    o.timeLimitSeconds = method == .interiorPoint ? nil : deadline.remaining
+    o.timeLimitSeconds = method.stopsAtTimeLimit ? deadline.remaining : nil
     o.relativeGap = 1e-4
     return o
   }
@@ -208,11 +211,11 @@ struct RoundingHeuristic: Sendable {
   )? {
     let model = Self.holding(fixed, in: formulation.model)
     var options = options
-    options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
+    options.timeLimitSeconds = options.method.stopsAtTimeLimit ? deadline.remaining : nil
     if halted() { return nil }
     // Tier indicators, if any, stay integer: a small MIP that cannot take an LP basis.
     if model.isMIP { options.warmStartBasis = nil }
-    let s = try GLPKSolver().solve(model, options: options)
+    let s = try solver.solve(model, options: options)
     guard s.hasFeasibleSolution else { return nil }
     var x = s.values
     for (j, value) in fixed { x[j] = value }
@@ -230,7 +233,7 @@ struct RoundingHeuristic: Sendable {
     }
     var options = lpOptions(method: basis == nil ? method : .dualSimplex, basis: basis)
     options.timeLimitSeconds = nil
-    let s = try GLPKSolver().solve(Self.holding(integers, in: model), options: options)
+    let s = try solver.solve(Self.holding(integers, in: model), options: options)
     return s.termination == .optimal ? s : nil
   }
 
@@ -280,9 +283,9 @@ struct RoundingHeuristic: Sendable {
   {
     let model = Self.holding(fixed, in: relaxed)
     var options = options
-    options.timeLimitSeconds = options.method == .interiorPoint ? nil : deadline.remaining
+    options.timeLimitSeconds = options.method.stopsAtTimeLimit ? deadline.remaining : nil
     if halted() { return nil }
-    let s = try GLPKSolver().solve(model, options: options)
+    let s = try solver.solve(model, options: options)
     return s.termination == .optimal ? s.values : nil
   }
 

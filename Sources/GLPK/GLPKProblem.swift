@@ -1,4 +1,5 @@
 import CGLPK
+import LinearProgramming
 
 /// Conversions between `Model` and GLPK's problem object. Callers validate the
 /// model first: these functions assume every number is one GLPK accepts.

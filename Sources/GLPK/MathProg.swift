@@ -1,6 +1,7 @@
 import CGLPK
 import CGLPKGuard
 import Foundation
+import LinearProgramming
 
 /// A GNU MathProg model run end to end: translated, solved and post-solved,
 /// so its `printf`, `display` and `table ... OUT` statements after `solve` see

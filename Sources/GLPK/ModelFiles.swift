@@ -1,6 +1,7 @@
 import CGLPK
 import CGLPKGuard
 import Foundation
+import LinearProgramming
 
 /// Model file formats GLPK reads and writes. Names ending in `.gz` are
 /// compressed and decompressed by GLPK.

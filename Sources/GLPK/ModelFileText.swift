@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import LinearProgramming
 
 /// What GLPK's MPS and LP writers lose, carried in the text of the file:
 /// the objective sense in MPS (as the common `OBJSENSE` section, which GLPK's

@@ -1,5 +1,6 @@
 import CGLPK
 import CGLPKGuard
+import LinearProgramming
 import Logging
 
 /// Collects GLPK's terminal output for one session on one thread.

@@ -1,10 +1,11 @@
 import CGLPK
 import CGLPKGuard
+import LinearProgramming
 
 /// Solves `Model`s with GLPK. Stateless and `Sendable`: any thread may call
 /// `solve`, and several threads may solve at once. Each call makes its GLPK
 /// objects on the calling thread and frees them before returning.
-public struct GLPKSolver: Sendable {
+public struct GLPKSolver: LPSolver {
   public init() {}
 
   public func solve(_ model: Model, options: SolveOptions = SolveOptions()) throws(LPError) -> Solution {

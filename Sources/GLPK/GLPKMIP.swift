@@ -1,6 +1,7 @@
 import CGLPK
 import CGLPKGuard
 import Foundation
+import LinearProgramming
 
 /// State shared with GLPK's branch-and-cut callback, on the solving thread only.
 final class MIPSearch {

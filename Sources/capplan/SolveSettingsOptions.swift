@@ -1,0 +1,80 @@
+import ArgumentParser
+import CapacityModel
+import LinearProgramming
+
+/// How to solve, as `solve`, `sweep`, `submit` and `schedule add` all take it: the same flags,
+/// the same checks (``SolveSettings/check(naming:)``) and the same messages.
+struct SolveSettingsOptions: ParsableArguments {
+  @Option(
+    name: .customLong("time-limit"),
+    help:
+      "Stop the solve after this many seconds (a plan with an incumbent is kept). A queued job without one gets its worker's --time-limit."
+  )
+  var timeLimit: Double?
+
+  @Option(help: "Relative MIP gap at which to stop.")
+  var gap: Double = SolveSettings().relativeGap
+
+  @Option(
+    help:
+      "LP method: primal (default: fastest on capacity LPs), dual, dualp (dual, then primal) or interior (no basis: no warm start, no time limit)."
+  )
+  var method: LPMethod = SolveSettings().method
+
+  @Flag(
+    inversion: .prefixedNo,
+    help:
+      "MIPs: find a first plan by rounding the LP relaxation before branch-and-cut, so a time limit still gives a plan."
+  )
+  var rounding = GLPKSettings().roundingHeuristic
+
+  @Flag(help: "MIPs: also run GLPK's feasibility pump.")
+  var feasibilityPump = GLPKSettings().feasibilityPump
+
+  @Option(help: "MIPs: run GLPK's proximity search for up to this many seconds once a plan exists.")
+  var proximitySearch: Double?
+
+  var settings: SolveSettings {
+    var glpk = GLPKSettings()
+    glpk.roundingHeuristic = rounding
+    glpk.feasibilityPump = feasibilityPump
+    glpk.proximitySearchSeconds = proximitySearch
+    return SolveSettings(timeLimitSeconds: timeLimit, relativeGap: gap, method: method, glpk: glpk)
+  }
+
+  func validate() throws {
+    do {
+      try settings.check(naming: Self.flag)
+    } catch {
+      throw ValidationError(error.message)
+    }
+  }
+
+  /// How a setting is written on the command line.
+  static func flag(_ setting: SolveSettings.Setting) -> String {
+    switch setting {
+    case .timeLimit: "--time-limit"
+    case .relativeGap: "--gap"
+    case .method: "--method"
+    case .proximitySearch: "--proximity-search"
+    }
+  }
+}
+
+extension SolveSettings {
+  /// The settings that differ from the defaults, for `jobs show` and `schedule show`:
+  /// "method dual, no rounding"; "defaults" when none do.
+  var differencesFromDefaults: String {
+    let defaults = SolveSettings()
+    var parts: [String] = []
+    if method != defaults.method { parts.append("method \(method.rawValue)") }
+    if relativeGap != defaults.relativeGap { parts.append("gap \(relativeGap)") }
+    if glpk.presolve != defaults.glpk.presolve { parts.append("no presolve") }
+    if glpk.cuts != defaults.glpk.cuts { parts.append("no cuts") }
+    if glpk.roundingHeuristic != defaults.glpk.roundingHeuristic { parts.append("no rounding") }
+    if glpk.heuristicMethod != nil { parts.append("rounding method \(glpk.heuristicMethod?.rawValue ?? "")") }
+    if glpk.feasibilityPump { parts.append("feasibility pump") }
+    if let p = glpk.proximitySearchSeconds { parts.append("proximity search \(Limit.number(p)) s") }
+    return parts.isEmpty ? "defaults" : parts.joined(separator: ", ")
+  }
+}
