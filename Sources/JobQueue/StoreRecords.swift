@@ -246,7 +246,8 @@ extension PlanRecord {
     }
     for m in plan.marginals.supply + plan.marginals.demand {
       marginals.append(
-        Marginal(kind: m.kind, subject: m.subject, period: m.period, value: m.value, binding: m.binding))
+        Marginal(
+          kind: m.kind.rawValue, subject: m.subject, period: m.period, value: m.value, binding: m.binding))
     }
     return (allocations, periods, marginals)
   }

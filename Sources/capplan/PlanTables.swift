@@ -125,13 +125,13 @@ struct PlanTables {
     var t = Table(
       "Marginal values (supply: $M per MW; demand_gross_revenue: $ EBIT per $ gross/yr; demand_mw: $M per MW-year)",
       columns: ["kind", "subject"] + periodIDs, firstNumeric: 2)
-    for kind in ["supply", "demand_gross_revenue", "demand_mw"] {
+    for kind: ConstraintKey.Kind in [.supply, .demandGrossRevenue, .demandMW] {
       let rows = (plan.marginals.supply + plan.marginals.demand).filter { $0.kind == kind }
       for subject in rows.map(\.subject).uniqued() {
         let byPeriod = Dictionary(
           rows.filter { $0.subject == subject }.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
         t.add(
-          [kind, subject]
+          [kind.rawValue, subject]
             + periodIDs.map { p in
               byPeriod[p].map { ($0.value.map { fixed($0, 3) } ?? "-") + ($0.binding ? "*" : "") } ?? ""
             })

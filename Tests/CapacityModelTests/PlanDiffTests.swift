@@ -66,8 +66,8 @@ enum ReviewPlans {
         Plan.SitePower(site: "east", period: "h1", usedMW: 14, limitMW: 14, value: 2.5),
         Plan.SitePower(site: "east", period: "h2", usedMW: 16, limitMW: 64, value: 0),
       ],
-      supply: [Plan.Marginal(subject: "trn", period: "h1", kind: "supply", value: 1, binding: true)],
-      demand: [Plan.Marginal(subject: "gpu", period: "h2", kind: "demand_mw", value: 3, binding: true)])
+      supply: [Plan.Marginal(subject: "trn", period: "h1", kind: .supply, value: 1, binding: true)],
+      demand: [Plan.Marginal(subject: "gpu", period: "h2", kind: .demandMW, value: 3, binding: true)])
   }
 
   /// This week: chat moves 5 MW from west to east in h1, gpu grows in h2, a new offering and a
@@ -95,8 +95,8 @@ enum ReviewPlans {
         Plan.SitePower(site: "east", period: "h1", usedMW: 19, limitMW: 19, value: 2.5),
         Plan.SitePower(site: "east", period: "h2", usedMW: 18, limitMW: 18, value: 4),
       ],
-      supply: [Plan.Marginal(subject: "trn", period: "h1", kind: "supply", value: 1, binding: false)],
-      demand: [Plan.Marginal(subject: "gpu", period: "h2", kind: "demand_mw", value: 3, binding: true)])
+      supply: [Plan.Marginal(subject: "trn", period: "h1", kind: .supply, value: 1, binding: false)],
+      demand: [Plan.Marginal(subject: "gpu", period: "h2", kind: .demandMW, value: 3, binding: true)])
   }
 }
 
@@ -160,11 +160,11 @@ struct PlanDiffTests {
     // east h1: same value, still at its limit -> not listed. east h2: 0 -> 4 and now at the limit.
     // trn supply: same value, no longer binding. gpu demand: unchanged.
     #expect(d.marginals.count == 2)
-    let power = try #require(d.marginals.first { $0.kind == "power" })
+    let power = try #require(d.marginals.first { $0.kind.rawValue == "power" })
     #expect(
       power.subject == "east" && power.period == "h2" && power.a == 0 && power.b == 4 && power.delta == 4)
     #expect(power.bindingA == false && power.bindingB == true)
-    let supply = try #require(d.marginals.first { $0.kind == "supply" })
+    let supply = try #require(d.marginals.first { $0.kind.rawValue == "supply" })
     #expect(supply.delta == 0 && supply.bindingA == true && supply.bindingB == false)
 
     #expect(d.power.map { "\($0.site)/\($0.period)" } == ["east/h1", "east/h2"])
@@ -252,14 +252,14 @@ struct PlanDiffTests {
     let scenario = try ScenarioValidator.validate(document)
     let plan = try solvedPlan(FormulationDemandTests.commitmentsYAML)
     let list = PlanBindings.derive(plan, scenario: scenario)
-    let committed = try #require(list.first { $0.kind == "committed_mw" })
+    let committed = try #require(list.first { $0.kind.rawValue == "committed_mw" })
     #expect(
       committed.subject == "gpu" && committed.period == "fy" && committed.level == 4 && committed.limit == 4)
-    let required = try #require(list.first { $0.kind == "required_mw" })
+    let required = try #require(list.first { $0.kind.rawValue == "required_mw" })
     #expect(required.subject == "train" && required.level == 2)
-    #expect(!list.contains { $0.kind == "power" }, "10 MW used of 100: not binding")
+    #expect(!list.contains { $0.kind.rawValue == "power" }, "10 MW used of 100: not binding")
     // Without the scenario, commitments cannot be checked.
-    #expect(!PlanBindings.derive(plan).contains { $0.kind == "committed_mw" })
+    #expect(!PlanBindings.derive(plan).contains { $0.kind.rawValue == "committed_mw" })
 
     // Power at its limit, supply and demand marked binding: from the plan alone.
     let hand = PlanBindings.derive(ReviewPlans.b)
@@ -294,8 +294,8 @@ struct PlanDiffTests {
     let plan = try solvedPlan(yaml)
     // Chat earns 10 - 2 - 1 = 7 per new MW: it takes 5 MW (demand 50 / 10); 3 new MW installed, supply 8 not reached.
     let list = PlanBindings.derive(plan, scenario: scenario)
-    let demand = try #require(list.first { $0.kind == "demand_gross_revenue" })
+    let demand = try #require(list.first { $0.kind.rawValue == "demand_gross_revenue" })
     #expect(abs((demand.level ?? 0) - 50) < 1e-6 && demand.limit == 50)
-    #expect(!list.contains { $0.kind == "supply" })
+    #expect(!list.contains { $0.kind.rawValue == "supply" })
   }
 }

@@ -110,7 +110,7 @@ extension Plan {
 
   func demandMarginal(_ offering: String, _ period: String, kind: String) throws -> Marginal {
     try #require(
-      marginals.demand.first { $0.subject == offering && $0.period == period && $0.kind == kind },
+      marginals.demand.first { $0.subject == offering && $0.period == period && $0.kind.rawValue == kind },
       "no \(kind) row \(offering) \(period)")
   }
 

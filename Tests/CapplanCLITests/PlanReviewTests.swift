@@ -205,7 +205,7 @@ struct PlanReviewTests {
     for (row, m) in zip(
       marg.rows.dropFirst(plan.marginals.power.count), plan.marginals.supply + plan.marginals.demand)
     {
-      #expect(row["kind"] == m.kind && row["subject"] == m.subject && row["period"] == m.period)
+      #expect(row["kind"] == m.kind.rawValue && row["subject"] == m.subject && row["period"] == m.period)
       #expect(Double(row["value"] ?? "") == m.value && row["binding"] == (m.binding ? "true" : "false"))
     }
     // power.csv: used, limit and headroom in facility MW.
@@ -331,14 +331,14 @@ struct PlanReviewTests {
     }
     #expect(diff.totals?.ebit.delta == (planB.totals?.ebit ?? 0) - (planA.totals?.ebit ?? 0))
     // Marginal values: every listed change is real, and every power value that changed is listed.
-    for m in diff.marginals where m.kind == "power" {
+    for m in diff.marginals where m.kind == .power {
       let x = try #require(planA.marginals.power.first { $0.site == m.subject && $0.period == m.period })
       let y = try #require(planB.marginals.power.first { $0.site == m.subject && $0.period == m.period })
       #expect(m.a == x.value && m.b == y.value)
     }
     for (x, y) in zip(planA.marginals.power, planB.marginals.power)
     where abs((x.value ?? 0) - (y.value ?? 0)) > 1e-6 {
-      #expect(diff.marginals.contains { $0.kind == "power" && $0.subject == x.site && $0.period == x.period })
+      #expect(diff.marginals.contains { $0.kind == .power && $0.subject == x.site && $0.period == x.period })
     }
     // The Pennsylvania tranche comes a quarter later.
     let tranche = try #require(diff.expansions.first { $0.id == "pennsylvania-talen-2" })

@@ -119,3 +119,66 @@ extension ValidScenario {
     return name.utf8.count <= 255 ? name : ""
   }
 }
+
+extension ConstraintKey {
+  /// A constraint's kind without its indices: the one vocabulary plans, bindings,
+  /// shortfalls, diffs and the store use (stored as the raw value).
+  public enum Kind: String, Codable, Sendable, CaseIterable, CustomStringConvertible {
+    case hardware, power, supply
+    case demandGrossRevenue = "demand_gross_revenue"
+    case demandMW = "demand_mw"
+    case committed = "committed_mw"
+    case required = "required_mw"
+    case policy
+    case expansionStaysBuilt = "expansion_stays_built"
+    case tierSplit = "tier_split"
+    case tierFillOrder = "tier_fill_order"
+    case tierFull = "tier_full"
+    case move
+
+    /// Plans stored before the kinds were typed called a supply shortfall `supply_mw`.
+    public init(from decoder: any Decoder) throws {
+      let text = try decoder.singleValueContainer().decode(String.self)
+      guard let kind = Kind(rawValue: text == "supply_mw" ? "supply" : text) else {
+        throw DecodingError.dataCorrupted(
+          DecodingError.Context(
+            codingPath: decoder.codingPath, debugDescription: "unknown constraint kind \(text)"))
+      }
+      self = kind
+    }
+
+    /// As stored and printed: `demand_mw`.
+    public var description: String { rawValue }
+
+    /// "power at indiana", "supply of trainium3": the constraint in a planner's words.
+    public func describe(_ subject: String) -> String {
+      switch self {
+      case .power: return "power at \(subject)"
+      case .supply: return "supply of \(subject)"
+      case .demandGrossRevenue: return "gross revenue demand of \(subject)"
+      case .demandMW: return "MW demand of \(subject)"
+      case .committed: return "committed MW of \(subject)"
+      case .required: return "required MW of \(subject)"
+      default: return "\(rawValue) \(subject)"
+      }
+    }
+  }
+
+  public var kind: Kind {
+    switch self {
+    case .hardware: return .hardware
+    case .power: return .power
+    case .supply: return .supply
+    case .demandGrossRevenue: return .demandGrossRevenue
+    case .demandMW: return .demandMW
+    case .committed: return .committed
+    case .required: return .required
+    case .policy: return .policy
+    case .expansionStaysBuilt: return .expansionStaysBuilt
+    case .tierSplit: return .tierSplit
+    case .tierFillOrder: return .tierFillOrder
+    case .tierFull: return .tierFull
+    case .move: return .move
+    }
+  }
+}

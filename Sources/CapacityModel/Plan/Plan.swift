@@ -216,7 +216,7 @@ public struct Plan: Codable, Sendable, Equatable {
     public var subject: String
     public var period: String
     /// supply, demand_gross_revenue or demand_mw.
-    public var kind: String
+    public var kind: ConstraintKey.Kind
     public var value: Double?
     public var binding: Bool
   }
@@ -274,8 +274,8 @@ public struct Plan: Codable, Sendable, Equatable {
 
   /// One soft limit the elastic plan had to break, in the user's units.
   public struct Shortfall: Codable, Sendable, Equatable {
-    /// committed_mw, required_mw, power, supply_mw or policy.
-    public var kind: String
+    /// committed_mw, required_mw, power, supply or policy.
+    public var kind: ConstraintKey.Kind
     /// The offering, site, hardware or policy.
     public var subject: String
     public var period: String

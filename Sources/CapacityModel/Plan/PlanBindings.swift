@@ -1,7 +1,7 @@
 /// A limit the plan runs into: the constraints that decide it.
 public struct BindingConstraint: Codable, Sendable, Equatable {
   /// power, supply, demand_gross_revenue, demand_mw, committed_mw or required_mw.
-  public var kind: String
+  public var kind: ConstraintKey.Kind
   /// The site (power), hardware (supply) or offering (demand, commitments).
   public var subject: String
   public var period: String
@@ -18,17 +18,7 @@ public struct BindingConstraint: Codable, Sendable, Equatable {
   }
 
   /// The constraint in a planner's words: "power at indiana", "supply of trainium3".
-  public var what: String {
-    switch kind {
-    case "power": return "power at \(subject)"
-    case "supply": return "supply of \(subject)"
-    case "demand_gross_revenue": return "gross revenue demand of \(subject)"
-    case "demand_mw": return "MW demand of \(subject)"
-    case "committed_mw": return "committed MW of \(subject)"
-    case "required_mw": return "required MW of \(subject)"
-    default: return "\(kind) \(subject)"
-    }
-  }
+  public var what: String { kind.describe(subject) }
 }
 
 /// Derives the binding constraints of a plan: power rows at their limit, supply
@@ -41,13 +31,26 @@ public enum PlanBindings {
   public static let grossDemandValueUnit = "$ EBIT per $ gross revenue per year"
   public static let mwDemandValueUnit = "$M per MW-year"
 
+  /// The unit of a marginal value of `kind`; "" for kinds that record none.
+  public static func valueUnit(of kind: ConstraintKey.Kind) -> String {
+    switch kind {
+    case .power: return powerValueUnit
+    case .supply: return supplyValueUnit
+    case .demandGrossRevenue: return grossDemandValueUnit
+    case .demandMW: return mwDemandValueUnit
+    default: return ""
+    }
+  }
+
   static func near(_ level: Double, _ limit: Double) -> Bool {
     abs(level - limit) <= 1e-6 * max(1, abs(limit))
   }
 
   public static func derive(_ plan: Plan, scenario: ValidScenario? = nil) -> [BindingConstraint] {
     let list = collect(plan, scenario: scenario)
-    let kinds = ["power", "supply", "demand_gross_revenue", "demand_mw", "committed_mw", "required_mw"]
+    let kinds: [ConstraintKey.Kind] = [
+      .power, .supply, .demandGrossRevenue, .demandMW, .committed, .required,
+    ]
     var subjectOrder: [String: Int] = [:]
     let subjects =
       plan.marginals.power.map(\.site) + (plan.marginals.supply + plan.marginals.demand).map(\.subject)
@@ -100,7 +103,7 @@ public enum PlanBindings {
     for p in plan.marginals.power where p.isAtLimit {
       out.append(
         BindingConstraint(
-          kind: "power", subject: p.site, period: p.period, level: p.usedMW, limit: p.limitMW,
+          kind: .power, subject: p.site, period: p.period, level: p.usedMW, limit: p.limitMW,
           unit: "facility MW",
           value: p.value, valueUnit: powerValueUnit))
     }
@@ -111,7 +114,7 @@ public enum PlanBindings {
       }
       out.append(
         BindingConstraint(
-          kind: "supply", subject: m.subject, period: m.period, level: installed[m.subject]?[m.period] ?? 0,
+          kind: .supply, subject: m.subject, period: m.period, level: installed[m.subject]?[m.period] ?? 0,
           limit: limit, unit: "IT MW installed", value: m.value, valueUnit: supplyValueUnit))
     }
     for m in plan.marginals.demand where m.binding {
@@ -119,7 +122,7 @@ public enum PlanBindings {
       var limit: Double?
       let offering = scenario.flatMap { sc in sc.offeringIndex(m.subject).map { sc.offerings[$0] } }
       let t = periodIndex?[m.period] ?? nil
-      if m.kind == "demand_mw" {
+      if m.kind == .demandMW {
         level = offeringMW[m.subject]?[m.period] ?? 0
         if let offering, let t { limit = offering.demandMW?[t] }
       } else {
@@ -133,14 +136,16 @@ public enum PlanBindings {
       out.append(
         BindingConstraint(
           kind: m.kind, subject: m.subject, period: m.period, level: level, limit: limit,
-          unit: m.kind == "demand_mw" ? "IT MW" : "$M gross revenue per year", value: m.value,
-          valueUnit: m.kind == "demand_mw" ? mwDemandValueUnit : grossDemandValueUnit))
+          unit: m.kind == .demandMW ? "IT MW" : "$M gross revenue per year", value: m.value,
+          valueUnit: m.kind == .demandMW ? mwDemandValueUnit : grossDemandValueUnit))
     }
     guard let sc = scenario else { return out }
 
     // Commitments met exactly.
     for offering in sc.offerings {
-      for (kind, series) in [("committed_mw", offering.committedMW), ("required_mw", offering.requiredMW)] {
+      for (kind, series) in [
+        (ConstraintKey.Kind.committed, offering.committedMW), (.required, offering.requiredMW),
+      ] {
         guard let series else { continue }
         for period in periodIDs {
           guard let t = sc.periodIndex(period), series[t] > 0 else { continue }

@@ -101,7 +101,7 @@ public struct PlanDiff: Codable, Sendable, Equatable {
 
   public struct MarginalChange: Codable, Sendable, Equatable {
     /// power, supply, demand_gross_revenue or demand_mw.
-    public var kind: String
+    public var kind: ConstraintKey.Kind
     /// The site (power), hardware (supply) or offering (demand).
     public var subject: String
     public var period: String
@@ -268,13 +268,14 @@ extension PlanDiff {
   }
 
   struct MarginalKey: Hashable {
-    var kind, subject, period: String
+    var kind: ConstraintKey.Kind
+    var subject, period: String
   }
 
   static func marginalRows(_ plan: Plan) -> [MarginalKey: (value: Double?, binding: Bool)] {
     var rows: [MarginalKey: (value: Double?, binding: Bool)] = [:]
     for p in plan.marginals.power {
-      rows[MarginalKey(kind: "power", subject: p.site, period: p.period)] = (p.value, p.isAtLimit)
+      rows[MarginalKey(kind: .power, subject: p.site, period: p.period)] = (p.value, p.isAtLimit)
     }
     for m in plan.marginals.supply + plan.marginals.demand {
       rows[MarginalKey(kind: m.kind, subject: m.subject, period: m.period)] = (m.value, m.binding)
@@ -287,7 +288,7 @@ extension PlanDiff {
     let rowsB = marginalRows(b)
     var keys = Array(rowsA.keys)
     keys += rowsB.keys.filter { rowsA[$0] == nil }
-    let kindOrder = ["power": 0, "supply": 1, "demand_gross_revenue": 2, "demand_mw": 3]
+    let kindOrder: [ConstraintKey.Kind: Int] = [.power: 0, .supply: 1, .demandGrossRevenue: 2, .demandMW: 3]
     let periodOrder = Dictionary(periods.enumerated().map { ($1, $0) }, uniquingKeysWith: { x, _ in x })
     var subjectOrder: [String: Int] = [:]
     for plan in [a, b] {

@@ -175,16 +175,17 @@ struct PlanExplanation {
       let key = ConstraintKey.supply(hardware: h, period: t)
       m.supply.append(
         Plan.Marginal(
-          subject: hw.id, period: period.id, kind: "supply", value: dual(key), binding: binding(key)))
+          subject: hw.id, period: period.id, kind: .supply, value: dual(key), binding: binding(key)))
     }
     for (o, offering) in sc.offerings.enumerated() {
-      for (key, kind) in [
-        (ConstraintKey.demandGrossRevenue(offering: o, period: t), "demand_gross_revenue"),
-        (ConstraintKey.demandMW(offering: o, period: t), "demand_mw"),
+      for key in [
+        ConstraintKey.demandGrossRevenue(offering: o, period: t),
+        ConstraintKey.demandMW(offering: o, period: t),
       ] where f.constraints[key] != nil {
         m.demand.append(
           Plan.Marginal(
-            subject: offering.id, period: period.id, kind: kind, value: dual(key).map { $0 / period.years },
+            subject: offering.id, period: period.id, kind: key.kind,
+            value: dual(key).map { $0 / period.years },
             binding: binding(key)))
       }
     }

@@ -40,14 +40,14 @@ extension Planner {
       case .committed(let o, let t), .required(let o, let t):
         var isCommitted = false
         if case .committed = slack.row { isCommitted = true }
-        let kind = isCommitted ? "committed_mw" : "required_mw"
+        let kind: ConstraintKey.Kind = isCommitted ? .committed : .required
         let limit = (isCommitted ? sc.offerings[o].committedMW?[t] : sc.offerings[o].requiredMW?[t]) ?? 0
         out.append(
           Plan.Shortfall(
             kind: kind, subject: sc.offerings[o].id, period: sc.periods[t].id, amount: amount, unit: "MW",
             limit: limit,
             text:
-              "\(kind) of \(sc.offerings[o].id) in \(sc.periods[t].id): short \(NumberText.quantity(amount)) MW "
+              "\(kind.rawValue) of \(sc.offerings[o].id) in \(sc.periods[t].id): short \(NumberText.quantity(amount)) MW "
               + "of \(NumberText.quantity(limit)) MW"))
       case .power(let s, let t):
         var limit = sc.sites[s].powerMW[t]
@@ -58,7 +58,7 @@ extension Planner {
         }
         out.append(
           Plan.Shortfall(
-            kind: "power", subject: sc.sites[s].id, period: sc.periods[t].id, amount: amount,
+            kind: .power, subject: sc.sites[s].id, period: sc.periods[t].id, amount: amount,
             unit: "facility MW",
             limit: limit,
             text:
@@ -68,7 +68,7 @@ extension Planner {
         let limit = sc.hardware[h].supplyMW[t]
         out.append(
           Plan.Shortfall(
-            kind: "supply_mw", subject: sc.hardware[h].id, period: sc.periods[t].id, amount: amount,
+            kind: .supply, subject: sc.hardware[h].id, period: sc.periods[t].id, amount: amount,
             unit: "MW",
             limit: limit,
             text:
@@ -92,7 +92,7 @@ extension Planner {
         let what = policy.measure == .mw ? "of the MW" : "of the gross revenue"
         out.append(
           Plan.Shortfall(
-            kind: "policy", subject: policy.id, period: sc.periods[t].id, amount: share, unit: "share",
+            kind: .policy, subject: policy.id, period: sc.periods[t].id, amount: share, unit: "share",
             limit: policy.share,
             text: "policy \(policy.id) in \(sc.periods[t].id): \(NumberText.percent(share)) \(what) on "
               + "\(policy.hardware.map { sc.hardware[$0].id }.joined(separator: ", ")) against \(bound) of "

@@ -99,16 +99,6 @@ struct PlanDiffTables {
     return t
   }
 
-  static func unit(_ kind: String) -> String {
-    switch kind {
-    case "power": return PlanBindings.powerValueUnit
-    case "supply": return PlanBindings.supplyValueUnit
-    case "demand_gross_revenue": return PlanBindings.grossDemandValueUnit
-    case "demand_mw": return PlanBindings.mwDemandValueUnit
-    default: return ""
-    }
-  }
-
   var marginals: Table {
     var t = Table(
       "Marginal values that changed (* binding)",
@@ -120,8 +110,8 @@ struct PlanDiffTables {
     }
     for m in diff.marginals {
       t.add([
-        m.kind, m.subject, m.period, v(m.a, m.bindingA), v(m.b, m.bindingB), signed(m.delta, 3),
-        Self.unit(m.kind),
+        m.kind.rawValue, m.subject, m.period, v(m.a, m.bindingA), v(m.b, m.bindingB), signed(m.delta, 3),
+        PlanBindings.valueUnit(of: m.kind),
       ])
     }
     return t

@@ -204,28 +204,20 @@ struct PlanExport {
       name: "marginals", columns: ["kind", "subject", "period", "value", "value_unit", "binding"])
     for p in plan.marginals.power {
       s.rows.append([
-        .text("power"), .text(p.site), .text(p.period), .number(p.value), .text(Self.unit("power")),
+        .text("power"), .text(p.site), .text(p.period), .number(p.value), .text(Self.unit(.power)),
         .flag(p.isAtLimit),
       ])
     }
     for m in plan.marginals.supply + plan.marginals.demand {
       s.rows.append([
-        .text(m.kind), .text(m.subject), .text(m.period), .number(m.value), .text(Self.unit(m.kind)),
+        .text(m.kind.rawValue), .text(m.subject), .text(m.period), .number(m.value), .text(Self.unit(m.kind)),
         .flag(m.binding),
       ])
     }
     return s
   }
 
-  static func unit(_ kind: String) -> String {
-    switch kind {
-    case "power": return slug(PlanBindings.powerValueUnit)
-    case "supply": return slug(PlanBindings.supplyValueUnit)
-    case "demand_gross_revenue": return slug(PlanBindings.grossDemandValueUnit)
-    case "demand_mw": return slug(PlanBindings.mwDemandValueUnit)
-    default: return ""
-    }
-  }
+  static func unit(_ kind: ConstraintKey.Kind) -> String { slug(PlanBindings.valueUnit(of: kind)) }
 
   /// A unit as a header-style word: "$M per facility MW-year" -> musd_per_facility_mw_year.
   static func slug(_ unit: String) -> String {
@@ -273,7 +265,7 @@ struct PlanExport {
       columns: ["kind", "subject", "period", "level", "limit", "unit", "value", "value_unit"])
     for b in bindingConstraints {
       s.rows.append([
-        .text(b.kind), .text(b.subject), .text(b.period), .number(b.level), .number(b.limit),
+        .text(b.kind.rawValue), .text(b.subject), .text(b.period), .number(b.level), .number(b.limit),
         .text(Self.slug(b.unit)),
         .number(b.value), .text(b.valueUnit.map(Self.slug) ?? ""),
       ])

@@ -120,7 +120,7 @@ enum BindingTable {
         rows[key] = (b.valueUnit ?? "", [:])
       }
       rows[key]?.cells[b.period] =
-        b.value.map { fixed($0, 3) } ?? (b.kind == "committed_mw" || b.kind == "required_mw" ? "met" : "-")
+        b.value.map { fixed($0, 3) } ?? (b.kind == .committed || b.kind == .required ? "met" : "-")
     }
     for key in order {
       guard let row = rows[key] else { continue }
