@@ -274,3 +274,14 @@ extension PlanStatus {
   public static let withSolutionSQLList = allCases.filter(\.hasSolution).map { "'\($0.rawValue)'" }
     .joined(separator: ", ")
 }
+
+extension Plan {
+  /// The plan as the stores keep it: its JSON text.
+  public func storedJSONText() throws(StoreError) -> String {
+    do {
+      return String(decoding: try jsonData(), as: UTF8.self)
+    } catch {
+      throw StoreError(.invalid, "cannot encode the plan: \(error)")
+    }
+  }
+}

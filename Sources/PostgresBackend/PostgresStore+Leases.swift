@@ -115,12 +115,7 @@ extension PostgresStore {
   }
 
   public func complete(_ lease: Lease, plan: Plan, now: Date) throws(StoreError) -> Int64? {
-    let json: String
-    do {
-      json = String(decoding: try plan.jsonData(), as: UTF8.self)
-    } catch {
-      throw StoreError(.invalid, "cannot encode the plan: \(error)")
-    }
+    let json = try plan.storedJSONText()
     return try transaction("recording the plan of job \(lease.jobID)") { tx -> Int64? in
       guard let change = try Self.apply(.complete(lease.fence), to: lease, tx, now: now) else {
         // Fenced off, unless this is a try after an unanswered COMMIT: then the

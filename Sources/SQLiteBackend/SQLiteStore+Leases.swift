@@ -88,12 +88,7 @@ extension SQLiteStore {
   }
 
   public func complete(_ lease: Lease, plan: Plan, now: Date) throws(StoreError) -> Int64? {
-    let json: String
-    do {
-      json = String(decoding: try plan.jsonData(), as: UTF8.self)
-    } catch {
-      throw StoreError(.invalid, "cannot encode the plan: \(error)")
-    }
+    let json = try plan.storedJSONText()
     return try writeImmediate { db -> Int64? in
       // Without `storesPlan`, a cancel came first: the job is closed and the plan discarded.
       guard let change = try Self.apply(.complete(lease.fence), to: lease, db, now: now), change.storesPlan

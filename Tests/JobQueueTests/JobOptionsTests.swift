@@ -16,7 +16,7 @@ import Testing
   }
 
   @Test func settingsSitBesideTheQueuesOwnKeysAndComeBackTheSame() throws {
-    var settings = SolveSettings(timeLimitSeconds: 30, method: .dualSimplex)
+    var settings = SolveSettings(timeLimitSeconds: 30, relativeGap: 1e-3, method: .dualSimplex)
     settings.glpk.roundingHeuristic = false
     let options = JobOptions(settings: settings, memoryLimitMB: 2048, previousPlanID: 3)
     let data = try JSONEncoder().encode(options)
@@ -67,5 +67,23 @@ import Testing
     #expect(interior.timeLimitSeconds == 3600)
     let decoded = try JSONDecoder().decode(JobPayload.self, from: JSONEncoder().encode(dual))
     #expect(decoded.settings == dual.settings)
+  }
+
+  /// A job's options keep only what differs from the defaults, and read back the same.
+  @Test func storedOptionsHoldOnlyWhatDiffersFromTheDefaults() throws {
+    func text(_ o: JobOptions) throws -> String {
+      let e = JSONEncoder()
+      e.outputFormatting = .sortedKeys
+      return String(decoding: try e.encode(o), as: UTF8.self)
+    }
+    #expect(try text(JobOptions()) == "{}")
+    var glpk = GLPKSettings()
+    glpk.roundingHeuristic = false
+    let options = JobOptions(
+      settings: SolveSettings(timeLimitSeconds: 60, method: .dualSimplex, glpk: glpk), previousPlanID: 4)
+    let stored = try text(options)
+    #expect(!stored.contains("relative_gap"), "the default gap is not written: \(stored)")
+    #expect(stored.contains(#""method":"dual""#) && stored.contains("\"glpk\""))
+    #expect(try JSONDecoder().decode(JobOptions.self, from: Data(stored.utf8)) == options)
   }
 }

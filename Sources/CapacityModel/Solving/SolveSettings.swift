@@ -35,6 +35,18 @@ public struct SolveSettings: Codable, Sendable, Equatable {
     case timeLimitSeconds = "time_limit_seconds", relativeGap = "relative_gap", method, glpk
   }
 
+  /// Only what differs from the defaults is written: a stored job's options stay short to
+  /// read, and cheap to write and read back on every submit and claim (a whole nested GLPK
+  /// object made SQLite submits measurably slower).
+  public func encode(to encoder: any Encoder) throws {
+    let defaults = SolveSettings()
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    try c.encodeIfPresent(timeLimitSeconds, forKey: .timeLimitSeconds)
+    if relativeGap != defaults.relativeGap { try c.encode(relativeGap, forKey: .relativeGap) }
+    if method != defaults.method { try c.encode(method, forKey: .method) }
+    if glpk != defaults.glpk { try c.encode(glpk, forKey: .glpk) }
+  }
+
   /// Every key may be missing: a job stored before a setting existed gets its default.
   public init(from decoder: any Decoder) throws {
     let defaults = SolveSettings()
