@@ -45,6 +45,26 @@ public struct JobOptions: Codable, Sendable, Equatable {
   }
 }
 
+extension JobOptions {
+  /// The options as every store keeps them: JSON text.
+  public func storedText() throws(StoreError) -> String {
+    do {
+      return String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+    } catch {
+      throw StoreError(.invalid, "cannot encode the job options: \(error)")
+    }
+  }
+
+  /// Options read back from a stored job or schedule row.
+  public init(storedText text: String) throws(StoreError) {
+    do {
+      self = try JSONDecoder().decode(JobOptions.self, from: Data(text.utf8))
+    } catch {
+      throw StoreError(.database, "stored job options are not readable: \(error)")
+    }
+  }
+}
+
 /// What `submit` hands to the store.
 public struct JobSubmission: Sendable {
   public var scenarioID: String
@@ -80,11 +100,7 @@ public struct JobSubmission: Sendable {
   public func validatedOptionsText() throws(StoreError) -> String {
     try Limits.maxAttempts.check(maxAttempts)
     try options.checkRanges()
-    do {
-      return String(decoding: try JSONEncoder().encode(options), as: UTF8.self)
-    } catch {
-      throw StoreError(.invalid, "cannot encode the job options: \(error)")
-    }
+    return try options.storedText()
   }
 }
 

@@ -8,6 +8,8 @@ public enum JobStateMachine {
   /// What `event` at `now` does to `job`: the job as it is to be written, or
   /// why the event does not apply (the job is then left as it is).
   public static func apply(_ event: JobEvent, to job: Job, now: Date) -> Result<JobChange, JobRefusal> {
+    // A worker's event counts only while its lease still holds the job.
+    if let fence = event.fence, !job.holds(fence) { return .failure(.fencedOff(fence)) }
     switch event {
     case .claim(let owner, let leaseSeconds):
       guard job.state == .queued, job.runAfter <= now else {
@@ -20,10 +22,9 @@ public enum JobStateMachine {
         $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
         $0.startedAt = $0.startedAt ?? now
       }
-    case .heartbeat(let fence, let leaseSeconds):
-      return fenced(job, fence) { $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds) }
-    case .complete(let fence):
-      guard job.holds(fence) else { return .failure(.fencedOff(fence)) }
+    case .heartbeat(_, let leaseSeconds):
+      return change(job) { $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds) }
+    case .complete:
       // A cancel that committed before the plan wins over it (docs/stores.md).
       if job.cancelRequested { return close(job, now: now, note: CancelNotes.planDiscarded) }
       return change(job, storesPlan: true) {
@@ -32,24 +33,21 @@ public enum JobStateMachine {
         $0.lastError = nil
         $0.clearLease()
       }
-    case .fail(let fence, let reason, let retryable, let retryAfter):
-      guard job.holds(fence) else { return .failure(.fencedOff(fence)) }
+    case .fail(_, let reason, let retryable, let retryAfter):
       if job.cancelRequested { return close(job, now: now, note: CancelNotes.lastTryFailed(reason)) }
       let note = "attempt \(job.attempt): \(reason)"
       if retryable && job.failures + 1 < job.maxAttempts {
         return requeue(job, after: now.addingTimeInterval(retryAfter), note: note)
       }
       return finishFailed(job, now: now, note: note)
-    case .release(let fence):
-      guard job.holds(fence) else { return .failure(.fencedOff(fence)) }
+    case .release:
       if job.cancelRequested { return close(job, now: now, note: CancelNotes.workerStopped) }
       return change(job) {
         $0.state = .queued
         $0.runAfter = now
         $0.clearLease()
       }
-    case .markCancelled(let fence):
-      guard job.holds(fence) else { return .failure(.fencedOff(fence)) }
+    case .markCancelled:
       return close(job, now: now, note: CancelNotes.whileRunning)
     case .rescue:
       guard job.state == .running, let expiry = job.leaseExpiresAt, expiry < now else {
@@ -94,13 +92,6 @@ public enum JobStateMachine {
     var after = job
     edit(&after)
     return .success(JobChange(before: job, after: after, storesPlan: storesPlan))
-  }
-
-  private static func fenced(_ job: Job, _ fence: LeaseFence, _ edit: (inout Job) -> Void)
-    -> Result<JobChange, JobRefusal>
-  {
-    guard job.holds(fence) else { return .failure(.fencedOff(fence)) }
-    return change(job, edit)
   }
 
   /// Closes a job as cancelled, with no failure counted.
@@ -157,6 +148,17 @@ public enum JobEvent: Sendable, Equatable {
   case cancel
   /// Someone puts a failed or cancelled job back in the queue.
   case retry
+
+  /// The lease a worker's event is fenced by; nil for events from anyone else.
+  var fence: LeaseFence? {
+    switch self {
+    case .heartbeat(let fence, _), .complete(let fence), .fail(let fence, _, _, _), .release(let fence),
+      .markCancelled(let fence):
+      return fence
+    case .claim, .rescue, .cancel, .retry:
+      return nil
+    }
+  }
 }
 
 /// What proves a worker still holds its job: a result counts only from the

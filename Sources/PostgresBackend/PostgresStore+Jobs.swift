@@ -6,8 +6,7 @@ extension PostgresStore {
 
   static func job(from r: Row) throws -> Job {
     let id = try r.get("id", as: Int64.self)
-    let options = try JSONDecoder().decode(
-      JobOptions.self, from: Data(try r.get("options", as: String.self).utf8))
+    let options = try JobOptions(storedText: try r.get("options", as: String.self))
     guard let state = JobState(rawValue: try r.get("state")) else {
       throw StoreError(.database, "job \(id) has an unknown state")
     }

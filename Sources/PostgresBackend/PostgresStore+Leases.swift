@@ -39,8 +39,7 @@ extension PostgresStore {
       }
       guard let row = claimed else { return nil }
       let id = try row.get("id", as: Int64.self)
-      var options = try JSONDecoder().decode(
-        JobOptions.self, from: Data(try row.get("options", as: String.self).utf8))
+      var options = try JobOptions(storedText: try row.get("options", as: String.self))
       // As in SQLite: a scheduled job starts from its schedule's newest plan as of now.
       if let schedule = try row.get("schedule_id", as: Int64?.self), options.previousPlanID == nil,
         let latest = try tx.one(
@@ -52,7 +51,7 @@ extension PostgresStore {
         options.previousPlanID = try latest.get("id", as: Int64.self)
         try tx.execute(
           "UPDATE jobs SET options = $1 WHERE id = $2",
-          [.text(String(decoding: try JSONEncoder().encode(options), as: UTF8.self)), .int(id)])
+          [.text(try options.storedText()), .int(id)])
       }
       var previous: Data?
       if let planID = options.previousPlanID {

@@ -3,8 +3,7 @@ import JobQueue
 
 extension PostgresStore {
   static func schedule(from r: Row) throws -> Schedule {
-    let options = try JSONDecoder().decode(
-      JobOptions.self, from: Data(try r.get("options", as: String.self).utf8))
+    let options = try JobOptions(storedText: try r.get("options", as: String.self))
     return Schedule(
       id: try r.get("id"), name: try r.get("name"), scenarioPath: try r.get("scenario_path"),
       cron: try r.get("cron"), intervalSeconds: try r.get("interval_seconds"),
@@ -25,7 +24,7 @@ extension PostgresStore {
 
   public func addSchedule(_ d: ScheduleDefinition, now: Date) throws(StoreError) -> Schedule {
     let first = try ScheduleDefinition.validatedFirstFire(d, now: now)
-    let options = String(decoding: (try? JSONEncoder().encode(d.options)) ?? Data("{}".utf8), as: UTF8.self)
+    let options = try d.options.storedText()
     return try transaction("adding schedule \(d.name)") { tx in
       guard
         try tx.one(

@@ -35,7 +35,7 @@ extension SQLiteStore {
         options.previousPlanID = latest
         try db.execute(
           sql: "UPDATE jobs SET options = ? WHERE id = ?",
-          arguments: [String(decoding: try JSONEncoder().encode(options), as: UTF8.self), job.id])
+          arguments: [try options.storedText(), job.id])
       }
       var previous: Data?
       if let planID = options.previousPlanID {

@@ -29,7 +29,7 @@ extension SQLiteStore {
   }
 
   static func schedule(from row: Row) throws -> Schedule {
-    let options = try JSONDecoder().decode(JobOptions.self, from: Data((row["options"] as String).utf8))
+    let options = try JobOptions(storedText: row["options"])
     return Schedule(
       id: row["id"], name: row["name"], scenarioPath: row["scenario_path"], cron: row["cron"],
       intervalSeconds: row["interval_seconds"], timeZone: row["time_zone"], options: options,
@@ -49,7 +49,7 @@ extension SQLiteStore {
 
   public func addSchedule(_ d: ScheduleDefinition, now: Date) throws(StoreError) -> Schedule {
     let first = try ScheduleDefinition.validatedFirstFire(d, now: now)
-    let options = String(decoding: (try? JSONEncoder().encode(d.options)) ?? Data("{}".utf8), as: UTF8.self)
+    let options = try d.options.storedText()
     return try writeImmediate { db in
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM schedules WHERE name = ?", arguments: [d.name]) == true {
         throw StoreError(.conflict, "a schedule named '\(d.name)' exists already")
