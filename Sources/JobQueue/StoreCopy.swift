@@ -29,6 +29,9 @@ public enum StoreCopy {
     let schedules = try source.exportSchedules()
     try destination.importRecords(schedules: schedules, jobs: [], plans: [])
     copied.schedules = schedules.count
+    let studies = try source.exportStudies()
+    try destination.importStudies(studies)
+    copied.studies = studies.count
 
     var after: Int64 = 0
     while true {
@@ -67,6 +70,7 @@ public enum StoreCopy {
     let (ca, cb) = (try a.counts(), try b.counts())
     guard ca == cb else { throw mismatch("the number of rows (\(ca) against \(cb))") }
     guard try a.exportSchedules() == b.exportSchedules() else { throw mismatch("a schedule") }
+    guard try a.exportStudies() == b.exportStudies() else { throw mismatch("a study") }
     var after: Int64 = 0
     while true {
       let (ja, jb) = (
@@ -104,6 +108,7 @@ public enum StoreCopy {
       "schedules",
       "SELECT COALESCE(max(id), 0) + 1 FROM (SELECT max(id) AS id FROM schedules UNION ALL SELECT max(schedule_id) FROM jobs UNION ALL SELECT max(schedule_id) FROM plans) AS ids"
     ),
+    ("studies", "SELECT COALESCE(max(id), 0) + 1 FROM studies"),
   ]
 
   static func firstDifference<T: Equatable>(_ a: [T], _ b: [T]) -> Int? {

@@ -189,13 +189,18 @@ public struct StoreCounts: Sendable, Equatable, CustomStringConvertible {
   public var jobs: Int
   public var plans: Int
   public var schedules: Int
-  public init(jobs: Int, plans: Int, schedules: Int) {
+  public var studies: Int
+  public init(jobs: Int, plans: Int, schedules: Int, studies: Int = 0) {
     self.jobs = jobs
     self.plans = plans
     self.schedules = schedules
+    self.studies = studies
   }
-  public var isEmpty: Bool { jobs == 0 && plans == 0 && schedules == 0 }
-  public var description: String { "\(jobs) job(s), \(plans) plan(s), \(schedules) schedule(s)" }
+  public var isEmpty: Bool { jobs == 0 && plans == 0 && schedules == 0 && studies == 0 }
+  public var description: String {
+    "\(jobs) job(s), \(plans) plan(s), \(schedules) schedule(s)"
+      + (studies > 0 ? ", \(studies) study(ies)" : "")
+  }
 }
 
 /// A named schema change and whether this database has it.
@@ -210,7 +215,7 @@ public struct MigrationState: Sendable, Equatable {
 
 /// A whole store: the queue, schedules, and what `capplan migrate` and
 /// `capplan copy` need. Both backends implement it.
-public protocol PlanDatabase: ScheduleStore {
+public protocol PlanDatabase: ScheduleStore, StudyStore {
   /// Applies the migrations this database lacks; returns their names.
   func migrate() throws(StoreError) -> [String]
   func migrationStates() throws(StoreError) -> [MigrationState]

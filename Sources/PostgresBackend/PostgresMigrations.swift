@@ -122,6 +122,7 @@ enum PostgresMigrations {
         "CREATE INDEX schedules_due ON schedules (next_fire_at) WHERE NOT paused",
       ]
     ),
+    PostgresStore.studyMigration,
   ]
 
   static let bookkeeping = """

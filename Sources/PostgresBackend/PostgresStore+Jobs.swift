@@ -46,21 +46,7 @@ extension PostgresStore {
         return (try Self.job(from: ours), true)
       }
       // Only a duplicate idempotency key is expected; any other conflict is an error.
-      let inserted = try tx.one(
-        """
-        INSERT INTO jobs (state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
-          idempotency_key, max_attempts, run_after, schedule_id, created_at, submit_token)
-        VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)
-        ON CONFLICT (idempotency_key) DO NOTHING
-        RETURNING \(Self.jobColumns)
-        """,
-        [
-          .text(s.scenarioID), .text(s.source), .text(s.scenarioText), .text(s.scenarioSHA256),
-          .text(options),
-          .int(s.priority), .text(s.idempotencyKey), .int(s.maxAttempts), .double(now.unix),
-          .int(s.scheduleID), .text(token),
-        ])
-      if let inserted {
+      if let inserted = try Self.insertJob(tx, s, options: options, now: now, token: token) {
         try Self.notifyWorkers(tx)
         return (try Self.job(from: inserted), true)
       }
@@ -72,6 +58,25 @@ extension PostgresStore {
       }
       return (try Self.job(from: existing), false)
     }
+  }
+
+  /// Inserts a queued job (options already checked); nil when its idempotency key is taken.
+  static func insertJob(_ tx: Transaction, _ s: JobSubmission, options: String, now: Date, token: String?)
+    throws -> Row?
+  {
+    try tx.one(
+      """
+      INSERT INTO jobs (state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
+        idempotency_key, max_attempts, run_after, schedule_id, created_at, submit_token)
+      VALUES ('queued', $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $9, $11)
+      ON CONFLICT (idempotency_key) DO NOTHING
+      RETURNING \(Self.jobColumns)
+      """,
+      [
+        .text(s.scenarioID), .text(s.source), .text(s.scenarioText), .text(s.scenarioSHA256), .text(options),
+        .int(s.priority), .text(s.idempotencyKey), .int(s.maxAttempts), .double(now.unix),
+        .int(s.scheduleID), .text(token),
+      ])
   }
 
   public func job(_ id: Int64) throws(StoreError) -> Job {

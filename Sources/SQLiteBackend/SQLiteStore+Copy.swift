@@ -24,7 +24,8 @@ extension SQLiteStore {
       StoreCounts(
         jobs: try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs") ?? 0,
         plans: try Int.fetchOne(db, sql: "SELECT count(*) FROM plans") ?? 0,
-        schedules: try Int.fetchOne(db, sql: "SELECT count(*) FROM schedules") ?? 0)
+        schedules: try Int.fetchOne(db, sql: "SELECT count(*) FROM schedules") ?? 0,
+        studies: try Int.fetchOne(db, sql: "SELECT count(*) FROM studies") ?? 0)
     }
   }
 

@@ -40,21 +40,26 @@ extension SQLiteStore {
       {
         return (try Self.fetchJob(db, id), false)
       }
-      try db.execute(
-        sql: """
-          INSERT INTO jobs (state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
-            idempotency_key, max_attempts, run_after, schedule_id, created_at)
-          VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-          """,
-        arguments: [
-          s.scenarioID, s.source, s.scenarioText, s.scenarioSHA256, options, s.priority, s.idempotencyKey,
-          s.maxAttempts, now.unix, s.scheduleID, now.unix,
-        ])
-      return (try Self.fetchJob(db, db.lastInsertedRowID), true)
+      return (try Self.fetchJob(db, try Self.insertJob(db, s, options: options, now: now)), true)
     }
     // A worker in this process (capplan serve) starts it without waiting for a poll.
     if result.created { workSignal.signal() }
     return result
+  }
+
+  /// Inserts a queued job (options already checked) and returns its id.
+  static func insertJob(_ db: Database, _ s: JobSubmission, options: String, now: Date) throws -> Int64 {
+    try db.execute(
+      sql: """
+        INSERT INTO jobs (state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
+          idempotency_key, max_attempts, run_after, schedule_id, created_at)
+        VALUES ('queued', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+      arguments: [
+        s.scenarioID, s.source, s.scenarioText, s.scenarioSHA256, options, s.priority, s.idempotencyKey,
+        s.maxAttempts, now.unix, s.scheduleID, now.unix,
+      ])
+    return db.lastInsertedRowID
   }
 
   public func job(_ id: Int64) throws(StoreError) -> Job {

@@ -176,6 +176,7 @@ public final class SQLiteStore: PlanDatabase {
           """)
     }
     registerScheduleMigration(&m)
+    registerStudyMigration(&m)
     return m
   }
 }

@@ -3,40 +3,46 @@ import CapacityModel
 import Foundation
 import JobQueue
 
-extension SweepAxis: ExpressibleByArgument {
-  public init?(argument: String) { self.init(parsing: argument) }
-  public static var defaultCompletionKind: CompletionKind { .default }
-}
-
 struct SweepCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "sweep",
-    abstract: "Solve a scenario over a range of values of its fields and print a sensitivity table.",
+    abstract: "Solve a scenario at many values of its fields and print one row per point.",
     discussion: """
-      Each --set PATH=FROM:TO:STEP varies one field, addressed by ids: \
-      offerings.claude.gross_revenue_per_mw_year.trainium2, sites.indiana.power_mw, \
-      sites.indiana.power_mw.2027Q1, hardware.trainium2.opex_per_mw_year, periods.2026Q3.years. \
-      Several --set options span a grid. Points solve in parallel, one row per point.
+      Each --set PATH=VALUES varies one field, addressed by ids (offerings.claude.revenue_share, \
+      sites.indiana.power_mw, sites.indiana.power_mw.2027Q1, hardware.trainium2.opex_per_mw_year, \
+      periods.2026Q3.years). VALUES is a range FROM:TO:STEP (10:40:5), a list (0.2,0.25,0.3) or one \
+      value. Several --set options make a grid: every combination, the first option slowest.
+
+      A point that fails (a value out of range, an infeasible scenario) keeps its row with its \
+      status and the reason; the others go on. The exit status is then that of the first failed \
+      point (2 invalid, 3 infeasible, 5 no solution in time, 1 other errors).
+
+      With --submit, every point becomes a job in the queue (--db) under one study id, for \
+      workers on many machines; `capplan studies show ID` gathers the same table as they finish.
 
       Metrics: \(PlanMetric.allCases.map(\.rawValue).joined(separator: ", ")).
 
-      Example (the seed's Bedrock tables):
+      Examples (the seed's Bedrock tables, then lab revenue x revenue share):
         capplan sweep Models/seed-bedrock-deal.yaml \\
+          --set offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5
+        capplan sweep Models/seed-bedrock-deal.yaml --metric ebit_margin \\
           --set offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5 \\
-          --metric revenue_per_mw,ebit_per_mw,ebit_margin,lab_gross_margin_per_mw,lab_gross_margin
+          --set offerings.claude.revenue_share=0.1,0.15,0.2,0.25,0.3
       """)
 
   @Argument(help: "The scenario file.")
   var file: String
 
-  @Option(name: .customLong("set"), help: "PATH=FROM:TO:STEP: a field and the values to solve at.")
-  var axes: [SweepAxis]
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "A field and its values: PATH=FROM:TO:STEP or PATH=V1,V2,...", valueName: "path=values"))
+  var sets: [String] = []
 
   @Option(help: "Comma-separated metrics to report.")
-  var metric: String =
-    "status,revenue,ebit,ebit_margin,revenue_per_mw,ebit_per_mw,lab_gross_margin_per_mw,lab_gross_margin"
+  var metric: String = SweepResults.defaultMetrics
 
-  @Option(help: "Output format: table, csv or json.")
+  @Option(help: "table, json, csv or markdown.")
   var format: TableFormat = .table
 
   @Option(help: "Points solved at once (default: the number of cores).")
@@ -47,106 +53,100 @@ struct SweepCommand: AsyncParsableCommand {
   @Flag(help: "Progress lines on stderr (points solved) even when stderr is not a terminal.")
   var progress = false
 
+  @Flag(help: "Queue every point as a job under one study id instead of solving here (see --db).")
+  var submit = false
+
+  @Option(help: "With --submit: the jobs' priority (higher runs first).")
+  var priority: Int = 0
+
+  @Flag(help: "With --submit: wait for every point to finish and print the table.")
+  var wait = false
+
+  @OptionGroup var store: StoreOptions
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
-    if axes.isEmpty { throw ValidationError("give at least one --set PATH=FROM:TO:STEP") }
-    if format == .markdown { throw ValidationError("sweep prints table, csv or json") }
+    if sets.isEmpty { throw ValidationError("give at least one --set PATH=FROM:TO:STEP or PATH=V1,V2,...") }
+    let sweep = try makeSweep()
     try checkRange(parallel, Limits.concurrency, "--parallel")
-    let total = Sweep(axes: axes).size
-    if total > Double(Sweep.maxPoints) {
+    if sweep.size > Double(Sweep.maxPoints) {
       throw ValidationError(
-        "the --set axes span \(Limit.number(total)) points; a sweep is limited to \(Sweep.maxPoints)")
+        "the --set axes span \(Limit.number(sweep.size)) points; a sweep is limited to \(Sweep.maxPoints)")
     }
-    for name in metrics where PlanMetric(rawValue: name) == nil {
-      throw ValidationError(
-        "unknown metric '\(name)'; known: \(PlanMetric.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
+    if case .failure(let error) = SweepResults.metrics(metric) { throw ValidationError(error.description) }
+    if !submit, wait { throw ValidationError("--wait goes with --submit") }
   }
 
-  var metrics: [String] { metric.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+  func makeSweep() throws -> Sweep {
+    do {
+      return try Sweep(axes: sets.map { text throws(SweepAxis.ParseError) in try SweepAxis(parsing: text) })
+    } catch let error as SweepAxis.ParseError {
+      throw ValidationError(error.description)
+    } catch let error as SweepError {
+      throw ValidationError(error.description)
+    }
+  }
 
   func run() async throws {
     global.bootstrapLogging()
-    do {
-      let rows = try sweep()
-      try printRows(rows)
-    } catch let failure as CommandFailure {
-      printError(failure.message)
-      throw failure.outcome.exitCode
+    try await reportingFailuresAsync {
+      let sweep = try makeSweep()
+      let metrics = try SweepResults.metrics(metric).get()
+      let (document, _) = try ScenarioInput.load(file)
+      if submit {
+        try await submitStudy(sweep, document.scenario, metrics: metrics)
+        return
+      }
+      let progress = Progress.start(label: "sweep", forced: self.progress)
+      let points = sweep.run(
+        document.scenario, file: file, options: PlanOptions(settings: settings.settings), parallel: parallel
+      ) { done, total in progress?.line("\(done) of \(total) points solved") }
+      progress?.finish()
+      let results = SweepResults(
+        title: "Sensitivity of \(file)", axes: sweep.axes, metrics: metrics, points: points)
+      try results.print(format)
+      if let failure = results.failure { throw failure }
     }
   }
 
-  func sweep() throws(CommandFailure) -> [(point: [Double], plan: Plan)] {
-    let (document, _) = try ScenarioInput.load(file)
-    let sweep = Sweep(axes: axes)
-    let points = sweep.points
-    var scenarios: [ValidScenario] = []
-    for point in points {
-      let scenario: Scenario
-      do {
-        scenario = try sweep.scenario(document.scenario, at: point)
-      } catch {
-        throw CommandFailure(message: error.description, outcome: .invalidInput)
-      }
-      scenarios.append(try ScenarioInput.validate(scenario, file: "\(file) with \(sweep.label(point))"))
-    }
-    let options = PlanOptions(settings: settings.settings)
-    let progress = Progress.start(label: "sweep", forced: self.progress)
-    let total = scenarios.count
-    let results = Sweep.solve(scenarios, options: options, parallel: parallel) { done in
-      progress?.line("\(done) of \(total) points solved")
-    }
-    progress?.finish()
-    var rows: [(point: [Double], plan: Plan)] = []
-    for (point, result) in zip(points, results) {
-      switch result {
-      case .success(let plan): rows.append((point, plan))
-      case .failure(let error): throw CommandFailure(message: error.description, outcome: .error)
-      }
-    }
-    return rows
-  }
-
-  func printRows(_ rows: [(point: [Double], plan: Plan)]) throws {
-    let chosen = metrics.compactMap(PlanMetric.init(rawValue:))
-    if format == .json {
-      let objects: [[String: JSONValue]] = rows.map { row in
-        var o: [String: JSONValue] = [:]
-        for (axis, v) in zip(axes, row.point) { o[axis.path] = .number(v) }
-        for m in chosen {
-          o[m.rawValue] =
-            m == .status
-            ? .string(row.plan.status.rawValue) : row.plan.value(of: m).map { .number($0) } ?? .null
+  func submitStudy(_ sweep: Sweep, _ base: Scenario, metrics: [PlanMetric]) async throws {
+    let options = JobOptions(settings: settings.settings)
+    var points: [StudySubmission.PointSubmission] = []
+    for (point, scenario) in zip(sweep.points, sweep.scenarios(base, file: file)) {
+      switch scenario {
+      case .failure(let error):
+        points.append(StudySubmission.PointSubmission(values: point, job: .failure(error)))
+      case .success(let valid):
+        let text: String
+        do {
+          text = try valid.asWritten.jsonText()
+        } catch {
+          throw CommandFailure(message: error.description, outcome: .error)
         }
-        return o
+        let job = JobSubmission(
+          scenarioID: valid.asWritten.id, source: "\(file) with \(sweep.label(point))", scenarioText: text,
+          options: options, priority: priority)
+        points.append(StudySubmission.PointSubmission(values: point, job: .success(job)))
       }
-      try JSONOutput.print(objects)
+    }
+    let db = try store.open()
+    let study = try db.submit(
+      StudySubmission(
+        scenarioID: base.id, source: file, axes: sweep.axes, metrics: metrics.map(\.rawValue), points: points),
+      now: Date())
+    let queued = study.definition.points.compactMap(\.jobID)
+    let invalid = study.definition.points.count - queued.count
+    FileHandleStderr.write(
+      "study \(study.id): \(queued.count) point(s) queued"
+        + (queued.isEmpty ? "" : " as jobs \(queued.first ?? 0)-\(queued.last ?? 0)")
+        + (invalid > 0 ? "; \(invalid) invalid point(s) kept with their errors" : "")
+        + (wait ? "; waiting for workers\n" : "; `capplan studies show \(study.id)` gathers the results\n"))
+    if !wait {
+      if format == .json { try JSONOutput.print(study) } else { print("study \(study.id)") }
       return
     }
-    var table = Table(
-      "Sensitivity of \(file)", columns: axes.map(\.path) + chosen.map(\.label), firstNumeric: 0)
-    for row in rows {
-      table.add(
-        row.point.map { fixed($0, 4).trimmingZeros() }
-          + chosen.map { m in
-            if m == .status { return row.plan.status.rawValue }
-            guard let v = row.plan.value(of: m) else { return "-" }
-            return m.isPercentage ? percent(v) : fixed(v, 2)
-          })
-    }
-    print(format == .csv ? table.csv : table.text, terminator: "")
-  }
-}
-
-enum JSONValue: Encodable {
-  case number(Double), string(String), null
-  func encode(to encoder: any Encoder) throws {
-    var c = encoder.singleValueContainer()
-    switch self {
-    case .number(let x): try c.encode(x)
-    case .string(let s): try c.encode(s)
-    case .null: try c.encodeNil()
-    }
+    let results = try await StudyResults.waitForAll(study, db)
+    try results.print(format)
+    if let failure = results.failure { throw failure }
   }
 }

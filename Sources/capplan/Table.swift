@@ -7,8 +7,10 @@ struct Table {
   var title: String
   var columns: [String]
   var rows: [[String]] = []
-  /// Columns from this index on are numbers (right-aligned).
+  /// Columns from this index on are numbers (right-aligned)...
   var firstNumeric: Int
+  /// ...except these, which hold words.
+  var textColumns: Set<Int> = []
 
   init(_ title: String, columns: [String], firstNumeric: Int = 1) {
     self.title = title
@@ -17,6 +19,8 @@ struct Table {
   }
 
   mutating func add(_ row: [String]) { rows.append(row) }
+
+  func isNumeric(_ column: Int) -> Bool { column >= firstNumeric && !textColumns.contains(column) }
 
   var text: String {
     let columns = columns.map(OutputEscaping.terminal)
@@ -28,7 +32,7 @@ struct Table {
     func line(_ cells: [String]) -> String {
       cells.enumerated().map { i, c in
         let pad = String(repeating: " ", count: max(0, widths[i] - c.count))
-        return i >= firstNumeric ? pad + c : c + pad
+        return isNumeric(i) ? pad + c : c + pad
       }.joined(separator: "  ").replacingTrailingSpaces()
     }
     var out = "\(OutputEscaping.terminal(title))\n"
@@ -41,7 +45,7 @@ struct Table {
   var markdown: String {
     var out = "### \(OutputEscaping.markdown(title))\n\n"
     out += "| " + columns.map(OutputEscaping.markdown).joined(separator: " | ") + " |\n"
-    out += "|" + columns.indices.map { $0 >= firstNumeric ? "---:|" : "---|" }.joined() + "\n"
+    out += "|" + columns.indices.map { isNumeric($0) ? "---:|" : "---|" }.joined() + "\n"
     for r in rows {
       out += "| " + r.map(OutputEscaping.markdown).joined(separator: " | ") + " |\n"
     }

@@ -49,7 +49,10 @@ func rawSQL(_ q: QueueFixture, _ sql: String) throws {
     ),
     (["solve", "SEED", "--time-limit", "1e21"], "--time-limit 1e+21 is out of range"),
     // Before, Int((to - from) / step) trapped on an infinite quotient.
-    (["sweep", "SEED", "--set", "sites.seed-site.power_mw=0:1e300:1e-300"], "is invalid for '--set"),
+    (
+      ["sweep", "SEED", "--set", "sites.seed-site.power_mw=0:1e300:1e-300"],
+      "--set sites.seed-site.power_mw=0:1e300:1e-300: more than 10000 values"
+    ),
     (
       [
         "sweep", "SEED", "--set", "sites.seed-site.power_mw=0:999:1", "--set",

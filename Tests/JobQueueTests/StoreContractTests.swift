@@ -298,10 +298,18 @@ final class ClaimLog: @unchecked Sendable {
     _ = try source.submit(submission("queued", priority: 3), now: t0 + 5)
     _ = try source.addSchedule(
       ScheduleDefinition(name: "hourly", scenarioPath: "/srv/x.yaml", intervalSeconds: 3600), now: t0)
+    let study = try source.submit(
+      StudySubmission(
+        scenarioID: "s", source: "s.yaml", axes: [SweepAxis(path: "x", values: [1, 2])], metrics: ["ebit"],
+        points: [
+          .init(values: [1], job: .success(submission("point"))),
+          .init(values: [2], job: .failure(SweepError("x=2 is out of range"))),
+        ]), now: t0 + 6)
 
     let target = try destination.makeStore()
     let report = try StoreCopy.copy(from: source, to: target, batchSize: 2)
-    #expect(report.copied == StoreCounts(jobs: 4, plans: 1, schedules: 1))
+    #expect(report.copied == StoreCounts(jobs: 5, plans: 1, schedules: 1, studies: 1))
+    #expect(try target.study(study.id) == study)
     #expect(report.runningJobs == 1)
     #expect(try target.plan(planID) == plan)
     #expect(try target.job(done.id).planID == planID)
@@ -312,10 +320,53 @@ final class ClaimLog: @unchecked Sendable {
     // The queued job is claimable in the new store; new ids follow the copied ones.
     #expect(
       try target.claim(owner: "x", leaseSeconds: 30, now: t0 + 10)?.scenarioText == "scenario: queued\n")
-    #expect(try target.submit(submission("new"), now: t0 + 11).job.id == 5)
-    #expect(try target.counts() == StoreCounts(jobs: 5, plans: 1, schedules: 1))
+    #expect(try target.submit(submission("new"), now: t0 + 11).job.id == 6)
+    #expect(try target.counts() == StoreCounts(jobs: 6, plans: 1, schedules: 1, studies: 1))
 
     // A store with rows in it is not a destination.
     #expect(throws: StoreError.self) { try StoreCopy.copy(from: source, to: target) }
+  }
+}
+
+@Suite struct StudyStoreTests {
+  /// A study and its jobs are one write: the valid points become queued jobs in order, an
+  /// invalid point keeps its reason, and the study reads back as written.
+  @Test(arguments: Backend.available) func aStudyIsStoredWithAJobPerValidPoint(_ backend: Backend) throws {
+    let store = try backend.makeStore()
+    let axes = [SweepAxis(path: "x", values: [1, 2, 3])]
+    let study = try store.submit(
+      StudySubmission(
+        scenarioID: "s", source: "s.yaml", axes: axes, metrics: ["status", "ebit"],
+        points: [
+          .init(values: [1], job: .success(submission("p1"))),
+          .init(values: [2], job: .failure(SweepError("x=2: too big"))),
+          .init(values: [3], job: .success(submission("p3", priority: 4))),
+        ]), now: t0)
+    #expect(study.definition.points.map(\.values) == [[1], [2], [3]])
+    #expect(study.definition.points[1].error == "x=2: too big")
+    #expect(study.definition.points[1].jobID == nil)
+    let ids = study.definition.points.compactMap(\.jobID)
+    #expect(ids.count == 2)
+    #expect(try ids.map { id throws(StoreError) in try store.job(id).state } == [.queued, .queued])
+    #expect(try store.job(ids[1]).priority == 4)
+    #expect(try store.study(study.id) == study)
+    #expect(try store.studies(limit: 10).map(\.id) == [study.id])
+    #expect(throws: StoreError.self) { try store.study(study.id + 1) }
+  }
+
+  /// One point whose options no store accepts (too many tries) refuses the whole study: no job
+  /// of it is left behind.
+  @Test(arguments: Backend.available) func aRefusedStudyLeavesNothing(_ backend: Backend) throws {
+    let store = try backend.makeStore()
+    #expect(throws: StoreError.self) {
+      try store.submit(
+        StudySubmission(
+          scenarioID: "s", source: "s.yaml", axes: [SweepAxis(path: "x", values: [1, 2])], metrics: [],
+          points: [
+            .init(values: [1], job: .success(submission("p1"))),
+            .init(values: [2], job: .success(submission("p2", maxAttempts: 1_000_000))),
+          ]), now: t0)
+    }
+    #expect(try store.counts() == StoreCounts(jobs: 0, plans: 0, schedules: 0))
   }
 }

@@ -1,34 +1,6 @@
 import Foundation
 import Synchronization
 
-/// One field a sweep varies and the values it takes, from `PATH=FROM:TO:STEP`
-/// (e.g. `offerings.claude.gross_revenue_per_mw_year.trainium2=10:40:5`).
-public struct SweepAxis: Sendable, Equatable {
-  public var path: String
-  public var values: [Double]
-
-  public init(path: String, values: [Double]) {
-    self.path = path
-    self.values = values
-  }
-
-  /// Nil when the text is not `PATH=FROM:TO:STEP` with finite numbers, a step
-  /// that moves from FROM towards TO, and at most `Sweep.maxPoints` values.
-  public init?(parsing text: String) {
-    guard let eq = text.lastIndex(of: "=") else { return nil }
-    path = String(text[..<eq])
-    let range = text[text.index(after: eq)...].split(separator: ":").map { Double($0) }
-    guard !path.isEmpty, range.count == 3, let from = range[0], let to = range[1], let step = range[2],
-      from.isFinite, to.isFinite, step.isFinite, step != 0, (to - from) / step >= 0
-    else { return nil }
-    // From the count, not by repeated addition, so 0.1 steps land on their values.
-    // The quotient is checked before Int(...): 0:1e300:1e-300 would trap there.
-    let steps = ((to - from) / step + 1e-9).rounded(.down)
-    guard steps.isFinite, steps < Double(Sweep.maxPoints) else { return nil }
-    values = (0..<(Int(steps) + 1)).map { from + Double($0) * step }
-  }
-}
-
 /// A grid of scenarios: every combination of its axes' values, solved in
 /// parallel, each on a thread of its own (GLPK objects stay on the thread that
 /// made them).
@@ -37,9 +9,18 @@ public struct Sweep: Sendable {
 
   public var axes: [SweepAxis]
 
-  public init(axes: [SweepAxis]) {
+  /// The axes as given; the same path twice is refused (its rows would say one value and
+  /// solve another, since the later one wins).
+  public init(axes: [SweepAxis]) throws(SweepError) {
+    var seen = Set<String>()
+    for axis in axes where !seen.insert(axis.path).inserted {
+      throw SweepError("--set \(axis.path) is given twice; give each field once (a list or range of values)")
+    }
     self.axes = axes
   }
+
+  /// Axes already checked (a stored study's).
+  public init(checked axes: [SweepAxis]) { self.axes = axes }
 
   /// The number of points, as a Double so a huge grid is reported rather than overflowing.
   public var size: Double { axes.reduce(1.0) { $0 * Double($1.values.count) } }
@@ -51,7 +32,7 @@ public struct Sweep: Sendable {
 
   /// "path=value, path=value": where a point's errors come from.
   public func label(_ point: [Double]) -> String {
-    zip(axes, point).map { "\($0.path)=\($1)" }.joined(separator: ", ")
+    zip(axes, point).map { "\($0.path)=\(NumberText.plain($1))" }.joined(separator: ", ")
   }
 
   /// `base` with each axis's field set to the point's value.
