@@ -18,7 +18,9 @@ struct Capplan: AsyncParsableCommand {
       """,
     version: version,
     subcommands: [
-      ValidateCommand.self, SolveCommand.self, SweepCommand.self, StudiesCommand.self, SubmitCommand.self,
+      ValidateCommand.self, SolveCommand.self, SweepCommand.self, StudiesCommand.self,
+      AlternativesCommand.self,
+      SubmitCommand.self,
       WorkerCommand.self,
       JobsCommand.self, PlansCommand.self, ScheduleCommand.self, ServeCommand.self, LPCommand.self,
       MigrateCommand.self, CopyCommand.self, GenerateCommand.self, RunJobCommand.self,

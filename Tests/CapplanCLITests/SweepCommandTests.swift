@@ -142,3 +142,42 @@ import Testing
     #expect(list.stdout.contains(" offerings.claude.revenue_share      12    12\n"), "\(list.stdout)")
   }
 }
+
+/// `capplan alternatives` on the example portfolio.
+@Suite struct AlternativesCommandTests {
+  @Test func alternativesStayWithinTheSlackAndAreWrittenAsPlans() throws {
+    let dir = try CLI.temporaryDirectory()
+    let out = dir.appendingPathComponent("alts").path
+    let r = try CLI.run([
+      "alternatives", CLI.packageRoot.appendingPathComponent("Models/aws-2026.yaml").path, "--slack", "0.02",
+      "--count", "1", "--format", "json", "--out", out,
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let j = try CLI.json(r.stdout)
+    let plans = try #require(j["plans"] as? [[String: Any]])
+    #expect(plans.count == 2)
+    let floor = try #require(j["ebit_floor"] as? Double)
+    let ebits = try plans.map { try #require(($0["totals"] as? [String: Any])?["ebit"] as? Double) }
+    #expect(abs(floor - (ebits[0] - 0.02 * abs(ebits[0]))) < 1e-6 * abs(floor))
+    #expect(ebits[1] >= floor - 1e-6 * abs(floor) && ebits[1] <= ebits[0] + 1e-6 * abs(floor))
+    let distance = try #require(j["install_mw_from_optimum"] as? [Double])
+    #expect(distance[0] == 0 && distance[1] > 1, "the alternative installs differently: \(distance)")
+    for name in ["optimum.json", "alternative-1.json"] {
+      let plan = try CLI.json(try String(contentsOfFile: "\(out)/\(name)", encoding: .utf8))
+      #expect(plan["scenario"] as? String == "aws-2026", "\(name)")
+    }
+    let table = try CLI.run([
+      "alternatives", CLI.packageRoot.appendingPathComponent("Models/aws-2026.yaml").path, "--count", "1",
+    ])
+    #expect(table.stdout.contains("alternative 1") && table.stdout.contains("In every plan (forced)"))
+  }
+
+  @Test func aScenarioWithNothingToDecideSaysSo() throws {
+    let r = try CLI.run([
+      "alternatives", CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path,
+    ])
+    #expect(r.status == 0)
+    #expect(
+      r.stderr.contains("found 0 of 5 alternatives: the scenario has no install or expansion decisions"))
+  }
+}

@@ -37,6 +37,8 @@ public enum ConstraintKey: Hashable, Sendable {
   case tierFull(offering: Int, period: Int, band: Int)
   /// x - up + down = x_prev.
   case move(offering: Int, hardware: Int, site: Int, period: Int)
+  /// EBIT at least (1 - slack) of the optimum: the floor near-optimal alternatives keep.
+  case nearOptimal
 }
 
 extension ValidScenario {
@@ -60,6 +62,7 @@ extension ValidScenario {
       return "tier \(k + 1) fill order of \(offerings[o].id) in \(periods[t].id)"
     case .move(let o, let h, let s, let t):
       return "move of \(offerings[o].id) on \(hardware[h].id) at \(sites[s].id) in \(periods[t].id)"
+    case .nearOptimal: return "EBIT within the slack of the optimum"
     }
   }
 
@@ -115,6 +118,7 @@ extension ValidScenario {
     case .tierFull(let o, let t, let k): name = "tier_full[\(offerings[o].id),\(periods[t].id),\(k + 1)]"
     case .move(let o, let h, let s, let t):
       name = "move[\(offerings[o].id),\(hardware[h].id),\(sites[s].id),\(periods[t].id)]"
+    case .nearOptimal: name = "near_optimal"
     }
     return name.utf8.count <= 255 ? name : ""
   }
@@ -135,6 +139,7 @@ extension ConstraintKey {
     case tierFillOrder = "tier_fill_order"
     case tierFull = "tier_full"
     case move
+    case nearOptimal = "near_optimal"
 
     /// Plans stored before the kinds were typed called a supply shortfall `supply_mw`.
     public init(from decoder: any Decoder) throws {
@@ -179,6 +184,7 @@ extension ConstraintKey {
     case .tierFillOrder: return .tierFillOrder
     case .tierFull: return .tierFull
     case .move: return .move
+    case .nearOptimal: return .nearOptimal
     }
   }
 }
