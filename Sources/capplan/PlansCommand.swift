@@ -5,7 +5,8 @@ import JobQueue
 
 struct PlansCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "plans", abstract: "Review stored plans and plan files: list, show, diff, compare, export, report.",
+    commandName: "plans",
+    abstract: "Review stored plans and plan files: list, show, diff, compare, export, report.",
     subcommands: [List.self, Show.self, Diff.self, Compare.self, Export.self, Report.self],
     defaultSubcommand: List.self)
 
@@ -107,7 +108,8 @@ struct PlansCommand: ParsableCommand {
     @Argument(help: "Stored plan ids: A (the older one), then B (the newer one).") var ids: [Int64] = []
     @Option(
       name: .customLong("file"),
-      help: ArgumentHelp("A plan file from `capplan solve --format json` (repeatable).", valueName: "plan.json"))
+      help: ArgumentHelp(
+        "A plan file from `capplan solve --format json` (repeatable).", valueName: "plan.json"))
     var files: [String] = []
     @Option(help: "text, json or markdown.") var format: DiffFormat = .text
     @Option(help: "List this many single allocation changes, largest first (0: all).") var top: Int = 30
@@ -119,7 +121,8 @@ struct PlansCommand: ParsableCommand {
       if ids.count + files.count != 2 {
         throw ValidationError(
           "plans diff needs two plans, A and B: stored plan ids and/or --file plan.json; "
-            + "got \(ids.count) id\(ids.count == 1 ? "" : "s") and \(files.count) file\(files.count == 1 ? "" : "s")")
+            + "got \(ids.count) id\(ids.count == 1 ? "" : "s") and \(files.count) file\(files.count == 1 ? "" : "s")"
+        )
       }
     }
 
@@ -158,7 +161,8 @@ struct PlansCommand: ParsableCommand {
     @Argument(help: "The plan id.") var id: Int64?
     @Option(
       name: .customLong("file"),
-      help: ArgumentHelp("A plan file from `capplan solve --format json`, instead of a stored id.", valueName: "plan.json"))
+      help: ArgumentHelp(
+        "A plan file from `capplan solve --format json`, instead of a stored id.", valueName: "plan.json"))
     var file: String?
     @Option(help: "csv, json, markdown or xlsx.") var format: ExportFormat = .csv
     @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out:
@@ -170,13 +174,17 @@ struct PlansCommand: ParsableCommand {
     enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, markdown, xlsx }
 
     func validate() throws {
-      if (id == nil) == (file == nil) { throw ValidationError("give a stored plan id or --file plan.json (one of them)") }
+      if (id == nil) == (file == nil) {
+        throw ValidationError("give a stored plan id or --file plan.json (one of them)")
+      }
     }
 
     func run() throws {
       try reportingFailures {
         let stored =
-          try file.map { (f: String) throws(CommandFailure) in try PlanInputs.loadFile(f, scenarioFile: scenarioFile) }
+          try file.map { (f: String) throws(CommandFailure) in
+            try PlanInputs.loadFile(f, scenarioFile: scenarioFile)
+          }
           ?? StoredPlan.load(id ?? 0, from: try store.open(), scenarioFile: scenarioFile)
         let format = PlanExport.Format(rawValue: format.rawValue) ?? .csv
         let files = try PlanExport(stored).write(to: out, format: format)
@@ -197,7 +205,8 @@ struct PlansCommand: ParsableCommand {
     @Argument(help: "The plan id.") var id: Int64?
     @Option(
       name: .customLong("file"),
-      help: ArgumentHelp("A plan file from `capplan solve --format json`, instead of a stored id.", valueName: "plan.json"))
+      help: ArgumentHelp(
+        "A plan file from `capplan solve --format json`, instead of a stored id.", valueName: "plan.json"))
     var file: String?
     @Option(help: ArgumentHelp("Also show what changed since this plan.", valueName: "plan-id")) var compare:
       Int64?
@@ -210,8 +219,12 @@ struct PlansCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
 
     func validate() throws {
-      if (id == nil) == (file == nil) { throw ValidationError("give a stored plan id or --file plan.json (one of them)") }
-      if compare != nil && compareFile != nil { throw ValidationError("give --compare or --compare-file, not both") }
+      if (id == nil) == (file == nil) {
+        throw ValidationError("give a stored plan id or --file plan.json (one of them)")
+      }
+      if compare != nil && compareFile != nil {
+        throw ValidationError("give --compare or --compare-file, not both")
+      }
     }
 
     func run() throws {
@@ -223,10 +236,13 @@ struct PlansCommand: ParsableCommand {
         } else {
           stored = try StoredPlan.load(id ?? 0, from: try store.open(), scenarioFile: scenarioFile)
         }
-        let other = try PlanInputs.load(ids: compare.map { [$0] } ?? [], files: compareFile.map { [$0] } ?? [], store: store).first
+        let other = try PlanInputs.load(
+          ids: compare.map { [$0] } ?? [], files: compareFile.map { [$0] } ?? [], store: store
+        ).first
         let page = ReportHTML(stored: stored, compare: other).render()
         try writeFile(page, to: URL(fileURLWithPath: out))
-        print("\(stored.name): report written to \(out)" + (other.map { " (compared with \($0.name))" } ?? ""))
+        print(
+          "\(stored.name): report written to \(out)" + (other.map { " (compared with \($0.name))" } ?? ""))
       }
     }
   }

@@ -23,12 +23,14 @@ extension PlansCommand {
     @Argument(help: "Stored plan ids.") var ids: [Int64] = []
     @Option(
       name: .customLong("file"),
-      help: ArgumentHelp("A plan file from `capplan solve --format json` (repeatable).", valueName: "plan.json"))
+      help: ArgumentHelp(
+        "A plan file from `capplan solve --format json` (repeatable).", valueName: "plan.json"))
     var files: [String] = []
     @Flag(help: "Only the figures on which the plans disagree.") var onlyDifferences = false
     @Option(help: "table, json, csv, markdown, or html (a report with charts; needs --out).")
     var format: CompareFormat = .table
-    @Option(help: ArgumentHelp("With --format html: the HTML file to write.", valueName: "path")) var out: String?
+    @Option(help: ArgumentHelp("With --format html: the HTML file to write.", valueName: "path")) var out:
+      String?
     @OptionGroup var store: StoreOptions
 
     enum CompareFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, markdown, html }
@@ -39,7 +41,8 @@ extension PlansCommand {
       let count = ids.count + files.count
       if count < 2 || count > Self.most {
         throw ValidationError(
-          "plans compare takes 2 to \(Self.most) plans (stored plan ids and/or --file plan.json); got \(count)")
+          "plans compare takes 2 to \(Self.most) plans (stored plan ids and/or --file plan.json); got \(count)"
+        )
       }
       if format == .html && out == nil { throw ValidationError("--format html needs --out FILE") }
       if format != .html && out != nil { throw ValidationError("--out is for --format html") }

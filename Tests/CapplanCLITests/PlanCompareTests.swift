@@ -7,15 +7,21 @@ import Testing
 /// checked against the plan it came from.
 @Suite(.serialized) struct PlanCompareTests {
   /// The seed with the lab's revenue per MW raised from 26 to 40: EBIT 1 + 0.25 R = 11.
-  static func highRevenueSeed(in dir: URL, scenarioID: String = "seed-high", use: String? = nil) throws -> String {
+  static func highRevenueSeed(in dir: URL, scenarioID: String = "seed-high", use: String? = nil) throws
+    -> String
+  {
     var text = try String(
-      contentsOfFile: CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path, encoding: .utf8)
-    for (from, to) in [("trainium2: 26 ", "trainium2: 40 "), ("scenario: seed-bedrock-deal", "scenario: \(scenarioID)")] {
+      contentsOfFile: CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path,
+      encoding: .utf8)
+    for (from, to) in [
+      ("trainium2: 26 ", "trainium2: 40 "), ("scenario: seed-bedrock-deal", "scenario: \(scenarioID)"),
+    ] {
       #expect(text.contains(from), "the variant edits \(from)")
       text = text.replacingOccurrences(of: from, with: to)
     }
     if let use {
-      let escaped = use.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+      let escaped = use.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(
+        of: "\"", with: "\\\"")
       text = text.replacingOccurrences(of: "use: bedrock", with: "use: \"\(escaped)\"")
     }
     let path = dir.appendingPathComponent("\(scenarioID).yaml").path
@@ -71,9 +77,13 @@ import Testing
     // The table: EBIT cells as people read them, the row marked as differing.
     let table = try CLI.run(["plans", "compare", "\(seed)", "\(high)", "--db", f.db])
     #expect(table.status == 0, "\(table.stderr)")
-    let ebitLine = try #require(table.stdout.split(separator: "\n").first { $0.contains("EBIT ($M over the horizon)") })
-    #expect(ebitLine.contains("7.50") && ebitLine.contains("11.00") && ebitLine.hasSuffix("yes"), "\(ebitLine)")
-    #expect(table.stdout.contains("plan \(seed) (seed-bedrock-deal)") && table.stdout.contains("plan \(high) (seed-high)"))
+    let ebitLine = try #require(
+      table.stdout.split(separator: "\n").first { $0.contains("EBIT ($M over the horizon)") })
+    #expect(
+      ebitLine.contains("7.50") && ebitLine.contains("11.00") && ebitLine.hasSuffix("yes"), "\(ebitLine)")
+    #expect(
+      table.stdout.contains("plan \(seed) (seed-bedrock-deal)")
+        && table.stdout.contains("plan \(high) (seed-high)"))
     let opex = try #require(table.stdout.split(separator: "\n").first { $0.contains("opex ($M") })
     #expect(!opex.hasSuffix("yes"), "opex is 6.5 in both: \(opex)")
 
@@ -83,11 +93,18 @@ import Testing
     let csv = try CLI.run(["plans", "compare", "\(seed)", "\(high)", "--db", f.db, "--format", "csv"])
     let records = CSV.parse(csv.stdout)
     let header = try #require(records.first)
-    #expect(header == ["section", "key", "figure", "plan \(seed) (seed-bedrock-deal)", "plan \(high) (seed-high)", "differs"])
+    #expect(
+      header == [
+        "section", "key", "figure", "plan \(seed) (seed-bedrock-deal)", "plan \(high) (seed-high)", "differs",
+      ])
     let ebitRow = try #require(records.first { $0.count > 1 && $0[1] == "ebit_musd" })
     #expect(Double(ebitRow[3]) == ebitSeed && Double(ebitRow[4]) == ebitHigh && ebitRow[5] == "true")
-    let markdown = try CLI.run(["plans", "compare", "\(seed)", "\(high)", "--db", f.db, "--format", "markdown"])
-    #expect(markdown.stdout.contains("| headline | EBIT ($M over the horizon) | 7.50 | 11.00 | yes |"), "\(markdown.stdout)")
+    let markdown = try CLI.run([
+      "plans", "compare", "\(seed)", "\(high)", "--db", f.db, "--format", "markdown",
+    ])
+    #expect(
+      markdown.stdout.contains("| headline | EBIT ($M over the horizon) | 7.50 | 11.00 | yes |"),
+      "\(markdown.stdout)")
   }
 
   @Test func storedPlanAgainstAPlanFile() throws {
@@ -114,7 +131,9 @@ import Testing
     let f = try ReviewFixture()
     let seed = try f.solve("seed-bedrock-deal.yaml")
     let one = try CLI.run(["plans", "compare", "\(seed)", "--db", f.db])
-    #expect(one.status != 0 && one.stderr.contains("2 to 20 plans") && one.stderr.contains("got 1"), "\(one.stderr)")
+    #expect(
+      one.status != 0 && one.stderr.contains("2 to 20 plans") && one.stderr.contains("got 1"), "\(one.stderr)"
+    )
     let many = try CLI.run(["plans", "compare"] + (1...21).map { "\($0)" } + ["--db", f.db])
     #expect(many.status != 0 && many.stderr.contains("got 21"), "\(many.stderr)")
     let missing = try CLI.run(["plans", "compare", "\(seed)", "999", "--db", f.db])
@@ -148,7 +167,9 @@ import Testing
       #expect(r.stderr.contains(path) && r.stderr.contains("not a capplan plan"), "\(c.name): \(r.stderr)")
       #expect(r.stderr.contains(c.says), "\(c.name): \(r.stderr)")
     }
-    let absent = try CLI.run(["plans", "diff", "--file", good, "--file", dir.appendingPathComponent("nope.json").path])
+    let absent = try CLI.run([
+      "plans", "diff", "--file", good, "--file", dir.appendingPathComponent("nope.json").path,
+    ])
     #expect(absent.status != 0 && absent.stderr.contains("nope.json: no such file"), "\(absent.stderr)")
   }
 
@@ -183,7 +204,9 @@ import Testing
     let b = try Self.solveToFile(try Self.highRevenueSeed(in: dir), dir, "b.json")
     let text = try CLI.run(["plans", "diff", "--file", a, "--file", b])
     #expect(text.status == 0, "\(text.stderr)")
-    #expect(text.stdout.hasPrefix("\(b) (seed-high, optimal) against \(a) (seed-bedrock-deal, optimal)"), "\(text.stdout)")
+    #expect(
+      text.stdout.hasPrefix("\(b) (seed-high, optimal) against \(a) (seed-bedrock-deal, optimal)"),
+      "\(text.stdout)")
     #expect(text.stdout.contains("EBIT $7.5M -> $11.0M over the horizon (+3.5 $M)"), "\(text.stdout)")
     let json = try CLI.run(["plans", "diff", "--file", a, "--file", b, "--format", "json"])
     let doc = try CLI.json(json.stdout)
@@ -197,7 +220,9 @@ import Testing
     let one = try f.solve("seed-bedrock-deal.yaml")
     let two = try f.solve(try Self.highRevenueSeed(in: dir))
     let stored = try CLI.run(["plans", "diff", "\(one)", "\(two)", "--db", f.db])
-    #expect(stored.stdout.hasPrefix("Plan \(two) (seed-high, optimal) against plan \(one) (seed-bedrock-deal, optimal)"))
+    #expect(
+      stored.stdout.hasPrefix(
+        "Plan \(two) (seed-high, optimal) against plan \(one) (seed-bedrock-deal, optimal)"))
     let mixed = try CLI.run(["plans", "diff", "\(one)", "--file", b, "--db", f.db])
     #expect(mixed.stdout.hasPrefix("\(b) (seed-high, optimal) against plan \(one)"), "\(mixed.stdout)")
 
@@ -216,6 +241,7 @@ import Testing
       "plans", "report", "--file", b, "--scenario-file",
       CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path, "--out", html.path,
     ])
-    #expect(wrongScenario.status != 0 && wrongScenario.stderr.contains("seed-high"), "\(wrongScenario.stderr)")
+    #expect(
+      wrongScenario.status != 0 && wrongScenario.stderr.contains("seed-high"), "\(wrongScenario.stderr)")
   }
 }

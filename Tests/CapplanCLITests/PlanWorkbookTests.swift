@@ -89,14 +89,17 @@ import Testing
     for (planID, checkUse) in [(id, false), (seed, true)] {
       let plan = try f.q.store.plan(planID)
       let dir = f.q.dir.appendingPathComponent("xlsx-\(planID)")
-      let r = try CLI.run(["plans", "export", "\(planID)", "--db", f.db, "--format", "xlsx", "--out", dir.path])
+      let r = try CLI.run([
+        "plans", "export", "\(planID)", "--db", f.db, "--format", "xlsx", "--out", dir.path,
+      ])
       #expect(r.status == 0, "\(r.stderr)")
       #expect(r.stdout.contains("plan.xlsx"))
       let path = dir.appendingPathComponent("plan.xlsx").path
       guard let workbook = try Self.read(path) else { return }
       #expect(
         workbook["sheets"] as? [String] == [
-          "summary", "allocations", "financials", "revenue", "economics", "capacity", "lab", "marginals", "power",
+          "summary", "allocations", "financials", "revenue", "economics", "capacity", "lab", "marginals",
+          "power",
           "installs", "expansions", "bindings",
         ])
 

@@ -34,7 +34,8 @@ extension PlanComparison {
     var t = Table(
       title,
       columns: raw
-        ? ["section", "key", "figure"] + headings + ["differs"] : ["section", "figure"] + headings + ["differs"],
+        ? ["section", "key", "figure"] + headings + ["differs"]
+        : ["section", "figure"] + headings + ["differs"],
       firstNumeric: raw ? 3 : 2)
     var lastSection: String?
     for row in shown {
@@ -49,7 +50,8 @@ extension PlanComparison {
       if raw {
         t.add([row.section, row.key, row.label] + cells + [row.differs ? "true" : "false"])
       } else {
-        t.add([row.section == lastSection ? "" : row.section, row.label] + cells + [row.differs ? "yes" : ""])
+        t.add(
+          [row.section == lastSection ? "" : row.section, row.label] + cells + [row.differs ? "yes" : ""])
       }
       lastSection = row.section
     }

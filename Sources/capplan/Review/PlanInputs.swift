@@ -67,8 +67,12 @@ enum PlanInputs {
     guard let value = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]) else {
       return " (the file is not complete JSON: cut short, or not JSON at all)"
     }
-    if value is [Any] { return " (the file holds a JSON list, as `plans list --format json` prints, not one plan)" }
-    guard let object = value as? [String: Any] else { return " (the file holds a single JSON value, not a plan)" }
+    if value is [Any] {
+      return " (the file holds a JSON list, as `plans list --format json` prints, not one plan)"
+    }
+    guard let object = value as? [String: Any] else {
+      return " (the file holds a single JSON value, not a plan)"
+    }
     if object["diff"] != nil { return " (the file is a diff, from `plans diff --format json`)" }
     if object["rows"] != nil, object["plans"] != nil {
       return " (the file is a comparison, from `plans compare --format json`)"

@@ -125,7 +125,8 @@ enum PlanWorkbook {
             out += "<c r=\"\(ref)\"><v>\(exact(x))</v></c>"
           } else {
             // A spreadsheet has no infinite number: the text says what it was.
-            out += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(x.isNaN ? "nan" : x > 0 ? "inf" : "-inf")</t></is></c>"
+            out +=
+              "<c r=\"\(ref)\" t=\"inlineStr\"><is><t>\(x.isNaN ? "nan" : x > 0 ? "inf" : "-inf")</t></is></c>"
           }
         case .flag(let b):
           out += "<c r=\"\(ref)\" t=\"b\"><v>\(b ? 1 : 0)</v></c>"

@@ -67,7 +67,8 @@ struct ReportHTML {
 
   var header: String {
     let ok = plan.status.hasSolution
-    var out = "<header><h1>Capacity plan \(html(stored.file ?? "\(stored.id ?? 0)")): \(html(plan.scenario))</h1>"
+    var out =
+      "<header><h1>Capacity plan \(html(stored.file ?? "\(stored.id ?? 0)")): \(html(plan.scenario))</h1>"
     out +=
       "<div class=\"meta\"><span class=\"status \(ok ? "ok" : "bad")\">\(html(plan.status.rawValue.replacingOccurrences(of: "_", with: " ")))</span>"
     if let s = stored.summary {
