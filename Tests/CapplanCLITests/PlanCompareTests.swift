@@ -192,7 +192,7 @@ import Testing
     // EBIT by case (bars) and MW by use by case (stacked bars, two charts).
     #expect(page.contains("aria-label=\"EBIT by case, $M over the horizon\""))
     #expect(page.components(separatedBy: "aria-label=\"IT MW by use and plan").count == 3)
-    #expect(page.contains(">+7.5<") && page.contains(">+11.0<"), "EBIT bar labels")
+    #expect(page.contains(">7.5<") && page.contains(">11.0<"), "EBIT bar labels")
     #expect(page.contains("<tr class=\"differs\">"))
   }
 

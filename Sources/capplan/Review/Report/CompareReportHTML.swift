@@ -80,7 +80,8 @@ struct CompareReportHTML {
     var out = "<p>EBIT over each plan's horizon ($M). Plans without a solution are left out.</p>"
     if items.isEmpty { return out + "<p>No plan has a solution.</p>" }
     out += SVGChart.divergingBars(
-      items, unit: "$M over the horizon", label: "EBIT by case, $M over the horizon")
+      items, unit: "$M over the horizon", label: "EBIT by case, $M over the horizon",
+      valueText: { money($0) })
     return out
   }
 
