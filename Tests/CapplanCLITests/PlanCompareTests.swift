@@ -127,6 +127,41 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: noDB), "no store is opened for plan files")
   }
 
+  /// A plan without a solution has no figures: "-" in the table, null in JSON; its status shows.
+  @Test func aPlanWithoutASolutionShowsNone() throws {
+    let dir = try CLI.temporaryDirectory()
+    let seed = try Self.solveToFile(
+      CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path, dir, "seed.json")
+    let solve = try CLI.run([
+      "solve", CLI.packageRoot.appendingPathComponent("Models/infeasible-power.yaml").path, "--format",
+      "json",
+    ])
+    #expect(solve.status == 3, "infeasible")
+    let infeasible = dir.appendingPathComponent("infeasible.json").path
+    try solve.stdout.write(toFile: infeasible, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["plans", "compare", "--file", seed, "--file", infeasible, "--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let rows = try Self.rows(r.stdout)
+    #expect((rows["status"] as? [String]) == ["optimal", "infeasible"])
+    #expect((rows["ebit_musd"]?[0] as? Double) == 7.5 && rows["ebit_musd"]?[1] is NSNull)
+    #expect(
+      (rows["mw_by_use_average.bedrock"]?[0] as? Double) == 1
+        && rows["mw_by_use_average.bedrock"]?[1] is NSNull)
+    #expect(rows["installed_mw"]?[1] is NSNull && rows["expansions_built"]?[1] is NSNull)
+    let table = try CLI.run(["plans", "compare", "--file", seed, "--file", infeasible])
+    let ebit = try #require(
+      table.stdout.split(separator: "\n").first { $0.contains("EBIT ($M over the horizon)") })
+    #expect(ebit.contains("7.50") && ebit.contains(" - ") && ebit.hasSuffix("yes"), "\(ebit)")
+
+    // The xlsx export of a plan file: no store needed.
+    let out = dir.appendingPathComponent("xlsx")
+    let export = try CLI.run(["plans", "export", "--file", seed, "--format", "xlsx", "--out", out.path])
+    #expect(export.status == 0, "\(export.stderr)")
+    #expect(export.stdout.hasPrefix("\(seed): wrote plan.json, plan.xlsx into"))
+    let zip = try Data(contentsOf: out.appendingPathComponent("plan.xlsx"))
+    #expect(zip.prefix(2) == Data("PK".utf8), "a zip container")
+  }
+
   @Test func plansCountAndMissingPlansAreClearErrors() throws {
     let f = try ReviewFixture()
     let seed = try f.solve("seed-bedrock-deal.yaml")
