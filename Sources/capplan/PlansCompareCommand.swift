@@ -18,7 +18,7 @@ extension PlansCommand {
         Examples:
           capplan plans compare 12 14 --db plans.sqlite
           capplan plans compare 12 --file lower-trainium.json --only-differences
-          capplan plans compare --file a.json --file b.json --format html --out cases.html
+          capplan plans compare --file a.json --file b.json --format html --out c.html
         """)
     @Argument(help: "Stored plan ids.") var ids: [Int64] = []
     @Option(
