@@ -21,12 +21,14 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
   ],
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
     .systemLibrary(name: "CGLPK", path: "Sources/CGLPK"),
     // zlib, for .gz model files whose text capplan adjusts (GLPK's own .gz support is read-as-is).
-    .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+    // Not named CZlib: ZIPFoundation (the xlsx export) has a module of that name.
+    .systemLibrary(name: "CSystemZlib", path: "Sources/CSystemZlib"),
     // GLPK calls abort() on a fatal error; these wrappers turn that into a return code.
     .target(
       name: "CGLPKGuard", dependencies: ["CGLPK"], path: "Sources/CGLPKGuard",
@@ -37,7 +39,7 @@ let package = Package(
     .target(
       name: "GLPK",
       dependencies: [
-        "LinearProgramming", "CGLPK", "CGLPKGuard", "CZlib", .product(name: "Logging", package: "swift-log"),
+        "LinearProgramming", "CGLPK", "CGLPKGuard", "CSystemZlib", .product(name: "Logging", package: "swift-log"),
       ]),
     // Layer 3: scenarios, validation, formulation, plans.
     .target(
@@ -81,6 +83,8 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+        // plans export --format xlsx: the workbook's zip container.
+        .product(name: "ZIPFoundation", package: "ZIPFoundation"),
       ]),
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.
     .executableTarget(

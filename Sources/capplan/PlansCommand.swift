@@ -5,8 +5,10 @@ import JobQueue
 
 struct PlansCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "plans", abstract: "Review stored plans: list, show, diff, export, report.",
-    subcommands: [List.self, Show.self, Diff.self, Export.self, Report.self], defaultSubcommand: List.self)
+    commandName: "plans",
+    abstract: "Review stored plans and plan files: list, show, diff, compare, export, report.",
+    subcommands: [List.self, Show.self, Diff.self, Compare.self, Export.self, Report.self],
+    defaultSubcommand: List.self)
 
   struct List: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -75,9 +77,8 @@ struct PlansCommand: ParsableCommand {
           return
         }
         let stored = try StoredPlan.load(id, from: db, scenarioFile: scenarioFile)
-        let summary = stored.summary
         let tables = PlanShowTables(stored: stored)
-        if format == .table || format == .markdown {
+        if format == .table || format == .markdown, let summary = stored.summary {
           print(
             (format == .markdown ? "## " : "")
               + "Plan \(id) of job \(summary.jobID) (attempt \(summary.attempt)), \(isoDate(summary.createdAt))"
@@ -96,28 +97,46 @@ struct PlansCommand: ParsableCommand {
       abstract:
         "What changed from plan A to plan B: MW by offering, hardware, site and period; EBIT by period; "
         + "marginal values; installs and expansions.",
-      discussion:
-        "Changes read B - A. Plans of different scenarios compare too: what one plan lacks counts as 0.")
-    @Argument(help: "The plan to compare against (the older one).") var a: Int64
-    @Argument(help: "The plan to compare (the newer one).") var b: Int64
+      discussion: """
+        Changes read B - A. Plans of different scenarios compare too: what one plan lacks counts as 0.
+
+        A and B are two stored plan ids, two plan files (--file, the JSON of `capplan solve --format json`), \
+        or one of each: stored ids come first, then files, each in the order given. \
+        Example: capplan solve a.yaml --format json > a.json; capplan solve b.yaml --format json > b.json; \
+        capplan plans diff --file a.json --file b.json
+        """)
+    @Argument(help: "Stored plan ids: A (the older one), then B (the newer one).") var ids: [Int64] = []
+    @Option(
+      name: .customLong("file"),
+      help: ArgumentHelp(
+        "A plan file from `capplan solve --format json` (repeatable).", valueName: "plan.json"))
+    var files: [String] = []
     @Option(help: "text, json or markdown.") var format: DiffFormat = .text
     @Option(help: "List this many single allocation changes, largest first (0: all).") var top: Int = 30
     @OptionGroup var store: StoreOptions
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable { case text, json, markdown }
 
+    func validate() throws {
+      if ids.count + files.count != 2 {
+        throw ValidationError(
+          "plans diff needs two plans, A and B: stored plan ids and/or --file plan.json; "
+            + "got \(ids.count) id\(ids.count == 1 ? "" : "s") and \(files.count) file\(files.count == 1 ? "" : "s")"
+        )
+      }
+    }
+
     func run() throws {
       try reportingFailures {
-        let db = try store.open()
-        let planA = try StoredPlan.load(a, from: db, withScenario: false)
-        let planB = try StoredPlan.load(b, from: db, withScenario: false)
+        let plans = try PlanInputs.load(ids: ids, files: files, store: store)
+        let (planA, planB) = (plans[0], plans[1])
         let diff = PlanDiff(planA.plan, planB.plan)
         for w in diff.warnings { printError("warning: \(w)") }
         switch format {
         case .json:
-          try JSONOutput.print(PlanDiffDocument(planA: a, planB: b, diff: diff))
+          try JSONOutput.print(PlanDiffDocument(planA, planB, diff: diff))
         case .text, .markdown:
-          var tables = PlanDiffTables(diff: diff, idA: a, idB: b)
+          var tables = PlanDiffTables(diff: diff, nameA: planA.name, nameB: planB.name)
           tables.top = max(0, top)
           var out =
             (format == .markdown ? "## " : "")
@@ -135,24 +154,41 @@ struct PlansCommand: ParsableCommand {
         + "marginals, power, installs, expansions and bindings tables.",
       discussion: """
         One row per fact, full precision, units in the headers (it_mw, revenue_musd_per_year: $M per year, \
-        ebit_margin_fraction). csv for spreadsheets, json (arrays of objects with the same keys), markdown (.md tables).
+        ebit_margin_fraction). csv for spreadsheets, json (arrays of objects with the same keys), markdown (.md tables), \
+        xlsx (one Excel workbook, plan.xlsx, a sheet per table, numbers as numeric cells). \
+        --file exports a plan file from `capplan solve --format json` instead of a stored plan.
         """)
-    @Argument(help: "The plan id.") var id: Int64
-    @Option(help: "csv, json or markdown.") var format: ExportFormat = .csv
+    @Argument(help: "The plan id.") var id: Int64?
+    @Option(
+      name: .customLong("file"),
+      help: ArgumentHelp(
+        "A plan file from `capplan solve --format json`, instead of a stored id.", valueName: "plan.json"))
+    var file: String?
+    @Option(help: "csv, json, markdown or xlsx.") var format: ExportFormat = .csv
     @Option(help: ArgumentHelp("The folder to write into (created if missing).", valueName: "dir")) var out:
       String
     @Option(help: ArgumentHelp("The scenario file the plan was solved from, if it moved.", valueName: "path"))
     var scenarioFile: String?
     @OptionGroup var store: StoreOptions
 
-    enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, markdown }
+    enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case csv, json, markdown, xlsx }
+
+    func validate() throws {
+      if (id == nil) == (file == nil) {
+        throw ValidationError("give a stored plan id or --file plan.json (one of them)")
+      }
+    }
 
     func run() throws {
       try reportingFailures {
-        let stored = try StoredPlan.load(id, from: try store.open(), scenarioFile: scenarioFile)
+        let stored =
+          try file.map { (f: String) throws(CommandFailure) in
+            try PlanInputs.loadFile(f, scenarioFile: scenarioFile)
+          }
+          ?? StoredPlan.load(id ?? 0, from: try store.open(), scenarioFile: scenarioFile)
         let format = PlanExport.Format(rawValue: format.rawValue) ?? .csv
         let files = try PlanExport(stored).write(to: out, format: format)
-        print("plan \(id): wrote \(files.joined(separator: ", ")) into \(out)")
+        print("\(stored.name): wrote \(files.joined(separator: ", ")) into \(out)")
       }
     }
   }
@@ -160,26 +196,53 @@ struct PlansCommand: ParsableCommand {
   struct Report: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract:
-        "Write a stored plan as one self-contained HTML report (charts in SVG, no network needed, prints well)."
-    )
-    @Argument(help: "The plan id.") var id: Int64
+        "Write a stored plan as one self-contained HTML report (charts in SVG, no network needed, prints well).",
+      discussion: """
+        --file reports a plan file from `capplan solve --format json`, with no store: \
+        capplan solve X.yaml --format json > a.json; capplan plans report --file a.json --out a.html. \
+        Give --scenario-file with it for the commitments in the binding constraints.
+        """)
+    @Argument(help: "The plan id.") var id: Int64?
+    @Option(
+      name: .customLong("file"),
+      help: ArgumentHelp(
+        "A plan file from `capplan solve --format json`, instead of a stored id.", valueName: "plan.json"))
+    var file: String?
     @Option(help: ArgumentHelp("Also show what changed since this plan.", valueName: "plan-id")) var compare:
       Int64?
+    @Option(
+      help: ArgumentHelp("Also show what changed since the plan in this file.", valueName: "plan.json"))
+    var compareFile: String?
     @Option(help: ArgumentHelp("The HTML file to write.", valueName: "path")) var out: String
     @Option(help: ArgumentHelp("The scenario file the plan was solved from, if it moved.", valueName: "path"))
     var scenarioFile: String?
     @OptionGroup var store: StoreOptions
 
+    func validate() throws {
+      if (id == nil) == (file == nil) {
+        throw ValidationError("give a stored plan id or --file plan.json (one of them)")
+      }
+      if compare != nil && compareFile != nil {
+        throw ValidationError("give --compare or --compare-file, not both")
+      }
+    }
+
     func run() throws {
       try reportingFailures {
-        let db = try store.open()
-        let stored = try StoredPlan.load(id, from: db, scenarioFile: scenarioFile)
-        let other = try compare.map { (c: Int64) throws(CommandFailure) -> StoredPlan in
-          try StoredPlan.load(c, from: db, withScenario: false)
+        // The store is opened only for a stored id: a report of files needs no database.
+        let stored: StoredPlan
+        if let file {
+          stored = try PlanInputs.loadFile(file, scenarioFile: scenarioFile)
+        } else {
+          stored = try StoredPlan.load(id ?? 0, from: try store.open(), scenarioFile: scenarioFile)
         }
+        let other = try PlanInputs.load(
+          ids: compare.map { [$0] } ?? [], files: compareFile.map { [$0] } ?? [], store: store
+        ).first
         let page = ReportHTML(stored: stored, compare: other).render()
         try writeFile(page, to: URL(fileURLWithPath: out))
-        print("plan \(id): report written to \(out)" + (compare.map { " (compared with plan \($0))" } ?? ""))
+        print(
+          "\(stored.name): report written to \(out)" + (other.map { " (compared with \($0.name))" } ?? ""))
       }
     }
   }

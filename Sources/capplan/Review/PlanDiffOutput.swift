@@ -4,14 +4,15 @@ import Foundation
 /// `capplan plans diff A B` as tables: what moved from plan A to plan B.
 struct PlanDiffTables {
   let diff: PlanDiff
-  let idA: Int64
-  let idB: Int64
+  /// "plan 12", or a plan file's path.
+  let nameA: String
+  let nameB: String
   /// How many single allocation changes to list (0: all).
   var top: Int = 30
 
   var headline: String {
     var s =
-      "Plan \(idB) (\(diff.b.scenario), \(diff.b.status)) against plan \(idA) (\(diff.a.scenario), \(diff.a.status))\n"
+      "\(capitalized(nameB)) (\(diff.b.scenario), \(diff.b.status)) against \(nameA) (\(diff.a.scenario), \(diff.a.status))\n"
     if let x = diff.a.ebit, let y = diff.b.ebit {
       s += "EBIT $\(money(x))M -> $\(money(y))M over the horizon (\(signedMoney(y - x)) $M)"
       s += "; EBIT margin \(percent(diff.a.ebitMargin)) -> \(percent(diff.b.ebitMargin))\n"
@@ -165,10 +166,23 @@ struct PlanDiffTables {
   }
 }
 
-/// The JSON of `plans diff --format json`: the plan ids and the complete diff.
+/// "plan 12" -> "Plan 12"; a file name as given.
+private func capitalized(_ name: String) -> String {
+  name.hasPrefix("plan ") ? "P" + name.dropFirst() : name
+}
+
+/// The JSON of `plans diff --format json`: the plan ids (or plan files) and the complete diff.
 struct PlanDiffDocument: Encodable {
-  var planA: Int64
-  var planB: Int64
+  var planA: Int64?
+  var planB: Int64?
+  var fileA: String?
+  var fileB: String?
   var diff: PlanDiff
-  enum CodingKeys: String, CodingKey { case planA = "plan_a", planB = "plan_b", diff }
+  enum CodingKeys: String, CodingKey {
+    case planA = "plan_a", planB = "plan_b", fileA = "file_a", fileB = "file_b", diff
+  }
+
+  init(_ a: StoredPlan, _ b: StoredPlan, diff: PlanDiff) {
+    (planA, planB, fileA, fileB, self.diff) = (a.id, b.id, a.file, b.file, diff)
+  }
 }

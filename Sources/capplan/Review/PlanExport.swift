@@ -22,7 +22,7 @@ struct PlanExport {
     record = stored.summary
     uses = stored.uses
     bindingConstraints = stored.bindings
-    label = "Plan \(stored.id)"
+    label = stored.title
   }
 
   init(unstored plan: Plan, scenario: ValidScenario, label: String) {
@@ -46,7 +46,7 @@ struct PlanExport {
   }
 
   enum Format: String, CaseIterable {
-    case csv, json, markdown
+    case csv, json, markdown, xlsx
     var fileExtension: String { self == .markdown ? "md" : rawValue }
   }
 
@@ -273,7 +273,8 @@ struct PlanExport {
     return s
   }
 
-  /// Writes plan.json and one file per sheet; returns the file names written.
+  /// Writes plan.json and one file per sheet (xlsx: one workbook, a sheet per table); returns
+  /// the file names written.
   func write(to directory: String, format: Format) throws(CommandFailure) -> [String] {
     let url = URL(fileURLWithPath: directory)
     var written: [String] = []
@@ -287,11 +288,22 @@ struct PlanExport {
       throw CommandFailure(
         message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
     }
+    if format == .xlsx {
+      do {
+        try OutputFile.write(
+          try PlanWorkbook.data(sheets), to: url.appendingPathComponent("plan.xlsx").path)
+      } catch let error as OutputFile.Failure {
+        throw CommandFailure(message: error.description, outcome: .error)
+      } catch {
+        throw CommandFailure(message: "\(error)", outcome: .error)
+      }
+      return written + ["plan.xlsx"]
+    }
     for sheet in sheets {
       let name = "\(sheet.name).\(format.fileExtension)"
       let text: String
       switch format {
-      case .csv: text = Self.csv(sheet)
+      case .csv, .xlsx: text = Self.csv(sheet)
       case .json: text = Self.json(sheet)
       case .markdown: text = Self.markdown(sheet, title: title(sheet))
       }

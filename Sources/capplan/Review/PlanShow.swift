@@ -13,13 +13,16 @@ struct PlanShowTables {
   var base: PlanTables { PlanTables(plan: plan) }
 
   var summary: Table {
+    // `plans show` reads stored plans only; a plan file has no store record to list.
     let s = stored.summary
-    var t = Table("Plan \(s.id)", columns: ["field", "value"], firstNumeric: 2)
+    var t = Table(stored.title, columns: ["field", "value"], firstNumeric: 2)
     t.add(["scenario", plan.scenario])
     t.add(["status", plan.status.rawValue])
-    t.add(["created", isoDate(s.createdAt)])
-    t.add(["job (attempt)", "\(s.jobID) (\(s.attempt))"])
-    t.add(["scenario SHA-256", String(s.scenarioSHA256.prefix(16)) + "..."])
+    if let s {
+      t.add(["created", isoDate(s.createdAt)])
+      t.add(["job (attempt)", "\(s.jobID) (\(s.attempt))"])
+      t.add(["scenario SHA-256", String(s.scenarioSHA256.prefix(16)) + "..."])
+    }
     if let totals = plan.totals {
       let years = plan.periods.reduce(0) { $0 + $1.years }
       t.add(["horizon", "\(plan.periods.count) periods, \(fixed(years, 2)) years"])
@@ -36,9 +39,9 @@ struct PlanShowTables {
       t.add(["installs / expansions built", "\(plan.installs.count) / \(plan.expansions.count)"])
     }
     if let price = plan.stability?.price { t.add(["price of stability", price.text]) }
-    t.add(["solve time", String(format: "%.3f s", s.solveSeconds)])
-    t.add(["previous plan", s.previousPlanID.map { "\($0)" } ?? "-"])
-    t.add(["schedule", s.scheduleID.map { "\($0)" } ?? "-"])
+    t.add(["solve time", String(format: "%.3f s", s?.solveSeconds ?? plan.solver.seconds)])
+    t.add(["previous plan", s?.previousPlanID.map { "\($0)" } ?? "-"])
+    t.add(["schedule", s?.scheduleID.map { "\($0)" } ?? "-"])
     if let m = plan.message {
       // A diagnosis lists its limits in a table of their own, one a line.
       t.add(["message", plan.infeasibility != nil ? plan.infeasibility.map(\.headline) ?? m : m])

@@ -2,11 +2,17 @@ import CapacityModel
 import Foundation
 import JobQueue
 
-/// A stored plan with what the review commands print beside it.
+/// A plan under review with what the review commands print beside it: a
+/// stored plan (`--db`), or a plan file from `capplan solve --format json`
+/// (`--file`), which has no store record.
 struct StoredPlan {
-  let id: Int64
+  /// The store's id; nil for a plan file.
+  let id: Int64?
   let plan: Plan
-  let summary: PlanSummary
+  /// The store's record; nil for a plan file.
+  let summary: PlanSummary?
+  /// The plan file as given on the command line; nil for a stored plan.
+  var file: String? = nil
   /// The scenario the plan was solved from, when it can still be read and matches the stored hash.
   let scenario: ValidScenario?
   /// Why `scenario` is nil, for a note in the output.
@@ -32,9 +38,19 @@ struct StoredPlan {
     return StoredPlan(id: id, plan: plan, summary: summary, scenario: scenario, scenarioNote: note)
   }
 
-  /// Offering id -> its `use`, from the scenario; nil without one.
+  /// "plan 12", or the plan file's path as given.
+  var name: String { file ?? "plan \(id ?? 0)" }
+  /// "Plan 12", or the plan file's path: the start of a title.
+  var title: String { file ?? "Plan \(id ?? 0)" }
+
+  /// Offering id -> its `use`, from the scenario; without one, from the plan's own economics
+  /// lines (a plan file carries them); nil when neither knows.
   var uses: [String: String]? {
-    scenario.map { sc in Dictionary(sc.offerings.map { ($0.id, $0.use) }, uniquingKeysWith: { a, _ in a }) }
+    if let scenario {
+      return Dictionary(scenario.offerings.map { ($0.id, $0.use) }, uniquingKeysWith: { a, _ in a })
+    }
+    guard file != nil, let lines = plan.economics?.offerings, !lines.isEmpty else { return nil }
+    return Dictionary(lines.compactMap { l in l.use.map { (l.id, $0) } }, uniquingKeysWith: { a, _ in a })
   }
 
   var bindings: [BindingConstraint] { PlanBindings.derive(plan, scenario: scenario) }

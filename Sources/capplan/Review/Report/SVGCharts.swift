@@ -317,10 +317,11 @@ enum SVGChart {
     return out + "</svg>"
   }
 
-  /// Horizontal bars left (negative) or right (positive) of zero, one per item.
+  /// Horizontal bars left (negative) or right (positive) of zero, one per item. Values are
+  /// labelled as changes (+1.5) unless `valueText` says otherwise.
   static func divergingBars(
     _ items: [(label: String, value: Double)], unit: String, label: String, width: Double = 1040,
-    decimals: Int = 1
+    decimals: Int = 1, valueText: ((Double) -> String)? = nil
   ) -> String {
     let rowHeight = 24.0
     let labelWidth = min(300, max(90, Double(items.map(\.label.count).max() ?? 8) * 7 + 12))
@@ -343,7 +344,7 @@ enum SVGChart {
       out += rect(
         x: x0, y: y + 4, w: max(1, x1 - x0), h: rowHeight - 8, fill: item.value >= 0 ? positive : negative,
         title: "\(item.label): \(fixed(item.value, decimals)) \(unit)")
-      let shown = signed(item.value, decimals)
+      let shown = valueText?(item.value) ?? signed(item.value, decimals)
       out +=
         item.value >= 0
         ? text(shown, x: x1 + 5, y: y + 16, anchor: "start", size: 11)
