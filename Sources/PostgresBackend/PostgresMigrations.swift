@@ -122,6 +122,14 @@ enum PostgresMigrations {
         "CREATE INDEX schedules_due ON schedules (next_fire_at) WHERE NOT paused",
       ]
     ),
+    (
+      // A schedule's case and override files (`schedule add --case/--override`).
+      Schedule.sourceMigrationName,
+      [
+        "ALTER TABLE schedules ADD COLUMN override_paths TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE schedules ADD COLUMN case_name TEXT",
+      ]
+    ),
   ]
 
   static let bookkeeping = """

@@ -176,6 +176,7 @@ public final class SQLiteStore: PlanDatabase {
           """)
     }
     registerScheduleMigration(&m)
+    registerScheduleSourceMigration(&m)
     return m
   }
 }
