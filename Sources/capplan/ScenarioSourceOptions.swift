@@ -26,7 +26,8 @@ struct ScenarioSourceOptions: ParsableArguments {
       let composed = try ScenarioComposer.load(file, overrides: overrides, caseName: caseName)
       return LoadedScenario(composed: composed, scenario: try ScenarioValidator.validate(composed.document))
     } catch {
-      throw CommandFailure(message: "\(describe(file)) is not a valid scenario:\n" + error.description, outcome: .invalidInput)
+      throw CommandFailure(
+        message: "\(describe(file)) is not a valid scenario:\n" + error.description, outcome: .invalidInput)
     }
   }
 

@@ -52,7 +52,8 @@ func composeIssues(_ overrides: [(String, String)], base: String = overrideBase,
     let c = try ScenarioComposer.compose(
       baseText: base, file: "base.yaml", overrides: overrides.map { (text: $0.0, file: $0.1) },
       caseName: caseName)
-    return ScenarioValidator.issues(in: c.document.scenario, file: c.document.file, sourceMap: c.document.sourceMap)
+    return ScenarioValidator.issues(
+      in: c.document.scenario, file: c.document.file, sourceMap: c.document.sourceMap)
   } catch {
     return error.issues
   }
@@ -79,7 +80,10 @@ struct OverrideMergeTests {
     #expect(base.document.scenario.offerings[0].revenueShare == 0.25)
     // The second entry for claude merges into the same offering.
     let c = try composed([
-      ("offerings:\n  - {id: claude, revenue_share: 0.3}\n  - {id: claude, demand_gross_revenue_per_year: 26}\n", "o.yaml")
+      (
+        "offerings:\n  - {id: claude, revenue_share: 0.3}\n  - {id: claude, demand_gross_revenue_per_year: 26}\n",
+        "o.yaml"
+      )
     ])
     let claude = try #require(c.document.scenario.offerings.first)
     #expect(claude.revenueShare == 0.3)
@@ -127,17 +131,19 @@ struct OverrideMergeTests {
 
   @Test("remove: true deletes an entry: without the policy, Claude moves to the cheaper GPU")
   func removePolicy() throws {
-    let base = overrideBase.replacingOccurrences(
-      of: "  - id: cpu\n", with: "  - id: gpu\n    opex_per_mw_year: 4\n  - id: cpu\n"
-    )
-    .replacingOccurrences(of: "installed_mw: {trn: 1}", with: "installed_mw: {trn: 1, gpu: 1}")
-    .replacingOccurrences(of: "{trn: 26}", with: "{trn: 26, gpu: 26}")
-    .replacingOccurrences(of: "{P1: 130, P3: 208}", with: "26")
+    let base =
+      overrideBase.replacingOccurrences(
+        of: "  - id: cpu\n", with: "  - id: gpu\n    opex_per_mw_year: 4\n  - id: cpu\n"
+      )
+      .replacingOccurrences(of: "installed_mw: {trn: 1}", with: "installed_mw: {trn: 1, gpu: 1}")
+      .replacingOccurrences(of: "{trn: 26}", with: "{trn: 26, gpu: 26}")
+      .replacingOccurrences(of: "{P1: 130, P3: 208}", with: "26")
       + "\npolicies:\n  - {id: trn-majority, kind: min_share, use: bedrock, hardware: [trn], share: 0.9}\n"
     let kept = try solvedPlan(try composed([], base: base).document.scenario)
     // 0.9 MW on trn and 0.1 on gpu: 14 - 0.9 x 6.5 - 0.1 x 4 = 7.75 a year.
     expectClose(try #require(kept.totals?.ebit), 3 * 7.75, "EBIT with the policy")
-    let c = try composed([("policies:\n  - id: trn-majority\n    remove: true\n", "nopolicy.yaml")], base: base)
+    let c = try composed(
+      [("policies:\n  - id: trn-majority\n    remove: true\n", "nopolicy.yaml")], base: base)
     #expect(c.document.scenario.policies == [])
     let plan = try solvedPlan(c.document.scenario)
     expectClose(try #require(plan.totals?.ebit), 3 * (14 - 4), "EBIT without the policy")
@@ -146,7 +152,8 @@ struct OverrideMergeTests {
   @Test("removing an id the scenario does not have is an error at the override's file and line")
   func removeUnknown() {
     let found = composeIssues([("policies:\n  - id: trn-majority\n    remove: true\n", "nopolicy.yaml")])
-    expectOne(found, file: "nopolicy.yaml", path: "policies", line: 3, message: "cannot remove 'trn-majority'")
+    expectOne(
+      found, file: "nopolicy.yaml", path: "policies", line: 3, message: "cannot remove 'trn-majority'")
     let sites = composeIssues([("sites:\n  - {id: z, remove: true}\n", "o.yaml")])
     #expect(sites.first?.message.contains("(it has: a)") == true)
   }
@@ -163,7 +170,9 @@ struct OverrideMergeTests {
 
   @Test("a series map replaces only the periods it lists; each value holds until the next listed period")
   func seriesByPeriod() throws {
-    let c = try composed([("offerings:\n  - id: claude\n    demand_gross_revenue_per_year: {P2: 156}\n", "o.yaml")])
+    let c = try composed([
+      ("offerings:\n  - id: claude\n    demand_gross_revenue_per_year: {P2: 156}\n", "o.yaml")
+    ])
     let demand = try #require(c.document.scenario.offerings[0].demandGrossRevenuePerYear)
     #expect(demand.values(over: ["P1", "P2", "P3"]) == [130, 156, 208])
   }
@@ -184,7 +193,10 @@ struct OverrideMergeTests {
   @Test("a constant replaces a whole series")
   func seriesConstant() throws {
     let c = try composed([
-      ("offerings:\n  - {id: claude, demand_gross_revenue_per_year: 104}\nsites:\n  - {id: a, power_mw: {P3: 50}}\n", "o.yaml")
+      (
+        "offerings:\n  - {id: claude, demand_gross_revenue_per_year: 104}\nsites:\n  - {id: a, power_mw: {P3: 50}}\n",
+        "o.yaml"
+      )
     ])
     #expect(c.document.scenario.offerings[0].demandGrossRevenuePerYear == .constant(104))
     // A constant base turned into a map: 100 until P3, then 50.
@@ -194,11 +206,16 @@ struct OverrideMergeTests {
   @Test("a site's expansions are matched by id: changed, added and removed")
   func expansions() throws {
     let changed = try composed([
-      ("sites:\n  - id: a\n    expansions:\n      - {id: a-x, cost_per_year: 7}\n      - {id: a-y, power_mw: 10}\n", "o.yaml")
+      (
+        "sites:\n  - id: a\n    expansions:\n      - {id: a-x, cost_per_year: 7}\n      - {id: a-y, power_mw: 10}\n",
+        "o.yaml"
+      )
     ])
     let expansions = try #require(changed.document.scenario.sites[0].expansions)
     #expect(expansions == [.init(id: "a-x", powerMW: 20, costPerYear: 7), .init(id: "a-y", powerMW: 10)])
-    let removed = try composed([("sites:\n  - id: a\n    expansions:\n      - {id: a-x, remove: true}\n", "o.yaml")])
+    let removed = try composed([
+      ("sites:\n  - id: a\n    expansions:\n      - {id: a-x, remove: true}\n", "o.yaml")
+    ])
     #expect(removed.document.scenario.sites[0].expansions == [])
   }
 
@@ -212,7 +229,8 @@ struct OverrideMergeTests {
     ])
     #expect(
       c.document.scenario.companions == [
-        .init(hardware: "trn", requires: "cpu", mwPerMW: 0.08), .init(hardware: "cpu", requires: "trn", mwPerMW: 0),
+        .init(hardware: "trn", requires: "cpu", mwPerMW: 0.08),
+        .init(hardware: "cpu", requires: "trn", mwPerMW: 0),
       ])
     let gone = try composed([("companions:\n  - {hardware: trn, requires: cpu, remove: true}\n", "o.yaml")])
     #expect(gone.document.scenario.companions == [])
@@ -253,7 +271,8 @@ struct OverrideMergeTests {
     #expect(found.first?.line == 4)
     #expect(found.first?.path == "offerings[0].revenue_share")
     // The base's own fields still point at the base.
-    let addSite = composeIssues([("sites:\n  - {id: b, power_mw: 1, installed_mw: {nope: 1}}\n", "site.yaml")])
+    let addSite = composeIssues([("sites:\n  - {id: b, power_mw: 1, installed_mw: {nope: 1}}\n", "site.yaml")]
+    )
     #expect(addSite.map(\.file) == ["site.yaml"])
     #expect(addSite.first?.path == "sites[1].installed_mw.nope")
   }
@@ -285,7 +304,10 @@ struct OverrideCaseTests {
     let c = try composed(
       [
         ("sites:\n  - {id: b, power_mw: {P2: 7.25}, installed_mw: {trn: 1}}\n", "o.yaml"),
-        ("offerings:\n  - {id: claude, demand_gross_revenue_per_year: {P2: 156}}\ndescription: \"x: y # not a comment\"\n", "p.yaml"),
+        (
+          "offerings:\n  - {id: claude, demand_gross_revenue_per_year: {P2: 156}}\ndescription: \"x: y # not a comment\"\n",
+          "p.yaml"
+        ),
       ], base: Self.withCases, caseName: "rich")
     let back = try ScenarioLoader.parse(yaml: c.text, file: "job 1")
     #expect(back.scenario == c.document.scenario)
@@ -304,10 +326,12 @@ struct OverrideCaseTests {
     // EBIT per MW-year 1 + 0.25 x 30 = 8.5, capped by demand 5, 5, 8 but 1 MW installed.
     expectClose(try #require(try solvedPlan(rich.document.scenario).totals?.ebit), 3 * 8.5, "EBIT")
     let later = try composed(
-      [("offerings:\n  - {id: claude, gross_revenue_per_mw_year: {trn: 34}}\n", "o.yaml")], base: Self.withCases,
+      [("offerings:\n  - {id: claude, gross_revenue_per_mw_year: {trn: 34}}\n", "o.yaml")],
+      base: Self.withCases,
       caseName: "rich")
     #expect(later.document.scenario.offerings[0].grossRevenuePerMWYear?["trn"] == 34)
-    #expect(try ScenarioComposer.caseNames(baseText: Self.withCases, file: "base.yaml") == ["rich", "broken"])
+    #expect(
+      try ScenarioComposer.caseNames(baseText: Self.withCases, file: "base.yaml") == ["rich", "broken"])
   }
 
   @Test("an unknown case is an error listing the known ones; a case's error names its line in the base")

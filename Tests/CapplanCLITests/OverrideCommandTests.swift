@@ -80,10 +80,14 @@ import Testing
 
   @Test func errorsNameTheOverrideFileAndLine() throws {
     let bad = try file(
-      "bad.yaml", "# R as text\nofferings:\n  - id: claude\n    revenue_share: lots\npolicies:\n  - {id: none, remove: true}\n")
+      "bad.yaml",
+      "# R as text\nofferings:\n  - id: claude\n    revenue_share: lots\npolicies:\n  - {id: none, remove: true}\n"
+    )
     let r = try CLI.run(["solve", seed, "--override", bad])
     #expect(r.status == 2)
-    #expect(r.stderr.contains("\(bad):4: offerings[0].revenue_share: expected a number, found 'lots'"), "\(r.stderr)")
+    #expect(
+      r.stderr.contains("\(bad):4: offerings[0].revenue_share: expected a number, found 'lots'"),
+      "\(r.stderr)")
     #expect(r.stderr.contains("\(bad):6: policies: cannot remove 'none'"), "\(r.stderr)")
     // A value out of range is named at the override's line too, by validation.
     let high = try file("high.yaml", "offerings:\n  - id: claude\n    revenue_share: 1.5\n")
@@ -98,10 +102,13 @@ import Testing
     let r = try CLI.run(["validate", path])
     #expect(r.status == 2)
     let lines = r.stdout.split(separator: "\n").map(String.init)
-    let pueLine = try #require(
-      try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+    let pueLine =
+      try #require(
+        try String(contentsOfFile: path, encoding: .utf8).split(
+          separator: "\n", omittingEmptySubsequences: false
+        )
         .firstIndex { $0.contains("pue: 0.5") }
-    ) + 1
+      ) + 1
     #expect(
       lines == [
         "\(path): valid", "\(path) case rich: valid",
@@ -133,11 +140,14 @@ import Testing
     #expect(try q.store.plan(planID).totals?.ebit == 8.5)
   }
 
-  @Test(arguments: Backend.available) func aScheduleReappliesItsOverrideAtEachFire(_ backend: Backend) throws {
+  @Test(arguments: Backend.available) func aScheduleReappliesItsOverrideAtEachFire(_ backend: Backend) throws
+  {
     let q = try QueueFixture(backend)
     let base = try seedWithCases()
     let over = try grossOverride("r34.yaml", 34)
-    let add = try CLI.run(["schedule", "add", "deal", base, "--case", "rich", "--override", over, "--every", "1h", "--db", q.db])
+    let add = try CLI.run([
+      "schedule", "add", "deal", base, "--case", "rich", "--override", over, "--every", "1h", "--db", q.db,
+    ])
     #expect(add.status == 0, "\(add.stderr)")
     let show = try CLI.run(["schedule", "show", "deal", "--db", q.db])
     #expect(show.stdout.contains("case") && show.stdout.contains("rich"), "\(show.stdout)")
@@ -165,7 +175,8 @@ import Testing
     #expect(ebits == [9.5, 10.5])
 
     // A broken override at fire time makes no job and says why, at its line.
-    try "offerings:\n  - id: claude\n    revenue_share: lots\n".write(toFile: over, atomically: true, encoding: .utf8)
+    try "offerings:\n  - id: claude\n    revenue_share: lots\n".write(
+      toFile: over, atomically: true, encoding: .utf8)
     let fire = try CLI.run(["schedule", "run-now", "deal", "--db", q.db])
     #expect(fire.status == 0, "\(fire.stderr)")
     let note = try #require(try q.store.schedule(named: "deal").lastNote)

@@ -81,7 +81,8 @@ public enum ScenarioComposer {
       throw ScenarioError(issues: [
         ScenarioIssue(
           file: file, path: "", line: nil,
-          message: "cannot write the merged scenario as YAML: \(Excerpt.of(String(describing: error), limit: 80))")
+          message:
+            "cannot write the merged scenario as YAML: \(Excerpt.of(String(describing: error), limit: 80))")
       ])
     }
     return ComposedScenario(document: document, text: text, source: source.joined(separator: " + "))
@@ -106,22 +107,28 @@ enum ScenarioCases {
   /// The scenario without its cases, and the cases (nil when the file has none) with the line
   /// of their `cases:` key.
   static func split(_ root: Node) -> (base: Node, cases: Node?, line: Int?) {
-    guard let mapping = root.mapping, let entry = mapping.first(where: { $0.key.scalar?.string == key }) else {
+    guard let mapping = root.mapping, let entry = mapping.first(where: { $0.key.scalar?.string == key })
+    else {
       return (root, nil, nil)
     }
     let kept = mapping.filter { $0.key.scalar?.string != key }.map { ($0.key, $0.value) }
-    return (.mapping(.init(kept, mapping.tag, mapping.style, mapping.mark)), entry.value, entry.key.mark?.line)
+    return (
+      .mapping(.init(kept, mapping.tag, mapping.style, mapping.mark)), entry.value, entry.key.mark?.line
+    )
   }
 
   /// Each case with its name, and the issues of those written wrongly.
-  static func read(_ cases: Node, file: String) -> (cases: [(name: String, value: Node)], issues: [ScenarioIssue]) {
+  static func read(_ cases: Node, file: String) -> (
+    cases: [(name: String, value: Node)], issues: [ScenarioIssue]
+  ) {
     guard let mapping = cases.mapping else {
       return (
         [],
         [
           ScenarioIssue(
             file: file, path: key, line: cases.mark?.line,
-            message: "expected a map {CASE NAME: override}, where each override is a mapping of scenario fields")
+            message:
+              "expected a map {CASE NAME: override}, where each override is a mapping of scenario fields")
         ]
       )
     }

@@ -115,7 +115,8 @@ struct OverrideMerge {
     }
     guard base.entries != nil else { return base }
     if let cases = entries.first(where: { $0.name == ScenarioCases.key }) {
-      report(ScenarioCases.key, cases.key, "an override cannot hold cases; give them in the base scenario file")
+      report(
+        ScenarioCases.key, cases.key, "an override cannot hold cases; give them in the base scenario file")
     }
     let fields = entries.filter { $0.name != ScenarioCases.key }
     // Periods first: a series turned from a constant into a map starts at the merged first period.
@@ -129,10 +130,14 @@ struct OverrideMerge {
     issues.append(ScenarioIssue(file: label, path: path, line: node.mark?.line, message: message))
   }
 
-  private static func child(_ path: String, _ name: String) -> String { path.isEmpty ? name : "\(path).\(name)" }
+  private static func child(_ path: String, _ name: String) -> String {
+    path.isEmpty ? name : "\(path).\(name)"
+  }
 
   /// Each field of `fields` merged into `base`'s: null removes the field, a new field is added.
-  private mutating func mergeMapping(_ base: SourcedNode, with fields: [SourcedNode.Entry], shape: String, path: String)
+  private mutating func mergeMapping(
+    _ base: SourcedNode, with fields: [SourcedNode.Entry], shape: String, path: String
+  )
     -> SourcedNode
   {
     guard var entries = base.entries else { return base }
@@ -159,7 +164,8 @@ struct OverrideMerge {
         }
         continue
       }
-      if let merged = mergeValue(entries[index].value, with: field.value, shape: fieldShape, path: fieldPath) {
+      if let merged = mergeValue(entries[index].value, with: field.value, shape: fieldShape, path: fieldPath)
+      {
         // A constant series turned into the override's map takes the override's key and file.
         let converted = entries[index].value.entries == nil && merged.entries != nil
         entries[index] = .init(key: converted ? field.key : entries[index].key, value: merged)
@@ -200,17 +206,22 @@ struct OverrideMerge {
     let what = keys == ["id"] ? "'id'" : keys.map { "'\($0)'" }.joined(separator: " and ")
     for over in overItems {
       guard let fields = over.entries else {
-        report(path, over.node, "an entry in an override's \(shape) must be a mapping that starts with its \(what)")
+        report(
+          path, over.node, "an entry in an override's \(shape) must be a mapping that starts with its \(what)"
+        )
         continue
       }
       let key = keys.map { over[$0].flatMap { $0.isNull ? nil : $0.node.scalar?.string } }
       guard key.allSatisfy({ $0 != nil }) else {
         report(
           path, over.node,
-          "this entry of \(shape) has no \(what): an override names the entry it changes, adds or removes by it")
+          "this entry of \(shape) has no \(what): an override names the entry it changes, adds or removes by it"
+        )
         continue
       }
-      let match = items.firstIndex { item in keys.enumerated().allSatisfy { item[$1]?.node.scalar?.string == key[$0] } }
+      let match = items.firstIndex { item in
+        keys.enumerated().allSatisfy { item[$1]?.node.scalar?.string == key[$0] }
+      }
       let shown = key.compactMap { $0 }.joined(separator: " + ")
       if let remove = fields.first(where: { $0.name == Self.removeKey }) {
         guard remove.value.node.scalar.map({ ["true", "True", "TRUE"].contains($0.string) }) == true else {
@@ -220,7 +231,8 @@ struct OverrideMerge {
         if let extra = fields.first(where: { $0.name != Self.removeKey && !keys.contains($0.name ?? "") }) {
           report(
             path, extra.key,
-            "an entry with remove: true takes only its \(what); '\(Excerpt.of(extra.name ?? ""))' would be lost")
+            "an entry with remove: true takes only its \(what); '\(Excerpt.of(extra.name ?? ""))' would be lost"
+          )
           continue
         }
         guard let match else {

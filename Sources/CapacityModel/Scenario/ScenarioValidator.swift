@@ -66,7 +66,8 @@ final class ScenarioChecker {
   func report(_ path: String, _ message: String) {
     issues.append(
       ScenarioIssue(
-        file: sourceMap.file(for: path) ?? file, path: path, line: sourceMap.line(for: path), message: message))
+        file: sourceMap.file(for: path) ?? file, path: path, line: sourceMap.line(for: path), message: message
+      ))
   }
 
   // MARK: Numbers
