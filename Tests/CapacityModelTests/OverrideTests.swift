@@ -334,6 +334,24 @@ struct OverrideCaseTests {
       try ScenarioComposer.caseNames(baseText: Self.withCases, file: "base.yaml") == ["rich", "broken"])
   }
 
+  @Test("a cases section written wrongly is named at its line; the base still reads without it")
+  func casesWrittenWrongly() throws {
+    let notAMap = overrideBase + "\ncases: [rich]\n"
+    #expect(throws: ScenarioError.self) {
+      try ScenarioComposer.caseNames(baseText: notAMap, file: "base.yaml")
+    }
+    #expect(try composed([], base: notAMap).document.scenario.id == "base")
+    let notAnOverride = overrideBase + "\ncases:\n  rich: 5\n"
+    do {
+      _ = try ScenarioComposer.caseNames(baseText: notAnOverride, file: "base.yaml")
+      Issue.record("a case that is a number was taken")
+    } catch {
+      expectOne(
+        error.issues, file: "base.yaml", path: "cases.rich", line: line(of: "rich: 5", in: notAnOverride),
+        message: "case 'rich' must be a mapping")
+    }
+  }
+
   @Test("an unknown case is an error listing the known ones; a case's error names its line in the base")
   func caseErrors() {
     let unknown = composeIssues([], base: Self.withCases, caseName: "poor")

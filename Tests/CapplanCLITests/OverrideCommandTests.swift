@@ -182,5 +182,11 @@ import Testing
     let note = try #require(try q.store.schedule(named: "deal").lastNote)
     #expect(note.contains("\(over):3: offerings[0].revenue_share: expected a number"), "\(note)")
     #expect(try q.store.jobs(JobFilter()).count == 2)
+    // So does one that is gone.
+    try FileManager.default.removeItem(atPath: over)
+    #expect(try CLI.run(["schedule", "run-now", "deal", "--db", q.db]).status == 0)
+    let gone = try #require(try q.store.schedule(named: "deal").lastNote)
+    #expect(gone.hasPrefix("cannot read \(over): "), "\(gone)")
+    #expect(try q.store.jobs(JobFilter()).count == 2)
   }
 }

@@ -99,7 +99,7 @@ struct OverrideMerge {
   ]
   static let removeKey = "remove"
 
-  /// The override's name in issues (its path, or `base.yaml, case NAME`).
+  /// The file the override was read from, named in its issues (the base file for a case).
   let label: String
   private(set) var issues: [ScenarioIssue] = []
   /// The id of the merged scenario's first period, where a constant series starts as a map.
