@@ -40,6 +40,10 @@ public struct Schedule: Sendable, Equatable, Codable {
   public var name: String
   /// Read when the schedule fires, so an updated forecast file is picked up.
   public var scenarioPath: String
+  /// Override files (absolute paths) applied to the scenario in order, re-read at each fire.
+  public var overridePaths: [String]
+  /// A case of the scenario file's `cases:` section, applied before the overrides.
+  public var caseName: String?
   public var cron: String?
   public var intervalSeconds: Double?
   public var timeZone: String
@@ -55,8 +59,18 @@ public struct Schedule: Sendable, Equatable, Codable {
   enum CodingKeys: String, CodingKey {
     case id, name, cron, options, paused
     case scenarioPath = "scenario_path", intervalSeconds = "interval_seconds", timeZone = "time_zone"
+    case overridePaths = "override_paths", caseName = "case"
     case skipUnchanged = "skip_unchanged", nextFireAt = "next_fire_at", lastFiredAt = "last_fired_at"
     case lastNote = "last_note", createdAt = "created_at"
+  }
+
+  /// The migration that adds `override_paths` and `case_name` to schedules, the same name in
+  /// every backend.
+  public static let sourceMigrationName = "v4: schedule overrides and case"
+
+  /// The scenario as the schedule reads it: the file, its case, its overrides.
+  public var scenarioSource: String {
+    ([caseName.map { "\(scenarioPath) case \($0)" } ?? scenarioPath] + overridePaths).joined(separator: " + ")
   }
 
   public func cadence() throws(StoreError) -> Cadence {
@@ -88,11 +102,15 @@ public struct Schedule: Sendable, Equatable, Codable {
     nextFireAt: Date,
     lastFiredAt: Date?,
     lastNote: String?,
-    createdAt: Date
+    createdAt: Date,
+    overridePaths: [String] = [],
+    caseName: String? = nil
   ) {
     self.id = id
     self.name = name
     self.scenarioPath = scenarioPath
+    self.overridePaths = overridePaths
+    self.caseName = caseName
     self.cron = cron
     self.intervalSeconds = intervalSeconds
     self.timeZone = timeZone
@@ -110,6 +128,9 @@ public struct Schedule: Sendable, Equatable, Codable {
 public struct ScheduleDefinition: Sendable {
   public var name: String
   public var scenarioPath: String
+  /// Override files (absolute paths), applied in order at each fire.
+  public var overridePaths: [String]
+  public var caseName: String?
   public var cron: String?
   public var intervalSeconds: Double?
   public var timeZone: String
@@ -119,10 +140,13 @@ public struct ScheduleDefinition: Sendable {
   public init(
     name: String, scenarioPath: String, cron: String? = nil, intervalSeconds: Double? = nil,
     timeZone: String = "UTC",
-    options: JobOptions = JobOptions(), skipUnchanged: Bool = false
+    options: JobOptions = JobOptions(), skipUnchanged: Bool = false, overridePaths: [String] = [],
+    caseName: String? = nil
   ) {
     self.name = name
     self.scenarioPath = scenarioPath
+    self.overridePaths = overridePaths
+    self.caseName = caseName
     self.cron = cron
     self.intervalSeconds = intervalSeconds
     self.timeZone = timeZone
@@ -165,5 +189,24 @@ extension ScheduleDefinition {
       throw StoreError(.invalid, "schedule \(d.name) never fires")
     }
     return first
+  }
+}
+
+/// How a schedule's override paths are stored: a JSON array of strings in one text column.
+public enum StoredPaths {
+  public static func text(_ paths: [String]) throws(StoreError) -> String {
+    do {
+      return String(decoding: try JSONEncoder().encode(paths), as: UTF8.self)
+    } catch {
+      throw StoreError(.invalid, "cannot store the override paths: \(error)")
+    }
+  }
+
+  public static func paths(_ text: String) throws(StoreError) -> [String] {
+    do {
+      return try JSONDecoder().decode([String].self, from: Data(text.utf8))
+    } catch {
+      throw StoreError(.database, "a schedule's stored override paths are not a JSON list of paths: \(error)")
+    }
   }
 }

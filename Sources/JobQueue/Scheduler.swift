@@ -111,19 +111,23 @@ public final class Scheduler: Service, Sendable {
 
   func fire(_ schedule: Schedule, due: Date, now: Date) throws(StoreError) -> Fire {
     var fire = Fire(schedule: schedule.name, due: due, jobID: nil, note: nil)
-    let text: String
-    do {
-      text = try ScenarioFile.read(schedule.scenarioPath)
-    } catch {
-      fire.note =
-        "cannot read \(schedule.scenarioPath): \(error.issues.first?.message ?? "unreadable"); no job"
-      logger.warning("schedule \(schedule.name): \(fire.note ?? "")")
-      return fire
+    var texts: [(text: String, file: String)] = []
+    // The scenario file, then its override files: all re-read at each fire.
+    for path in [schedule.scenarioPath] + schedule.overridePaths {
+      do {
+        texts.append((try ScenarioFile.read(path), path))
+      } catch {
+        fire.note = "cannot read \(path): \(error.issues.first?.message ?? "unreadable"); no job"
+        logger.warning("schedule \(schedule.name): \(fire.note ?? "")")
+        return fire
+      }
     }
-    let document: ScenarioDocument
+    let composed: ComposedScenario
     do {
-      document = try ScenarioLoader.parse(yaml: text, file: schedule.scenarioPath)
-      _ = try ScenarioValidator.validate(document)
+      composed = try ScenarioComposer.compose(
+        baseText: texts[0].text, file: schedule.scenarioPath, overrides: Array(texts.dropFirst()),
+        caseName: schedule.caseName)
+      _ = try ScenarioValidator.validate(composed.document)
     } catch {
       fire.note =
         "invalid scenario; no job: "
@@ -131,6 +135,7 @@ public final class Scheduler: Service, Sendable {
       logger.warning("schedule \(schedule.name): \(fire.note ?? "")")
       return fire
     }
+    let text = composed.text
     let sha = ScenarioHash.sha256(text)
     if schedule.skipUnchanged, try store.lastScenarioSHA256(schedule: schedule.id) == sha {
       fire.note = "scenario unchanged since the last job; no job"
@@ -138,7 +143,7 @@ public final class Scheduler: Service, Sendable {
       return fire
     }
     let submission = JobSubmission(
-      scenarioID: document.scenario.id, source: schedule.scenarioPath, scenarioText: text,
+      scenarioID: composed.document.scenario.id, source: composed.source, scenarioText: text,
       options: schedule.options,
       idempotencyKey: "schedule:\(schedule.id):\(Self.milliseconds(due))",
       scheduleID: schedule.id)

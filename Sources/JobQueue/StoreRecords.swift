@@ -163,12 +163,17 @@ public struct ScheduleRecord: Sendable, Equatable {
   public var lastFiredAt: Double?
   public var lastNote: String?
   public var createdAt: Double
+  /// As stored: a JSON array of paths.
+  public var overridePaths: String
+  public var caseName: String?
 
   public init(
     id: Int64, name: String, scenarioPath: String, cron: String?, intervalSeconds: Double?, timeZone: String,
     options: String, skipUnchanged: Bool, paused: Bool, nextFireAt: Double, lastFiredAt: Double?,
-    lastNote: String?, createdAt: Double
+    lastNote: String?, createdAt: Double, overridePaths: String = "[]", caseName: String? = nil
   ) {
+    self.overridePaths = overridePaths
+    self.caseName = caseName
     self.id = id
     self.name = name
     self.scenarioPath = scenarioPath

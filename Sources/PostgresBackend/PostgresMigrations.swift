@@ -123,6 +123,14 @@ enum PostgresMigrations {
       ]
     ),
     PostgresStore.studyMigration,
+    (
+      // A schedule's case and override files (`schedule add --case/--override`).
+      Schedule.sourceMigrationName,
+      [
+        "ALTER TABLE schedules ADD COLUMN override_paths TEXT NOT NULL DEFAULT '[]'",
+        "ALTER TABLE schedules ADD COLUMN case_name TEXT",
+      ]
+    ),
   ]
 
   static let bookkeeping = """

@@ -90,7 +90,8 @@ extension PostgresStore {
           timeZone: try r.get("time_zone"), options: try r.get("options"),
           skipUnchanged: try r.get("skip_unchanged"), paused: try r.get("paused"),
           nextFireAt: try r.get("next_fire_at"), lastFiredAt: try r.get("last_fired_at"),
-          lastNote: try r.get("last_note"), createdAt: try r.get("created_at"))
+          lastNote: try r.get("last_note"), createdAt: try r.get("created_at"),
+          overridePaths: try r.get("override_paths"), caseName: try r.get("case_name"))
       }
     }
   }
@@ -113,13 +114,14 @@ extension PostgresStore {
         try tx.execute(
           """
           INSERT INTO schedules (id, name, scenario_path, cron, interval_seconds, time_zone, options,
-            skip_unchanged, paused, next_fire_at, last_fired_at, last_note, created_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+            skip_unchanged, paused, next_fire_at, last_fired_at, last_note, created_at, override_paths, case_name)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
           """,
           [
             .int(s.id), .text(s.name), .text(s.scenarioPath), .text(s.cron), .double(s.intervalSeconds),
             .text(s.timeZone), .text(s.options), .bool(s.skipUnchanged), .bool(s.paused),
             .double(s.nextFireAt), .double(s.lastFiredAt), .text(s.lastNote), .double(s.createdAt),
+            .text(s.overridePaths), .text(s.caseName),
           ])
       }
       for j in jobs {

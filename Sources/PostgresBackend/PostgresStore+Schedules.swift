@@ -11,7 +11,8 @@ extension PostgresStore {
       options: options, skipUnchanged: try r.get("skip_unchanged"), paused: try r.get("paused"),
       nextFireAt: Date(unix: try r.get("next_fire_at")),
       lastFiredAt: (try r.get("last_fired_at", as: Double?.self)).map(Date.init(unix:)),
-      lastNote: try r.get("last_note"), createdAt: Date(unix: try r.get("created_at")))
+      lastNote: try r.get("last_note"), createdAt: Date(unix: try r.get("created_at")),
+      overridePaths: try StoredPaths.paths(try r.get("override_paths")), caseName: try r.get("case_name"))
   }
 
   static func fetchSchedule(_ tx: Transaction, name: String, lock: Bool = false) throws -> Schedule {
@@ -25,13 +26,14 @@ extension PostgresStore {
   public func addSchedule(_ d: ScheduleDefinition, now: Date) throws(StoreError) -> Schedule {
     let first = try ScheduleDefinition.validatedFirstFire(d, now: now)
     let options = try d.options.storedText()
+    let overrides = try StoredPaths.text(d.overridePaths)
     return try transaction("adding schedule \(d.name)") { tx in
       guard
         try tx.one(
           """
           INSERT INTO schedules (name, scenario_path, cron, interval_seconds, time_zone, options, skip_unchanged,
-            next_fire_at, created_at)
-          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            next_fire_at, created_at, override_paths, case_name)
+          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
           ON CONFLICT (name) DO NOTHING
           RETURNING id
           """,
@@ -39,6 +41,7 @@ extension PostgresStore {
             .text(d.name), .text(d.scenarioPath), .text(d.cron), .double(d.intervalSeconds),
             .text(d.timeZone),
             .text(options), .bool(d.skipUnchanged), .double(first.unix), .double(now.unix),
+            .text(overrides), .text(d.caseName),
           ]) != nil
       else {
         // A run after an unanswered COMMIT finds the schedule its first run added.

@@ -93,7 +93,8 @@ extension SQLiteStore {
           id: r["id"], name: r["name"], scenarioPath: r["scenario_path"], cron: r["cron"],
           intervalSeconds: r["interval_seconds"], timeZone: r["time_zone"], options: r["options"],
           skipUnchanged: r["skip_unchanged"], paused: r["paused"], nextFireAt: r["next_fire_at"],
-          lastFiredAt: r["last_fired_at"], lastNote: r["last_note"], createdAt: r["created_at"])
+          lastFiredAt: r["last_fired_at"], lastNote: r["last_note"], createdAt: r["created_at"],
+          overridePaths: r["override_paths"], caseName: r["case_name"])
       }
     }
   }
@@ -106,12 +107,12 @@ extension SQLiteStore {
         try db.execute(
           sql: """
             INSERT INTO schedules (id, name, scenario_path, cron, interval_seconds, time_zone, options,
-              skip_unchanged, paused, next_fire_at, last_fired_at, last_note, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              skip_unchanged, paused, next_fire_at, last_fired_at, last_note, created_at, override_paths, case_name)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             s.id, s.name, s.scenarioPath, s.cron, s.intervalSeconds, s.timeZone, s.options, s.skipUnchanged,
-            s.paused, s.nextFireAt, s.lastFiredAt, s.lastNote, s.createdAt,
+            s.paused, s.nextFireAt, s.lastFiredAt, s.lastNote, s.createdAt, s.overridePaths, s.caseName,
           ])
       }
       for j in jobs {

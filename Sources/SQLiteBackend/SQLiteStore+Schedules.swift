@@ -28,6 +28,17 @@ extension SQLiteStore {
     }
   }
 
+  /// A schedule's case and override files (`schedule add --case/--override`), re-read at each fire.
+  static func registerScheduleSourceMigration(_ m: inout DatabaseMigrator) {
+    m.registerMigration(Schedule.sourceMigrationName) { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE schedules ADD COLUMN override_paths TEXT NOT NULL DEFAULT '[]';
+          ALTER TABLE schedules ADD COLUMN case_name TEXT;
+          """)
+    }
+  }
+
   static func schedule(from row: Row) throws -> Schedule {
     let options = try JobOptions(storedText: row["options"])
     return Schedule(
@@ -36,7 +47,8 @@ extension SQLiteStore {
       skipUnchanged: row["skip_unchanged"], paused: row["paused"],
       nextFireAt: Date(unix: row["next_fire_at"]),
       lastFiredAt: (row["last_fired_at"] as Double?).map(Date.init(unix:)), lastNote: row["last_note"],
-      createdAt: Date(unix: row["created_at"]))
+      createdAt: Date(unix: row["created_at"]),
+      overridePaths: try StoredPaths.paths(row["override_paths"]), caseName: row["case_name"])
   }
 
   static func fetchSchedule(_ db: Database, name: String) throws -> Schedule {
@@ -50,6 +62,7 @@ extension SQLiteStore {
   public func addSchedule(_ d: ScheduleDefinition, now: Date) throws(StoreError) -> Schedule {
     let first = try ScheduleDefinition.validatedFirstFire(d, now: now)
     let options = try d.options.storedText()
+    let overrides = try StoredPaths.text(d.overridePaths)
     return try writeImmediate { db in
       if try Bool.fetchOne(db, sql: "SELECT 1 FROM schedules WHERE name = ?", arguments: [d.name]) == true {
         throw StoreError(.conflict, "a schedule named '\(d.name)' exists already")
@@ -57,12 +70,12 @@ extension SQLiteStore {
       try db.execute(
         sql: """
           INSERT INTO schedules (name, scenario_path, cron, interval_seconds, time_zone, options, skip_unchanged,
-            next_fire_at, created_at)
-          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            next_fire_at, created_at, override_paths, case_name)
+          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           d.name, d.scenarioPath, d.cron, d.intervalSeconds, d.timeZone, options, d.skipUnchanged, first.unix,
-          now.unix,
+          now.unix, overrides, d.caseName,
         ])
       return try Self.fetchSchedule(db, name: d.name)
     }

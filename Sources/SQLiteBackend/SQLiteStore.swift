@@ -177,6 +177,7 @@ public final class SQLiteStore: PlanDatabase {
     }
     registerScheduleMigration(&m)
     registerStudyMigration(&m)
+    registerScheduleSourceMigration(&m)
     return m
   }
 }

@@ -24,6 +24,8 @@ struct AlternativesCommand: AsyncParsableCommand {
   @Argument(help: "The scenario file.")
   var file: String
 
+  @OptionGroup var source: ScenarioSourceOptions
+
   @Option(help: "How much EBIT an alternative may give up, as a fraction of the optimum's (0.02 = 2%).")
   var slack: Double = 0.02
 
@@ -52,7 +54,8 @@ struct AlternativesCommand: AsyncParsableCommand {
   func run() async throws {
     global.bootstrapLogging()
     try await reportingFailuresAsync {
-      let (_, scenario) = try ScenarioInput.load(file)
+      let loaded = try source.load(file)
+      let scenario = loaded.scenario
       let result: Alternatives.Result
       do {
         result = try Alternatives.find(
@@ -65,7 +68,7 @@ struct AlternativesCommand: AsyncParsableCommand {
       if format == .json {
         try JSONOutput.print(AlternativesJSON(result, comparison))
       } else {
-        let tables = AlternativesTables(result: result, comparison: comparison, file: file)
+        let tables = AlternativesTables(result: result, comparison: comparison, file: loaded.source)
         print([tables.table].rendered(format), terminator: "")
         if format != .csv { print(OutputEscaping.lines(tables.summary, markdown: format == .markdown)) }
       }

@@ -9,7 +9,8 @@ struct ScheduleCommand: ParsableCommand {
     abstract: "Re-plan on a cadence: schedules that `capplan serve` fires.",
     discussion: """
       A schedule names a scenario file, read afresh each time it fires, so an updated forecast \
-      is picked up. Each re-plan stays close to the schedule's last plan (the scenario's \
+      is picked up; its --case and --override files are stored too and re-read and applied at \
+      each fire. Each re-plan stays close to the schedule's last plan (the scenario's \
       stability.move_cost) and starts warm from it.
       """,
     subcommands: [Add.self, List.self, Show.self, Pause.self, Resume.self, Remove.self, RunNow.self],
@@ -19,6 +20,7 @@ struct ScheduleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Add a schedule.")
     @Argument(help: "The schedule's name.") var name: String
     @Argument(help: "The scenario file (its absolute path is stored).") var file: String
+    @OptionGroup var source: ScenarioSourceOptions
     @Option(help: "Five-field cron expression, e.g. '0 6 * * MON' (or @daily, @hourly, ...).") var cron:
       String?
     @Option(help: "An interval instead of cron: 30s, 15m, 6h, 1d, 1h30m.") var every: String?
@@ -46,11 +48,13 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        _ = try ScenarioInput.load(file)
-        let path = URL(fileURLWithPath: file).standardizedFileURL.path
+        _ = try source.load(file)
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         let definition = ScheduleDefinition(
-          name: name, scenarioPath: path, cron: cron, intervalSeconds: every.flatMap(IntervalParser.seconds),
-          timeZone: tz, options: JobOptions(settings: settings.settings), skipUnchanged: skipUnchanged)
+          name: name, scenarioPath: absolute(file), cron: cron,
+          intervalSeconds: every.flatMap(IntervalParser.seconds),
+          timeZone: tz, options: JobOptions(settings: settings.settings), skipUnchanged: skipUnchanged,
+          overridePaths: source.overrides.map(absolute), caseName: source.caseName)
         let schedule = try store.open().addSchedule(definition, now: Date())
         if format == .json {
           try JSONOutput.print(schedule)
@@ -80,7 +84,7 @@ struct ScheduleCommand: ParsableCommand {
         for s in schedules {
           t.add([
             s.name, cadenceText(s), isoDate(s.nextFireAt), isoDate(s.lastFiredAt),
-            s.paused ? "paused" : "active", s.scenarioPath, s.lastNote ?? "",
+            s.paused ? "paused" : "active", s.scenarioSource, s.lastNote ?? "",
           ])
         }
         print(t.text, terminator: "")
@@ -104,6 +108,8 @@ struct ScheduleCommand: ParsableCommand {
         var t = Table("Schedule \(s.name)", columns: ["field", "value"], firstNumeric: 2)
         t.add(["cadence", cadenceText(s)])
         t.add(["scenario file", s.scenarioPath])
+        if let caseName = s.caseName { t.add(["case", caseName]) }
+        for (index, path) in s.overridePaths.enumerated() { t.add(["override \(index + 1)", path]) }
         t.add(["state", s.paused ? "paused" : "active"])
         t.add(["skip unchanged", s.skipUnchanged ? "yes" : "no"])
         t.add(["time limit", s.options.settings.timeLimitSeconds.map { "\($0) s" } ?? "worker default"])

@@ -26,6 +26,8 @@ struct SolveCommand: AsyncParsableCommand {
   @Argument(help: "The scenario file.")
   var file: String
 
+  @OptionGroup var source: ScenarioSourceOptions
+
   @Option(
     help: "A plan (JSON from `solve --format json`) to stay close to, at the scenario's stability.move_cost.")
   var previous: String?
@@ -83,7 +85,8 @@ struct SolveCommand: AsyncParsableCommand {
   func run() async throws {
     global.bootstrapLogging()
     do {
-      let (document, scenario) = try ScenarioInput.load(file)
+      let loaded = try source.load(file)
+      let (document, scenario) = (loaded.document, loaded.scenario)
       let previous = try readPrevious()
       if let write {
         try writeModel(of: scenario, previous: previous, to: write)

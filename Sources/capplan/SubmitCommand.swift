@@ -10,11 +10,14 @@ struct SubmitCommand: AsyncParsableCommand {
     discussion: """
       The scenario is validated first: an invalid file is refused with its errors and nothing is \
       queued. The job keeps the file's text and its SHA-256, so later edits of the file do not \
-      change it. The same --idempotency-key returns the existing job instead of a new one.
+      change it; with --case or --override it keeps the merged scenario, written as YAML, and its \
+      source reads like 'base.yaml case NAME + over.yaml'. The same --idempotency-key returns the existing job instead of a new one.
       """)
 
   @Argument(help: "The scenario file.")
   var file: String
+
+  @OptionGroup var source: ScenarioSourceOptions
 
   @Option(help: "Higher runs first.")
   var priority: Int = 0
@@ -47,17 +50,13 @@ struct SubmitCommand: AsyncParsableCommand {
   func run() async throws {
     global.bootstrapLogging()
     try await reportingFailuresAsync {
-      let text: String
-      do {
-        text = try ScenarioFile.read(file)
-      } catch {
-        throw CommandFailure(message: String(describing: error), outcome: .invalidInput)
-      }
-      let (document, _) = try ScenarioInput.load(text: text, file: file)
+      // Read once: the text validated is the text stored (with a case or overrides, the merged
+      // scenario as YAML).
+      let loaded = try source.load(file)
       let db = try store.open()
       if let previousPlan { _ = try db.planSummary(previousPlan) }
       let submission = JobSubmission(
-        scenarioID: document.scenario.id, source: file, scenarioText: text,
+        scenarioID: loaded.document.scenario.id, source: loaded.source, scenarioText: loaded.text,
         options: JobOptions(settings: settings.settings, previousPlanID: previousPlan),
         priority: priority, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts)
       let (job, created) = try db.submit(submission, now: Date())

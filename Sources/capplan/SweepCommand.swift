@@ -33,6 +33,8 @@ struct SweepCommand: AsyncParsableCommand {
   @Argument(help: "The scenario file.")
   var file: String
 
+  @OptionGroup var source: ScenarioSourceOptions
+
   @Option(
     name: .customLong("set"),
     help: ArgumentHelp(
@@ -92,27 +94,29 @@ struct SweepCommand: AsyncParsableCommand {
     try await reportingFailuresAsync {
       let sweep = try makeSweep()
       let metrics = try SweepResults.metrics(metric).get()
-      let (document, _) = try ScenarioInput.load(file)
+      let loaded = try source.load(file)
+      let base = loaded.document.scenario
+      let label = loaded.source
       if submit {
-        try await submitStudy(sweep, document.scenario, metrics: metrics)
+        try await submitStudy(sweep, base, label: label, metrics: metrics)
         return
       }
       let progress = Progress.start(label: "sweep", forced: self.progress)
       let points = sweep.run(
-        document.scenario, file: file, options: PlanOptions(settings: settings.settings), parallel: parallel
+        base, file: label, options: PlanOptions(settings: settings.settings), parallel: parallel
       ) { done, total in progress?.line("\(done) of \(total) points solved") }
       progress?.finish()
       let results = SweepResults(
-        title: "Sensitivity of \(file)", axes: sweep.axes, metrics: metrics, points: points)
+        title: "Sensitivity of \(label)", axes: sweep.axes, metrics: metrics, points: points)
       try results.print(format)
       if let failure = results.failure { throw failure }
     }
   }
 
-  func submitStudy(_ sweep: Sweep, _ base: Scenario, metrics: [PlanMetric]) async throws {
+  func submitStudy(_ sweep: Sweep, _ base: Scenario, label: String, metrics: [PlanMetric]) async throws {
     let options = JobOptions(settings: settings.settings)
     var points: [StudySubmission.PointSubmission] = []
-    for (point, scenario) in zip(sweep.points, sweep.scenarios(base, file: file)) {
+    for (point, scenario) in zip(sweep.points, sweep.scenarios(base, file: label)) {
       switch scenario {
       case .failure(let error):
         points.append(StudySubmission.PointSubmission(values: point, job: .failure(error)))
@@ -124,7 +128,7 @@ struct SweepCommand: AsyncParsableCommand {
           throw CommandFailure(message: error.description, outcome: .error)
         }
         let job = JobSubmission(
-          scenarioID: valid.asWritten.id, source: "\(file) with \(sweep.label(point))", scenarioText: text,
+          scenarioID: valid.asWritten.id, source: "\(label) with \(sweep.label(point))", scenarioText: text,
           options: options, priority: priority)
         points.append(StudySubmission.PointSubmission(values: point, job: .success(job)))
       }
@@ -132,7 +136,7 @@ struct SweepCommand: AsyncParsableCommand {
     let db = try store.open()
     let study = try db.submit(
       StudySubmission(
-        scenarioID: base.id, source: file, axes: sweep.axes, metrics: metrics.map(\.rawValue), points: points),
+        scenarioID: base.id, source: label, axes: sweep.axes, metrics: metrics.map(\.rawValue), points: points),
       now: Date())
     let queued = study.definition.points.compactMap(\.jobID)
     let invalid = study.definition.points.count - queued.count

@@ -10,7 +10,11 @@ import Testing
     let r = try CLI.run(["validate"] + files)
     #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
     // infeasible-power.yaml is valid, with the contradiction that makes it infeasible as a warning.
-    #expect(r.stdout.split(separator: "\n").count == 5)
+    // aws-2026.yaml's three named cases are checked too, a line each.
+    #expect(r.stdout.split(separator: "\n").count == 8, "\(r.stdout)")
+    for name in ["no-second-lab", "early-pennsylvania", "cheaper-trainium3"] {
+      #expect(r.stdout.contains("aws-2026.yaml case \(name): valid"), "\(r.stdout)")
+    }
     #expect(
       r.stdout.contains("infeasible-power.yaml:45: offerings[0].committed_mw.2026Q4: warning: contradiction"))
     #expect(r.stdout.contains("infeasible-power.yaml: valid (1 warning)"))

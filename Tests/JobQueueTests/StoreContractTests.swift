@@ -297,7 +297,9 @@ final class ClaimLog: @unchecked Sendable {
     _ = try source.fail(l3, reason: "it broke", retryable: false, retryAfter: 0, now: t0 + 4)
     _ = try source.submit(submission("queued", priority: 3), now: t0 + 5)
     _ = try source.addSchedule(
-      ScheduleDefinition(name: "hourly", scenarioPath: "/srv/x.yaml", intervalSeconds: 3600), now: t0)
+      ScheduleDefinition(
+        name: "hourly", scenarioPath: "/srv/x.yaml", intervalSeconds: 3600,
+        overridePaths: ["/srv/over 1.yaml", "/srv/o\"2.yaml"], caseName: "rich"), now: t0)
     let study = try source.submit(
       StudySubmission(
         scenarioID: "s", source: "s.yaml", axes: [SweepAxis(path: "x", values: [1, 2])], metrics: ["ebit"],
@@ -315,6 +317,12 @@ final class ClaimLog: @unchecked Sendable {
     #expect(try target.job(done.id).planID == planID)
     #expect(try target.job(failed.id).lastError == "attempt 1: it broke")
     #expect(try target.schedule(named: "hourly").intervalSeconds == 3600)
+    // The schedule's case and overrides (migration v3) come across, in order.
+    #expect(try target.schedule(named: "hourly").overridePaths == ["/srv/over 1.yaml", "/srv/o\"2.yaml"])
+    #expect(try target.schedule(named: "hourly").caseName == "rich")
+    #expect(
+      try target.schedule(named: "hourly").scenarioSource
+        == "/srv/x.yaml case rich + /srv/over 1.yaml + /srv/o\"2.yaml")
     // The copy's own check, run again from outside.
     try StoreCopy.verify(source, target)
     // The queued job is claimable in the new store; new ids follow the copied ones.

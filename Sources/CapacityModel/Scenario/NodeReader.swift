@@ -15,10 +15,18 @@ final class NodeReader {
   /// say such an id is unknown are consequences, not news.
   private(set) var droppedNames: Set<String> = []
 
-  init(file: String) { self.file = file }
+  /// Which file each part of a merged tree came from (empty for a single file).
+  let origins: SourceMap
+
+  init(file: String, origins: SourceMap = SourceMap()) {
+    self.file = file
+    self.origins = origins
+  }
 
   func report(_ path: String, _ node: Node?, _ message: String) {
-    issues.append(ScenarioIssue(file: file, path: path, line: node?.mark?.line, message: message))
+    issues.append(
+      ScenarioIssue(
+        file: origins.file(for: path) ?? file, path: path, line: node?.mark?.line, message: message))
   }
 
   // MARK: Mappings

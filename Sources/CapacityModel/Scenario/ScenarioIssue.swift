@@ -47,11 +47,29 @@ public struct ScenarioError: Error, Sendable, Equatable, CustomStringConvertible
 /// enclosing field.
 public struct SourceMap: Sendable, Equatable {
   public private(set) var lines: [String: Int]
+  /// For a scenario merged from several files (overrides), the file of each field that did not
+  /// come from the base file, under its path; a path not listed takes its nearest enclosing
+  /// field's file, and the document's own file when none is listed.
+  public private(set) var files: [String: String]
 
-  public init(lines: [String: Int] = [:]) { self.lines = lines }
+  public init(lines: [String: Int] = [:], files: [String: String] = [:]) {
+    self.lines = lines
+    self.files = files
+  }
 
   mutating func record(_ path: String, line: Int) {
     if lines[path] == nil { lines[path] = line }
+  }
+
+  /// The file `path` came from, when the map knows (only merged scenarios record files).
+  public func file(for path: String) -> String? {
+    guard !files.isEmpty else { return nil }
+    var path = Substring(path)
+    while true {
+      if let file = files[String(path)] { return file }
+      guard let cut = path.lastIndex(where: { $0 == "." || $0 == "[" }) else { return files[""] }
+      path = path[..<cut]
+    }
   }
 
   /// The line of `path`, or of the nearest enclosing field that has one.

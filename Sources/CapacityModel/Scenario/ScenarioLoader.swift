@@ -20,13 +20,22 @@ public enum ScenarioLoader {
     guard let root else {
       throw failure(file: file, line: nil, "the file holds no scenario (it is empty)")
     }
-    let reader = NodeReader(file: file)
+    // Named cases are read only when one is asked for (ScenarioComposer); the base ignores them.
+    return try decode(ScenarioCases.split(root).base, file: file)
+  }
+
+  /// Reads a composed tree; `origins` names the file of the parts that came from other files
+  /// (overrides), and `earlier` holds issues already found while merging them.
+  static func decode(
+    _ root: Node, file: String, origins: SourceMap = SourceMap(), earlier: [ScenarioIssue] = []
+  ) throws(ScenarioError) -> ScenarioDocument {
+    let reader = NodeReader(file: file, origins: origins)
     let scenario = reader.decodeScenario(root)
-    var sourceMap = SourceMap()
+    var sourceMap = origins
     record(root, at: "", in: &sourceMap)
-    guard reader.issues.isEmpty, let scenario else {
+    guard earlier.isEmpty, reader.issues.isEmpty, let scenario else {
       // Keep going: what could be read is validated too, so one run lists every error.
-      var issues = reader.issues
+      var issues = earlier + reader.issues
       if let scenario {
         issues += semanticIssues(in: scenario, after: reader, file: file, sourceMap: sourceMap)
       }
@@ -48,6 +57,7 @@ public enum ScenarioLoader {
       issue.path = filePath(issue.path, survivors: reader.survivors)
       issue.message = filePaths(in: issue.message, survivors: reader.survivors)
       issue.line = sourceMap.line(for: issue.path)
+      issue.file = sourceMap.file(for: issue.path) ?? file
       if structural.contains(issue.path) { continue }
       // A list that lost elements is not itself empty or short; an element that could not be
       // read is not unknown where it is named.
@@ -96,7 +106,7 @@ public enum ScenarioLoader {
   // MARK: YAML
 
   /// Composes the YAML tree, turning Yams' errors into located issues.
-  private static func compose(_ yaml: String, file: String) throws(ScenarioError) -> Node? {
+  static func compose(_ yaml: String, file: String) throws(ScenarioError) -> Node? {
     do {
       return try Yams.compose(yaml: yaml)
     } catch YamlError.duplicatedKeysInMapping {

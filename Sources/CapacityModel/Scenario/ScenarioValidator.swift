@@ -64,7 +64,10 @@ final class ScenarioChecker {
   }
 
   func report(_ path: String, _ message: String) {
-    issues.append(ScenarioIssue(file: file, path: path, line: sourceMap.line(for: path), message: message))
+    issues.append(
+      ScenarioIssue(
+        file: sourceMap.file(for: path) ?? file, path: path, line: sourceMap.line(for: path), message: message
+      ))
   }
 
   // MARK: Numbers
@@ -128,7 +131,7 @@ final class ScenarioChecker {
   }
 
   /// ASCII only: ids become LP row and column names and file names downstream.
-  private static let idCharacters = Set(
+  static let idCharacters = Set(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.".unicodeScalars)
 
   /// Checks each id's form and that none repeats; `entries` are (id, path of the id field).

@@ -15,7 +15,10 @@ public enum ScenarioWarnings {
   {
     var out: [ScenarioIssue] = []
     func warn(_ path: String, _ message: String) {
-      out.append(ScenarioIssue(file: file, path: path, line: sourceMap.line(for: path), message: message))
+      out.append(
+        ScenarioIssue(
+          file: sourceMap.file(for: path) ?? file, path: path, line: sourceMap.line(for: path),
+          message: message))
     }
     let raw = sc.asWritten
     let periodIDs = sc.periods.map(\.id)
