@@ -46,7 +46,8 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        _ = try ScenarioInput.load(file)
+        let (_, scenario) = try ScenarioInput.load(file)
+        try settings.check(for: scenario, file: file)
         let path = URL(fileURLWithPath: file).standardizedFileURL.path
         let definition = ScheduleDefinition(
           name: name, scenarioPath: path, cron: cron, intervalSeconds: every.flatMap(IntervalParser.seconds),

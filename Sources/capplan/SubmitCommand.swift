@@ -53,7 +53,8 @@ struct SubmitCommand: AsyncParsableCommand {
       } catch {
         throw CommandFailure(message: String(describing: error), outcome: .invalidInput)
       }
-      let (document, _) = try ScenarioInput.load(text: text, file: file)
+      let (document, scenario) = try ScenarioInput.load(text: text, file: file)
+      try settings.check(for: scenario, file: file)
       let db = try store.open()
       if let previousPlan { _ = try db.planSummary(previousPlan) }
       let submission = JobSubmission(

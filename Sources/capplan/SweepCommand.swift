@@ -78,7 +78,8 @@ struct SweepCommand: AsyncParsableCommand {
   }
 
   func sweep() throws(CommandFailure) -> [(point: [Double], plan: Plan)] {
-    let (document, _) = try ScenarioInput.load(file)
+    let (document, base) = try ScenarioInput.load(file)
+    try settings.check(for: base, file: file)
     let sweep = Sweep(axes: axes)
     let points = sweep.points
     var scenarios: [ValidScenario] = []

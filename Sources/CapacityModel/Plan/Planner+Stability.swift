@@ -20,7 +20,7 @@ extension Planner {
     var freeOptions = options
     freeOptions.warmStart = plan.warmStart
     freeOptions.progress = nil
-    let formulation = Formulation(free, previous: previous)
+    let formulation = Formulation(free, previous: previous, objective: options.settings.objective)
     guard let solution = try? solve(formulation, options: freeOptions) else { return nil }
     let freePlan = explain(formulation, solution: solution, options: freeOptions)
     guard freePlan.status.hasSolution, let freeEBIT = freePlan.totals?.ebit else { return nil }

@@ -28,6 +28,7 @@ struct ReportHTML {
       sections.append(("capacity", "Capacity by site over time", capacityBySite))
       sections.append(("allocation", "Hardware x offering", allocationHeat))
       sections.append(("ebit-bridge", "EBIT bridge", ebitBridge))
+      sections.append(("cash-flows", "Cash flows, NPV and payback", cashFlowSection))
       sections.append(("power", "Site power", sitePower))
       sections.append(("binding", "Binding constraints", binding))
     } else {
