@@ -44,9 +44,11 @@ extension PlanTables {
     let hardware = c.periods.flatMap { $0.capexByHardware.keys }.uniqued().sorted()
     if hardware.count > 1 {
       for h in hardware {
-        line("  capex \(h)", { -($0.capexByHardware[h] ?? 0) }, total: -c.periods.reduce(0) {
-          $0 + ($1.capexByHardware[h] ?? 0)
-        })
+        line(
+          "  capex \(h)", { -($0.capexByHardware[h] ?? 0) },
+          total: -c.periods.reduce(0) {
+            $0 + ($1.capexByHardware[h] ?? 0)
+          })
       }
     }
     line("net cash flow", \.net, total: c.total.net)
@@ -85,7 +87,8 @@ extension PlanExport {
       s.rows.append(
         [
           .text(p.id), .number(p.years), .number(p.revenue), .number(p.labPayout), .number(p.opex),
-          .number(p.fixed), .number(p.capex), .number(p.net), .number(p.cumulative), .number(p.discountFactor),
+          .number(p.fixed), .number(p.capex), .number(p.net), .number(p.cumulative),
+          .number(p.discountFactor),
           .number(p.capexDiscountFactor), .number(p.presentValue), .text(""), .text(""),
         ] + blank)
     }

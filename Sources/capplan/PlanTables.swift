@@ -206,7 +206,9 @@ struct PlanTables {
     let diagnosis = [warnings, infeasibility, shortfalls].compactMap { $0 }
     guard plan.status.hasSolution else { return diagnosis + [solver] }
     let tables =
-      [financials] + [cashFlows].compactMap { $0 } + economicsTables + [lab, allocations, installs, power, marginals]
+      [financials] + [cashFlows].compactMap { $0 } + economicsTables + [
+        lab, allocations, installs, power, marginals,
+      ]
     return diagnosis + tables.filter { !$0.rows.isEmpty } + [solver]
   }
 }

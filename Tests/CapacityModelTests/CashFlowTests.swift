@@ -159,7 +159,9 @@ struct CashFlowTests {
     }
   }
 
-  @Test(arguments: [("-0.05", "cannot be negative"), ("1", "below 1"), ("1.5", "below 1"), (".nan", "finite")])
+  @Test(arguments: [
+    ("-0.05", "cannot be negative"), ("1", "below 1"), ("1.5", "below 1"), (".nan", "finite"),
+  ])
   func discountRateIsValidatedWithPathAndLine(value: String, message: String) {
     let yaml = scenarioYAML() + "finance:\n  discount_rate: \(value)\n"
     expectOnly(
@@ -177,7 +179,8 @@ struct CashFlowTests {
 
   @Test func aPlanStoredBeforeCashFlowsStillDecodes() throws {
     // A plan as stored before cash_flows and solved_for existed: both are absent.
-    var json = try JSONSerialization.jsonObject(with: try solvedPlan(Self.cashYAML).jsonData()) as? [String: Any]
+    var json =
+      try JSONSerialization.jsonObject(with: try solvedPlan(Self.cashYAML).jsonData()) as? [String: Any]
     #expect(json?["cash_flows"] != nil && json?["solved_for"] as? String == "ebit")
     json?["cash_flows"] = nil
     json?["solved_for"] = nil

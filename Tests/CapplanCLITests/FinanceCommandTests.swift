@@ -63,7 +63,9 @@ import Testing
     let file = try Self.writeTiming(in: dir)
     let ebit = try CLI.run(["solve", file])
     #expect(ebit.status == 0, "\(ebit.stderr)")
-    #expect(ebit.stdout.contains("Solved for ebit; NPV $-19.2M at 20.0% a year; payback not within the horizon"), "\(ebit.stdout)")
+    #expect(
+      ebit.stdout.contains("Solved for ebit; NPV $-19.2M at 20.0% a year; payback not within the horizon"),
+      "\(ebit.stdout)")
     #expect(ebit.stdout.contains("Cash flows ($M in each period"), "\(ebit.stdout)")
     let npv = try CLI.json(try CLI.run(["solve", file, "--objective", "npv", "--format", "json"]).stdout)
     #expect(npv["solved_for"] as? String == "npv")
