@@ -177,6 +177,15 @@ struct CashFlowTests {
     #expect(issues(scenarioYAML() + "finance: {discount_rate: 0}\n") == [])
   }
 
+  @Test func aSweepCanSetTheDiscountRate() throws {
+    var scenario = try parsedScenario(Self.cashYAML)
+    scenario.finance = nil
+    let edited = try scenario.setting("finance.discount_rate", to: 0.1)
+    #expect(edited.finance?.discountRate == 0.1)
+    let plan = try solvedPlan(edited)
+    expectClose(plan.cashFlows?.npv, 86.546534, "NPV")
+  }
+
   @Test func aPlanStoredBeforeCashFlowsStillDecodes() throws {
     // A plan as stored before cash_flows and solved_for existed: both are absent.
     var json =
