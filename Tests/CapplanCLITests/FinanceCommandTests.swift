@@ -121,6 +121,8 @@ import Testing
     #expect(html.contains("Cash flows, NPV and payback"))
     #expect(html.contains("Cumulative cash flow, $M since the horizon&#39;s start"))
     #expect(html.contains("<polyline"))
+    #expect(html.contains("$M at 20.0% a year"), "the NPV card")
+    #expect(html.contains("$M, NPV less move cost"), "the objective card")
   }
 
   /// A job stored with the NPV objective whose scenario has no discount rate (written by hand:

@@ -127,8 +127,12 @@ struct ReportHTML {
       ),
       ("Power at its limit", "\(atLimit) of \(plan.marginals.power.count)", "site-periods", ""),
     ]
-    if let objective = plan.objective, abs(objective - totals.ebit) > 1e-6 {
-      cards.append(("Objective", money(objective), "$M, EBIT less move cost", ""))
+    if let objective = plan.objective, abs(objective - totals.ebit) > 1e-6 || plan.solvedFor == .npv {
+      let what = plan.solvedFor == .npv ? "NPV" : "EBIT"
+      cards.append(("Objective", money(objective), "$M, \(what) less move cost", ""))
+    }
+    if let npv = plan.cashFlows?.npv, let rate = plan.cashFlows?.discountRate {
+      cards.append(("NPV", money(npv), "$M at \(NumberText.percent(rate)) a year", ""))
     }
     if let st = plan.stability {
       cards.append(("Moved vs previous plan", mwText(st.mwMoved), "IT MW (cost $\(money(st.moveCost))M)", ""))
