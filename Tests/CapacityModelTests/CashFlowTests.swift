@@ -145,6 +145,26 @@ struct CashFlowTests {
     #expect(npvPlan.cashFlows?.paybackPeriod == nil)
   }
 
+  @Test func stabilityUnderNPVIsPricedInNPV() throws {
+    // The previous plan is the EBIT plan (1 MW in y1, y2, y3). Moving the install to y2 leaves
+    // y1's MW unallocated: 1 MW moved at 10, paid at y1's start (factor 1). NPV y2 - 10 =
+    // -23.744513 < -19.163481: the NPV solve keeps the y1 install. Free of the move cost it
+    // would pick y2: 5.419 of NPV given up (-13.744513 - -19.163481 = 5.418968) to keep 1 MW.
+    let previous = try solvedPlan(Self.timingYAML)
+    var scenario = try parsedScenario(Self.timingYAML)
+    scenario.stability = Scenario.Stability(moveCost: 10)
+    var options = PlanOptions()
+    options.settings.objective = .npv
+    options.stayClose(to: previous)
+    let plan = try solvedPlan(scenario, options: options)
+    #expect(plan.installs.map(\.period) == ["y1"])
+    let price = try #require(plan.stability?.price)
+    expectClose(price.ebitWithoutMoveCost, -13.744513, "NPV without the move cost", tolerance: 1e-5)
+    expectClose(price.ebitGivenUp, 5.418968, "NPV given up", tolerance: 1e-5)
+    expectClose(price.mwKept, 1, "MW kept")
+    #expect(price.text.contains("of NPV given up to avoid moving 1 MW"), "\(price.text)")
+  }
+
   @Test func npvNeedsADiscountRate() throws {
     var scenario = try parsedScenario(Self.timingYAML)
     scenario.finance = nil
