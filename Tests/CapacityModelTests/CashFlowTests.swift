@@ -206,6 +206,18 @@ struct CashFlowTests {
     expectClose(plan.cashFlows?.npv, 86.546534, "NPV")
   }
 
+  @Test func sweepMetricsReadTheCashFlows() throws {
+    // At a rate of 0 the NPV is EBIT (no installed_mw): net -25 + residual 40 = 15.
+    var scenario = try parsedScenario(Self.timingYAML)
+    for (rate, npv) in [(0.0, 15.0), (0.2, -19.163481)] {
+      scenario = try scenario.setting("finance.discount_rate", to: rate)
+      let plan = try solvedPlan(scenario)
+      expectClose(plan.value(of: .npv), npv, "NPV at \(rate)")
+      expectClose(plan.value(of: .capex), 100, "capex")
+      #expect(plan.value(of: .paybackYears) == nil)
+    }
+  }
+
   @Test func aPlanStoredBeforeCashFlowsStillDecodes() throws {
     // A plan as stored before cash_flows and solved_for existed: both are absent.
     var json =
