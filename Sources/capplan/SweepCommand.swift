@@ -78,8 +78,7 @@ struct SweepCommand: AsyncParsableCommand {
   }
 
   func sweep() throws(CommandFailure) -> [(point: [Double], plan: Plan)] {
-    let (document, base) = try ScenarioInput.load(file)
-    try settings.check(for: base, file: file)
+    let (document, _) = try ScenarioInput.load(file)
     let sweep = Sweep(axes: axes)
     let points = sweep.points
     var scenarios: [ValidScenario] = []
@@ -90,7 +89,11 @@ struct SweepCommand: AsyncParsableCommand {
       } catch {
         throw CommandFailure(message: error.description, outcome: .invalidInput)
       }
-      scenarios.append(try ScenarioInput.validate(scenario, file: "\(file) with \(sweep.label(point))"))
+      let label = "\(file) with \(sweep.label(point))"
+      let valid = try ScenarioInput.validate(scenario, file: label)
+      // Per point: a sweep may set finance.discount_rate itself.
+      try settings.check(for: valid, file: label)
+      scenarios.append(valid)
     }
     let options = PlanOptions(settings: settings.settings)
     let progress = Progress.start(label: "sweep", forced: self.progress)

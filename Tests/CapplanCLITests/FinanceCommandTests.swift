@@ -58,6 +58,19 @@ import Testing
     #expect(typo.status == 64, "\(typo.stderr)")
   }
 
+  /// A sweep that sets the rate itself may solve for NPV from a file without one.
+  @Test func aSweepThatSetsTheRateMaySolveForNPV() throws {
+    let dir = try CLI.temporaryDirectory()
+    let file = dir.appendingPathComponent("no-rate.yaml").path
+    try Self.timingYAML.replacingOccurrences(of: "finance: {discount_rate: 0.2}\n", with: "")
+      .write(toFile: file, atomically: true, encoding: .utf8)
+    let r = try CLI.run([
+      "sweep", file, "--set", "finance.discount_rate=0.1:0.2:0.1", "--objective", "npv", "--metric", "npv",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(try CLI.run(["solve", file, "--objective", "npv"]).status == 2)
+  }
+
   @Test func solveReportsCashFlowsAndTheObjective() throws {
     let dir = try CLI.temporaryDirectory()
     let file = try Self.writeTiming(in: dir)
