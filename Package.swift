@@ -39,7 +39,8 @@ let package = Package(
     .target(
       name: "GLPK",
       dependencies: [
-        "LinearProgramming", "CGLPK", "CGLPKGuard", "CSystemZlib", .product(name: "Logging", package: "swift-log"),
+        "LinearProgramming", "CGLPK", "CGLPKGuard", "CSystemZlib",
+        .product(name: "Logging", package: "swift-log"),
       ]),
     // Layer 3: scenarios, validation, formulation, plans.
     .target(

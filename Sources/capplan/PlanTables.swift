@@ -15,6 +15,7 @@ struct PlanTables {
       s += "\nEBIT $\(money(t.ebit))M over \(fixed(years, 2)) years on revenue $\(money(t.revenue))M"
       s += " (EBIT margin \(percent(t.ebitMargin)))"
     }
+    if let cash = cashHeadline { s += "\n\(cash)" }
     if plan.status == .infeasibleRelaxed {
       s += "\nNOT A FEASIBLE PLAN: the scenario is infeasible; this is its elastic plan, where the limits "
       s += "under Shortfalls gave way by the least total amount"
@@ -145,7 +146,7 @@ struct PlanTables {
     var t = Table("Solver", columns: ["field", "value"], firstNumeric: 2)
     t.add(["status", r.status])
     t.add(["method", r.method])
-    t.add(["objective ($M, EBIT less move cost)", r.objective.map { fixed($0, 4) } ?? "-"])
+    t.add([plan.objectiveLabel, r.objective.map { fixed($0, 4) } ?? "-"])
     if r.integerColumns > 0 {
       t.add(["best bound", r.bestBound.map { fixed($0, 4) } ?? "-"])
       t.add(["relative gap", r.gap.map { String(format: "%.2e", $0) } ?? "-"])
@@ -204,7 +205,10 @@ struct PlanTables {
   var all: [Table] {
     let diagnosis = [warnings, infeasibility, shortfalls].compactMap { $0 }
     guard plan.status.hasSolution else { return diagnosis + [solver] }
-    let tables = [financials] + economicsTables + [lab, allocations, installs, power, marginals]
+    let tables =
+      [financials] + [cashFlows].compactMap { $0 } + economicsTables + [
+        lab, allocations, installs, power, marginals,
+      ]
     return diagnosis + tables.filter { !$0.rows.isEmpty } + [solver]
   }
 }
@@ -215,5 +219,12 @@ extension Plan.Infeasibility {
     var s = "infeasible: \(conflicts.count) conflicting limit\(conflicts.count == 1 ? "" : "s")"
     if let n = shortfalls?.count, n > 0 { s += ", \(n) shortfall\(n == 1 ? "" : "s")" }
     return s + " (listed below)"
+  }
+}
+
+extension Plan {
+  /// "objective ($M, EBIT less move cost)", or NPV for a plan solved for it.
+  var objectiveLabel: String {
+    "objective ($M, \(solvedFor == .npv ? "NPV" : "EBIT") less move cost)"
   }
 }

@@ -41,6 +41,12 @@ struct RunJobCommand: ParsableCommand {
       printError(error.description)
       throw ExitCode(JobPayload.invalidInputExit)
     }
+    do {
+      try payload.settings.check(for: scenario)
+    } catch {
+      printError("job \(payload.jobID): \(error.message)")
+      throw ExitCode(JobPayload.invalidInputExit)
+    }
     var options = PlanOptions(settings: payload.settings)
     if let json = payload.previousPlanJSON {
       do {

@@ -48,7 +48,8 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        _ = try source.load(file)
+        let loaded = try source.load(file)
+        try settings.check(for: loaded.scenario, file: loaded.source)
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         let definition = ScheduleDefinition(
           name: name, scenarioPath: absolute(file), cron: cron,

@@ -87,6 +87,7 @@ struct SolveCommand: AsyncParsableCommand {
     do {
       let loaded = try source.load(file)
       let (document, scenario) = (loaded.document, loaded.scenario)
+      try settings.check(for: scenario, file: loaded.source)
       let previous = try readPrevious()
       if let write {
         try writeModel(of: scenario, previous: previous, to: write)
@@ -107,7 +108,9 @@ struct SolveCommand: AsyncParsableCommand {
 
   /// The model a solve would hand to GLPK (with the previous plan's move cost, if any).
   func writeModel(of scenario: ValidScenario, previous: Plan?, to path: String) throws(CommandFailure) {
-    let model = Formulation(scenario, previous: previous?.previousAllocations).model
+    let model = Formulation(
+      scenario, previous: previous?.previousAllocations, objective: settings.settings.objective
+    ).model
     let format: ModelFileFormat = ModelFileFormat.guess(path: path) ?? .mps
     do {
       try model.write(to: path, format: format)

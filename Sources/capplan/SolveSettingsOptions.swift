@@ -34,12 +34,29 @@ struct SolveSettingsOptions: ParsableArguments {
   @Option(help: "MIPs: run GLPK's proximity search for up to this many seconds once a plan exists.")
   var proximitySearch: Double?
 
+  @Option(
+    help:
+      "What to maximize: ebit (horizon EBIT, the default) or npv (the NPV of the plan's cash flows at the scenario's finance.discount_rate)."
+  )
+  var objective: SolveObjective = SolveSettings().objective
+
   var settings: SolveSettings {
     var glpk = GLPKSettings()
     glpk.roundingHeuristic = rounding
     glpk.feasibilityPump = feasibilityPump
     glpk.proximitySearchSeconds = proximitySearch
-    return SolveSettings(timeLimitSeconds: timeLimit, relativeGap: gap, method: method, glpk: glpk)
+    return SolveSettings(
+      timeLimitSeconds: timeLimit, relativeGap: gap, method: method, glpk: glpk, objective: objective)
+  }
+
+  /// Refuses settings `scenario` cannot be solved with (`--objective npv` without a discount
+  /// rate), as invalid input.
+  func check(for scenario: ValidScenario, file: String) throws(CommandFailure) {
+    do {
+      try settings.check(for: scenario, naming: Self.flag)
+    } catch {
+      throw CommandFailure(message: "\(file): \(error.message)", outcome: .invalidInput)
+    }
   }
 
   func validate() throws {
@@ -57,9 +74,12 @@ struct SolveSettingsOptions: ParsableArguments {
     case .relativeGap: "--gap"
     case .method: "--method"
     case .proximitySearch: "--proximity-search"
+    case .objective: "--objective"
     }
   }
 }
+
+extension SolveObjective: ExpressibleByArgument {}
 
 extension SolveSettings {
   /// The settings that differ from the defaults, for `jobs show` and `schedule show`:
@@ -75,6 +95,7 @@ extension SolveSettings {
     if glpk.heuristicMethod != nil { parts.append("rounding method \(glpk.heuristicMethod?.rawValue ?? "")") }
     if glpk.feasibilityPump { parts.append("feasibility pump") }
     if let p = glpk.proximitySearchSeconds { parts.append("proximity search \(Limit.number(p)) s") }
+    if objective != defaults.objective { parts.append("objective \(objective.rawValue)") }
     return parts.isEmpty ? "defaults" : parts.joined(separator: ", ")
   }
 }

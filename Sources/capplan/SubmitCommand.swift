@@ -53,6 +53,7 @@ struct SubmitCommand: AsyncParsableCommand {
       // Read once: the text validated is the text stored (with a case or overrides, the merged
       // scenario as YAML).
       let loaded = try source.load(file)
+      try settings.check(for: loaded.scenario, file: loaded.source)
       let db = try store.open()
       if let previousPlan { _ = try db.planSummary(previousPlan) }
       let submission = JobSubmission(

@@ -103,7 +103,8 @@ struct SweepCommand: AsyncParsableCommand {
       }
       let progress = Progress.start(label: "sweep", forced: self.progress)
       let points = sweep.run(
-        base, file: label, options: PlanOptions(settings: settings.settings), parallel: parallel
+        base, file: label, options: PlanOptions(settings: settings.settings), parallel: parallel,
+        naming: SolveSettingsOptions.flag
       ) { done, total in progress?.line("\(done) of \(total) points solved") }
       progress?.finish()
       let results = SweepResults(
@@ -116,7 +117,11 @@ struct SweepCommand: AsyncParsableCommand {
   func submitStudy(_ sweep: Sweep, _ base: Scenario, label: String, metrics: [PlanMetric]) async throws {
     let options = JobOptions(settings: settings.settings)
     var points: [StudySubmission.PointSubmission] = []
-    for (point, scenario) in zip(sweep.points, sweep.scenarios(base, file: label)) {
+    for (point, scenario) in zip(
+      sweep.points,
+      sweep.scenarios(
+        base, file: label, settings: settings.settings, naming: SolveSettingsOptions.flag))
+    {
       switch scenario {
       case .failure(let error):
         points.append(StudySubmission.PointSubmission(values: point, job: .failure(error)))
@@ -136,7 +141,8 @@ struct SweepCommand: AsyncParsableCommand {
     let db = try store.open()
     let study = try db.submit(
       StudySubmission(
-        scenarioID: base.id, source: label, axes: sweep.axes, metrics: metrics.map(\.rawValue), points: points),
+        scenarioID: base.id, source: label, axes: sweep.axes, metrics: metrics.map(\.rawValue), points: points
+      ),
       now: Date())
     let queued = study.definition.points.compactMap(\.jobID)
     let invalid = study.definition.points.count - queued.count

@@ -27,7 +27,12 @@ func solvedPlan(
   sourceLocation: SourceLocation = #_sourceLocation
 ) throws -> Plan {
   let plan = try Planner.plan(ScenarioValidator.validate(scenario, file: "test.yaml"), options: options)
-  if plan.status.hasSolution, let ebit = plan.totals?.ebit {
+  if plan.status.hasSolution, plan.solvedFor == .npv {
+    // Solved for NPV: the objective is the cash-flow view's NPV (residual value included).
+    expectClose(
+      plan.objective, (plan.cashFlows?.npv ?? .nan) - (plan.stability?.moveCost ?? 0),
+      "objective = NPV - move cost", sourceLocation: sourceLocation)
+  } else if plan.status.hasSolution, let ebit = plan.totals?.ebit {
     expectClose(
       plan.objective, ebit - (plan.stability?.moveCost ?? 0), "objective = EBIT - move cost",
       sourceLocation: sourceLocation)

@@ -100,7 +100,7 @@ import Testing
         workbook["sheets"] as? [String] == [
           "summary", "allocations", "financials", "revenue", "economics", "capacity", "lab", "marginals",
           "power",
-          "installs", "expansions", "bindings",
+          "installs", "expansions", "bindings", "cash_flows",
         ])
 
       let summary = try Self.records(workbook, "summary")

@@ -18,7 +18,7 @@ extension Formulation {
         for (k, tier) in tiers.enumerated() {
           let width = tier.upTo.map { $0 - lowerEdge } ?? .infinity
           let g = column(.tierBand(offering: o, period: t, band: k), upper: width)
-          addObjective(g, scenario.periods[t].years * tier.share, into: &model)
+          addObjective(g, flowWeight(t) * tier.share, into: &model)
           split.add(1, g)
           bands.append((g, width))
           lowerEdge = tier.upTo ?? lowerEdge
@@ -74,8 +74,8 @@ extension Formulation {
           if previous.mw[entry] != nil { matched.insert(entry) }
           let up = column(.moveUp(offering: o, hardware: h, site: s, period: t))
           let down = column(.moveDown(offering: o, hardware: h, site: s, period: t))
-          addObjective(up, -cost, into: &model)
-          addObjective(down, -cost, into: &model)
+          addObjective(up, -cost * paymentWeight(t), into: &model)
+          addObjective(down, -cost * paymentWeight(t), into: &model)
           row(
             .move(offering: o, hardware: h, site: s, period: t), x - up + down, lower: before, upper: before)
         }

@@ -21,6 +21,10 @@ public struct PreviousAllocations: Sendable, Equatable {
 /// column and row kept beside it.
 public struct Formulation: Sendable {
   public let scenario: ValidScenario
+  /// What the objective measures: horizon EBIT, or the NPV of the cash flows.
+  public let objective: SolveObjective
+  /// The NPV objective's discount factors; nil for EBIT.
+  public let discounting: Discounting?
   public internal(set) var model = Model(name: "capplan")
   public internal(set) var variableKeys: [VariableKey] = []
   public internal(set) var constraintKeys: [ConstraintKey] = []
@@ -38,10 +42,17 @@ public struct Formulation: Sendable {
   public internal(set) var unmatchedPreviousMW = 0.0
   public internal(set) var previousCovered: Set<Int> = []
 
-  public init(_ scenario: ValidScenario, previous: PreviousAllocations? = nil) {
+  /// `objective` npv needs the scenario's discount rate (``SolveSettings/check(for:naming:)``
+  /// refuses it otherwise, before any formulation is built); without one it discounts at 0.
+  public init(
+    _ scenario: ValidScenario, previous: PreviousAllocations? = nil, objective: SolveObjective = .ebit
+  ) {
     self.scenario = scenario
+    self.objective = objective
+    discounting =
+      objective == .npv ? Discounting(rate: scenario.discountRate ?? 0, years: scenario.years) : nil
     model.name = scenario.asWritten.id.utf8.count <= 255 ? scenario.asWritten.id : "capplan"
-    model.objectiveName = "ebit"
+    model.objectiveName = objective.rawValue
     model.sense = .maximize
     reserveCapacity()
     addAllocations()
@@ -52,7 +63,7 @@ public struct Formulation: Sendable {
     addDemandAndCommitmentRows()
     addPolicyRows()
     addTiers()
-    addOperatingObjective()
+    if discounting != nil { addDiscountedObjective() } else { addOperatingObjective() }
     if let previous, let cost = scenario.moveCost, cost > 0 { addMoveCost(previous, cost: cost) }
   }
 

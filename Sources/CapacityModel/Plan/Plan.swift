@@ -27,7 +27,7 @@ public struct Plan: Codable, Sendable, Equatable {
   public var scenario: String
   public var status: PlanStatus
   public var message: String?
-  /// The solver's objective: EBIT less the move cost, over the horizon.
+  /// The solver's objective, less the move cost: horizon EBIT, or NPV (see `solvedFor`).
   public var objective: Double?
   public var totals: Totals?
   /// EBIT by offering, use, hardware and site, with idle capacity and fixed costs (nil in plans
@@ -47,6 +47,12 @@ public struct Plan: Codable, Sendable, Equatable {
   public var warnings: [String]?
   /// What the next solve of a similar scenario can start from (`--previous`, schedules).
   public var warmStart: WarmStart?
+  /// What `objective` measures: horizon EBIT or NPV (nil in plans stored before `--objective`
+  /// existed: they were all solved for EBIT).
+  public var solvedFor: SolveObjective?
+  /// Capex when paid, operating cash per period, NPV and payback (PlanCashFlows.swift; nil in
+  /// plans stored before it was added, and without a solution).
+  public var cashFlows: CashFlows?
 
   enum CodingKeys: String, CodingKey {
     case scenario, status, message, objective, totals, economics, periods, allocations, installs, expansions,
@@ -54,6 +60,7 @@ public struct Plan: Codable, Sendable, Equatable {
       marginals
     case stability, infeasibility, solver, warnings
     case warmStart = "warm_start"
+    case solvedFor = "solved_for", cashFlows = "cash_flows"
   }
 
   /// The final simplex basis (LPs) or solution (MIPs), keyed by column and row

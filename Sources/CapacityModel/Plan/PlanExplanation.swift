@@ -56,6 +56,7 @@ struct PlanExplanation {
       totals: nil, periods: [], allocations: [], installs: [], expansions: [], lab: [],
       marginals: Plan.Marginals(),
       stability: nil, infeasibility: nil, solver: record(method: method))
+    plan.solvedFor = f.objective
     guard status.hasSolution else { return plan }
     var totals = Plan.Totals(
       revenue: 0, opex: 0, depreciation: 0, fixed: 0, ebit: 0, ebitMargin: nil, revenueByUse: [:],
@@ -151,6 +152,7 @@ struct PlanExplanation {
     totals.ebitMargin = totals.revenue != 0 ? totals.ebit / totals.revenue : nil
     plan.totals = totals
     plan.economics = ledger.economics
+    plan.cashFlows = Plan.CashFlows(plan: plan, scenario: sc)
     return plan
   }
 

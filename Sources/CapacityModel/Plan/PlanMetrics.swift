@@ -12,6 +12,8 @@ public enum PlanMetric: String, CaseIterable, Sendable {
   case labGrossMarginPerMW = "lab_gross_margin_per_mw"
   case labGrossMargin = "lab_gross_margin"
   case mwMoved = "mw_moved"
+  case capex, npv
+  case paybackYears = "payback_years"
 
   public var label: String {
     switch self {
@@ -31,6 +33,9 @@ public enum PlanMetric: String, CaseIterable, Sendable {
     case .labGrossMarginPerMW: return "lab gross margin per MW ($M)"
     case .labGrossMargin: return "lab gross margin"
     case .mwMoved: return "MW moved"
+    case .capex: return "capex paid ($M)"
+    case .npv: return "NPV ($M)"
+    case .paybackYears: return "payback (years)"
     }
   }
 
@@ -70,6 +75,9 @@ extension Plan {
     case .labGrossMarginPerMW: return labMWYears > 0 ? (labGross - labPaid) / labMWYears : nil
     case .labGrossMargin: return labGross > 0 ? (labGross - labPaid) / labGross : nil
     case .mwMoved: return stability?.mwMoved
+    case .capex: return cashFlows?.total.capex
+    case .npv: return cashFlows?.npv
+    case .paybackYears: return cashFlows?.paybackYears
     }
   }
 }

@@ -13,17 +13,20 @@ extension Planner {
   static func priceOfStability(_ plan: Plan, scenario: ValidScenario, options: PlanOptions)
     -> Plan.PriceOfStability?
   {
-    guard let previous = options.previous, let ebit = plan.totals?.ebit else { return nil }
+    // What the solve maximized is what stability gives up: EBIT, or NPV for `--objective npv`.
+    let measure = options.settings.objective
+    func value(_ p: Plan) -> Double? { measure == .npv ? p.cashFlows?.npv : p.totals?.ebit }
+    guard let previous = options.previous, let ebit = value(plan) else { return nil }
     var raw = scenario.asWritten
     raw.stability = Scenario.Stability(moveCost: tieBreakingMoveCost)
     let free = ValidScenario(resolving: raw)
     var freeOptions = options
     freeOptions.warmStart = plan.warmStart
     freeOptions.progress = nil
-    let formulation = Formulation(free, previous: previous)
+    let formulation = Formulation(free, previous: previous, objective: options.settings.objective)
     guard let solution = try? solve(formulation, options: freeOptions) else { return nil }
     let freePlan = explain(formulation, solution: solution, options: freeOptions)
-    guard freePlan.status.hasSolution, let freeEBIT = freePlan.totals?.ebit else { return nil }
+    guard freePlan.status.hasSolution, let freeEBIT = value(freePlan) else { return nil }
     let movedFree = freePlan.stability?.mwMoved ?? mwMoved(freePlan, against: previous, scenario: scenario)
     let movedStable = plan.stability?.mwMoved ?? mwMoved(plan, against: previous, scenario: scenario)
     // Float noise (and a MIP's gap) can make the free plan a hair worse: nothing was given up then.
@@ -31,7 +34,9 @@ extension Planner {
     let kept = max(0, movedFree - movedStable)
     return Plan.PriceOfStability(
       ebitWithoutMoveCost: freeEBIT, ebitGivenUp: givenUp, mwMovedWithoutMoveCost: movedFree, mwKept: kept,
-      text: "$\(NumberText.grouped(givenUp))M of EBIT given up to avoid moving \(NumberText.mw(kept)) MW")
+      text:
+        "$\(NumberText.grouped(givenUp))M of \(measure == .npv ? "NPV" : "EBIT") given up to avoid moving "
+        + "\(NumberText.mw(kept)) MW")
   }
 
   /// Sum of |x - x_prev| over this scenario's allocation columns in the periods `previous`

@@ -47,7 +47,13 @@ public enum Planner {
   public static func plan(_ scenario: ValidScenario, options: PlanOptions = PlanOptions())
     throws(PlanningError) -> Plan
   {
-    let formulation = Formulation(scenario, previous: options.previous)
+    do {
+      try options.settings.check(for: scenario)
+    } catch {
+      throw PlanningError(message: error.message)
+    }
+    let formulation = Formulation(
+      scenario, previous: options.previous, objective: options.settings.objective)
     let (solution, first) = try solveRecording(formulation, options: options)
     var plan = explain(formulation, solution: solution, options: options)
     if let first {

@@ -17,11 +17,13 @@ public struct Scenario: Sendable, Equatable, Codable {
   public var policies: [Policy]?
   /// Used only when a previous plan is given.
   public var stability: Stability?
+  /// The discount rate of the cash-flow view and of `--objective npv`.
+  public var finance: Finance?
 
   public init(
     id: String, description: String? = nil, periods: [Period], hardware: [Hardware] = [],
     companions: [CompanionRule]? = nil, sites: [Site] = [], offerings: [Offering] = [],
-    policies: [Policy]? = nil, stability: Stability? = nil
+    policies: [Policy]? = nil, stability: Stability? = nil, finance: Finance? = nil
   ) {
     self.id = id
     self.description = description
@@ -32,6 +34,7 @@ public struct Scenario: Sendable, Equatable, Codable {
     self.offerings = offerings
     self.policies = policies
     self.stability = stability
+    self.finance = finance
   }
 }
 
@@ -174,8 +177,21 @@ extension Scenario {
 }
 
 extension Scenario {
+  /// Money over time: how a plan's cash flows are discounted.
+  public struct Finance: Sendable, Equatable, Codable {
+    /// Annual rate, in [0, 1). Nil: no NPV is reported and `--objective npv` is refused.
+    public var discountRate: Double?
+
+    public init(discountRate: Double? = nil) { self.discountRate = discountRate }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+      case discountRate = "discount_rate"
+    }
+  }
+
   enum CodingKeys: String, CodingKey, CaseIterable {
     case id = "scenario", description, periods, hardware, companions, sites, offerings, policies, stability
+    case finance
   }
 }
 

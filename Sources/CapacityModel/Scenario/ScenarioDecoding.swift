@@ -26,10 +26,12 @@ extension NodeReader {
     let offerings = required(f, "offerings") { list($0, at: $1, decodeOffering) }
     let policies = optional(f, "policies", nullMeansAbsent: true) { list($0, at: $1, decodePolicy) }
     let stability = optional(f, "stability", decodeStability)
+    let finance = optional(f, "finance", decodeFinance)
     guard let id, let periods, let hardware, let sites, let offerings else { return nil }
     return Scenario(
       id: id, description: description, periods: periods, hardware: hardware,
-      companions: companions, sites: sites, offerings: offerings, policies: policies, stability: stability)
+      companions: companions, sites: sites, offerings: offerings, policies: policies, stability: stability,
+      finance: finance)
   }
 
   func decodePeriod(_ node: Node, at path: String) -> Scenario.Period? {
@@ -165,6 +167,15 @@ extension NodeReader {
       return nil
     }
     return required(f, "move_cost", number).map(Scenario.Stability.init)
+  }
+
+  func decodeFinance(_ node: Node, at path: String) -> Scenario.Finance? {
+    guard
+      let f = fields(node, at: path, what: "finance", allowed: names(Scenario.Finance.CodingKeys.self))
+    else {
+      return nil
+    }
+    return Scenario.Finance(discountRate: optional(f, "discount_rate", number))
   }
 
   private func names<K: CodingKey & CaseIterable>(_: K.Type) -> [String] {

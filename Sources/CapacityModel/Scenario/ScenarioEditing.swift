@@ -27,7 +27,7 @@ extension Scenario {
   ///   (an entry already in the map: adding hardware would change who can serve, not a figure),
   ///   `offerings.claude.tiers.0.share` (bands counted from 0), any series such as
   ///   `offerings.gpu-rental.demand_mw[.PERIOD]`
-  /// - `policies.trn-majority.share`, `stability.move_cost`
+  /// - `policies.trn-majority.share`, `stability.move_cost`, `finance.discount_rate`
   ///
   /// Ids may contain dots; the longest id that matches is taken. Setting a period entry of a
   /// constant series turns it into a map that holds the old value from the first period. The
@@ -36,7 +36,7 @@ extension Scenario {
     var cursor = EditCursor(path: path)
     var copy = self
     switch try cursor.field(in: [
-      "periods", "hardware", "companions", "sites", "offerings", "policies", "stability",
+      "periods", "hardware", "companions", "sites", "offerings", "policies", "stability", "finance",
     ]) {
     case "periods":
       let p = try cursor.index(of: "period", in: periods.map(\.id))
@@ -65,6 +65,10 @@ extension Scenario {
       _ = try cursor.field(in: ["share"])
       try cursor.end()
       copy.policies?[p].share = value
+    case "finance":
+      _ = try cursor.field(in: ["discount_rate"])
+      try cursor.end()
+      copy.finance = Scenario.Finance(discountRate: value)
     default:  // stability
       _ = try cursor.field(in: ["move_cost"])
       try cursor.end()

@@ -61,6 +61,7 @@ final class ScenarioChecker {
     if let stability = scenario.stability {
       checkNumber(stability.moveCost, at: "stability.move_cost", .money)
     }
+    if let rate = scenario.finance?.discountRate { checkDiscountRate(rate, at: "finance.discount_rate") }
   }
 
   func report(_ path: String, _ message: String) {
@@ -101,6 +102,21 @@ final class ScenarioChecker {
       report(path, "a share must be between 0 and 1, found \(ScenarioText.number(value))")
     default:
       break
+    }
+  }
+
+  /// An annual rate in [0, 1): 1 or more (100% a year) is a typing slip for a percentage.
+  func checkDiscountRate(_ value: Double, at path: String) {
+    guard value.isFinite else {
+      report(path, "must be a finite number, found \(ScenarioText.number(value))")
+      return
+    }
+    if value < 0 {
+      report(path, "a discount rate cannot be negative, found \(ScenarioText.number(value))")
+    } else if value >= 1 {
+      report(
+        path,
+        "a discount rate is an annual fraction below 1 (0.08 for 8%), found \(ScenarioText.number(value))")
     }
   }
 

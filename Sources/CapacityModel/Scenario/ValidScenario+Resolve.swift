@@ -61,6 +61,7 @@ extension ValidScenario {
         hardware: scenario.hardware.indices.filter { covered.contains(scenario.hardware[$0].id) })
     }
     moveCost = scenario.stability?.moveCost
+    discountRate = scenario.finance?.discountRate
 
     self.periodIndices = periodIndices
     self.hardwareIndices = hardwareIndices

@@ -19,6 +19,8 @@ public struct ValidScenario: Sendable {
   public let policies: [Policy]
   /// `stability.move_cost`, or `nil` when the scenario has no `stability`.
   public let moveCost: Double?
+  /// `finance.discount_rate` (annual), or `nil` when the scenario gives none.
+  public let discountRate: Double?
 
   let periodIndices: [String: Int]
   let hardwareIndices: [String: Int]

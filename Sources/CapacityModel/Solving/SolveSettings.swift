@@ -20,19 +20,22 @@ public struct SolveSettings: Codable, Sendable, Equatable {
   /// Primal simplex by default: measured fastest on capacity LPs, cold and warm (BENCHMARKS.md).
   public var method: LPMethod
   public var glpk: GLPKSettings
+  /// What the solve maximizes: horizon EBIT (the default) or the NPV of the cash flows.
+  public var objective: SolveObjective
 
   public init(
     timeLimitSeconds: Double? = nil, relativeGap: Double = 1e-4, method: LPMethod = .primalSimplex,
-    glpk: GLPKSettings = GLPKSettings()
+    glpk: GLPKSettings = GLPKSettings(), objective: SolveObjective = .ebit
   ) {
     self.timeLimitSeconds = timeLimitSeconds
     self.relativeGap = relativeGap
     self.method = method
     self.glpk = glpk
+    self.objective = objective
   }
 
   enum CodingKeys: String, CodingKey {
-    case timeLimitSeconds = "time_limit_seconds", relativeGap = "relative_gap", method, glpk
+    case timeLimitSeconds = "time_limit_seconds", relativeGap = "relative_gap", method, glpk, objective
   }
 
   /// Only what differs from the defaults is written: a stored job's options stay short to
@@ -45,6 +48,7 @@ public struct SolveSettings: Codable, Sendable, Equatable {
     if relativeGap != defaults.relativeGap { try c.encode(relativeGap, forKey: .relativeGap) }
     if method != defaults.method { try c.encode(method, forKey: .method) }
     if glpk != defaults.glpk { try c.encode(glpk, forKey: .glpk) }
+    if objective != defaults.objective { try c.encode(objective, forKey: .objective) }
   }
 
   /// Every key may be missing: a job stored before a setting existed gets its default.
@@ -55,6 +59,7 @@ public struct SolveSettings: Codable, Sendable, Equatable {
     relativeGap = try c.decodeIfPresent(Double.self, forKey: .relativeGap) ?? defaults.relativeGap
     method = try c.decodeIfPresent(LPMethod.self, forKey: .method) ?? defaults.method
     glpk = try c.decodeIfPresent(GLPKSettings.self, forKey: .glpk) ?? defaults.glpk
+    objective = try c.decodeIfPresent(SolveObjective.self, forKey: .objective) ?? defaults.objective
   }
 
   /// These settings with `seconds` as the time limit when they set none. GLPK's interior point
@@ -64,6 +69,15 @@ public struct SolveSettings: Codable, Sendable, Equatable {
     if settings.timeLimitSeconds == nil, method.stopsAtTimeLimit { settings.timeLimitSeconds = seconds }
     return settings
   }
+}
+
+/// What a solve maximizes (docs/formulation.md, "Objective" and "The NPV objective").
+public enum SolveObjective: String, Codable, Sendable, CaseIterable {
+  /// EBIT over the horizon: capex charged as straight-line depreciation.
+  case ebit
+  /// The net present value of the plan's cash flows at `finance.discount_rate`: capex paid when
+  /// installed, the undepreciated part of new hardware counted back at the horizon's end.
+  case npv
 }
 
 /// GLPK's own switches, and capplan's rounding heuristic that runs beside GLPK's branch-and-cut
@@ -126,7 +140,7 @@ public struct InvalidSolveSettings: Error, CustomStringConvertible, Sendable, Eq
 extension SolveSettings {
   /// The settings that can be wrong, for naming them as the caller's user wrote them.
   public enum Setting: Sendable, Equatable, CaseIterable {
-    case timeLimit, relativeGap, method, proximitySearch
+    case timeLimit, relativeGap, method, proximitySearch, objective
   }
 
   public static let timeLimitRange = Limit("time limit", 0.001...31_536_000, unit: "seconds")
@@ -151,6 +165,21 @@ extension SolveSettings {
         message: "\(name(.method) ?? "method") \(method.rawValue) cannot stop at a time limit (GLPK's "
           + "interior point runs to its end): drop \(name(.timeLimit) ?? "the time limit") or use a simplex method"
       )
+    }
+  }
+
+  /// Refuses settings this scenario cannot be solved with: `--objective npv` needs the
+  /// scenario's `finance.discount_rate`. Checked where the scenario is known (the command line
+  /// before solving or queueing, and the solve itself).
+  public func check(for scenario: ValidScenario, naming name: (Setting) -> String? = { _ in nil })
+    throws(InvalidSolveSettings)
+  {
+    if objective == .npv, scenario.discountRate == nil {
+      throw InvalidSolveSettings(
+        setting: .objective,
+        message: "\(name(.objective) ?? "objective") npv needs a discount rate: scenario "
+          + "'\(scenario.asWritten.id)' has no finance.discount_rate (add `finance: {discount_rate: 0.08}` "
+          + "for 8% a year, or solve for ebit)")
     }
   }
 

@@ -66,13 +66,21 @@ public struct SweepPoint: Sendable {
 }
 
 extension Sweep {
-  /// Each point's scenario, validated; an invalid point keeps its errors (labelled with `file`
-  /// and the point) instead of stopping the others.
-  public func scenarios(_ base: Scenario, file: String) -> [Result<ValidScenario, SweepError>] {
+  /// Each point's scenario, validated, and checked against `settings` (a sweep may set the
+  /// discount rate `--objective npv` needs); an invalid point keeps its errors (labelled with
+  /// `file` and the point) instead of stopping the others.
+  public func scenarios(
+    _ base: Scenario, file: String, settings: SolveSettings = SolveSettings(),
+    naming: (SolveSettings.Setting) -> String? = { _ in nil }
+  ) -> [Result<ValidScenario, SweepError>] {
     points.map { point in
+      let where_ = "\(file) with \(label(point))"
       do {
-        let scenario = try self.scenario(base, at: point)
-        return .success(try ScenarioValidator.validate(scenario, file: "\(file) with \(label(point))"))
+        let valid = try ScenarioValidator.validate(try self.scenario(base, at: point), file: where_)
+        try settings.check(for: valid, naming: naming)
+        return .success(valid)
+      } catch let error as InvalidSolveSettings {
+        return .failure(SweepError("\(where_): \(error.message)"))
       } catch {
         return .failure(SweepError(String(describing: error)))
       }
@@ -82,9 +90,10 @@ extension Sweep {
   /// Solves every valid point, at most `parallel` at once, in the grid's order.
   public func run(
     _ base: Scenario, file: String, options: PlanOptions, parallel: Int,
+    naming: (SolveSettings.Setting) -> String? = { _ in nil },
     solved: @escaping @Sendable (Int, Int) -> Void = { _, _ in }
   ) -> [SweepPoint] {
-    let prepared = scenarios(base, file: file)
+    let prepared = scenarios(base, file: file, settings: options.settings, naming: naming)
     let valid = prepared.compactMap { try? $0.get() }
     let total = valid.count
     var results = Self.solve(valid, options: options, parallel: parallel) { solved($0, total) }.makeIterator()

@@ -54,7 +54,7 @@ struct PlanExport {
     [
       summary, allocations, financials, revenue, economics, capacity, lab, marginals, power, installs,
       expansions,
-      bindings,
+      bindings, cashFlows,
     ]
   }
 
@@ -130,7 +130,10 @@ struct PlanExport {
       s.rows.append([.text("ebit"), .number(t.ebit), .text("$M over the horizon")])
       s.rows.append([.text("ebit_margin"), .number(t.ebitMargin), .text("fraction of revenue")])
     }
-    s.rows.append([.text("objective"), .number(plan.objective), .text("$M, EBIT less move cost")])
+    s.rows.append([
+      .text("objective"), .number(plan.objective),
+      .text("$M, \(plan.solvedFor == .npv ? "NPV" : "EBIT") less move cost"),
+    ])
     s.rows.append([.text("solve_seconds"), .number(plan.solver.seconds), .text("s")])
     if let st = plan.stability {
       s.rows.append([.text("mw_moved_vs_previous"), .number(st.mwMoved), .text("IT MW")])

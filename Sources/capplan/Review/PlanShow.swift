@@ -30,7 +30,12 @@ struct PlanShowTables {
       t.add(["revenue ($M over the horizon)", money(totals.revenue)])
       t.add(["EBIT margin", percent(totals.ebitMargin)])
     }
-    t.add(["objective ($M, EBIT less move cost)", plan.objective.map { fixed($0, 4) } ?? "-"])
+    t.add([plan.objectiveLabel, plan.objective.map { fixed($0, 4) } ?? "-"])
+    if let cash = plan.cashFlows {
+      t.add(["solved for", plan.solvedFor?.rawValue ?? "ebit"])
+      t.add(["NPV ($M)", cash.npv.map { money($0) } ?? "- (no finance.discount_rate)"])
+      t.add(["payback", PlanTables.payback(cash)])
+    }
     if plan.status.hasSolution {
       let pivot = AllocationPivot(plan, row: { _ in "" }, column: { _ in "" })
       let peak = pivot.periods.map { pivot.total(period: $0) }.max() ?? 0
@@ -99,7 +104,8 @@ struct PlanShowTables {
     let diagnosis = [base.warnings, base.infeasibility, base.shortfalls].compactMap { $0 }
     guard plan.status.hasSolution else { return [summary] + diagnosis + [base.solver] }
     var tables =
-      [summary] + diagnosis + [base.financials] + base.economicsTables + [base.lab, allocationPivot]
+      [summary] + diagnosis + [base.financials] + [base.cashFlows].compactMap { $0 } + base.economicsTables
+      + [base.lab, allocationPivot]
     if siteDetail { tables.append(base.allocations) }
     tables += [base.installs, power, bindings, base.marginals]
     return tables.filter { !$0.rows.isEmpty || $0.title.hasPrefix("Binding") } + [base.solver]

@@ -28,6 +28,7 @@ struct ReportHTML {
       sections.append(("capacity", "Capacity by site over time", capacityBySite))
       sections.append(("allocation", "Hardware x offering", allocationHeat))
       sections.append(("ebit-bridge", "EBIT bridge", ebitBridge))
+      sections.append(("cash-flows", "Cash flows, NPV and payback", cashFlowSection))
       sections.append(("power", "Site power", sitePower))
       sections.append(("binding", "Binding constraints", binding))
     } else {
@@ -130,8 +131,12 @@ struct ReportHTML {
       ),
       ("Power at its limit", "\(atLimit) of \(plan.marginals.power.count)", "site-periods", ""),
     ]
-    if let objective = plan.objective, abs(objective - totals.ebit) > 1e-6 {
-      cards.append(("Objective", money(objective), "$M, EBIT less move cost", ""))
+    if let objective = plan.objective, abs(objective - totals.ebit) > 1e-6 || plan.solvedFor == .npv {
+      let what = plan.solvedFor == .npv ? "NPV" : "EBIT"
+      cards.append(("Objective", money(objective), "$M, \(what) less move cost", ""))
+    }
+    if let npv = plan.cashFlows?.npv, let rate = plan.cashFlows?.discountRate {
+      cards.append(("NPV", money(npv), "$M at \(NumberText.percent(rate)) a year", ""))
     }
     if let st = plan.stability {
       cards.append(("Moved vs previous plan", mwText(st.mwMoved), "IT MW (cost $\(money(st.moveCost))M)", ""))
