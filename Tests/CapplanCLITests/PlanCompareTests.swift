@@ -127,6 +127,32 @@ import Testing
     #expect(!FileManager.default.fileExists(atPath: noDB), "no store is opened for plan files")
   }
 
+  /// The finance rows: aws-2026 (8% a year) solved for EBIT and for NPV. Each NPV cell is its
+  /// plan's own NPV, the NPV plan's is the larger, and the objectives are named.
+  @Test func financeRowsShowEachPlansNPV() throws {
+    let dir = try CLI.temporaryDirectory()
+    let model = CLI.packageRoot.appendingPathComponent("Models/aws-2026.yaml").path
+    let ebitPlan = try Self.solveToFile(model, dir, "ebit.json")
+    let r = try CLI.run(["solve", model, "--objective", "npv", "--format", "json"])
+    try #require(r.status == 0, "\(r.stderr)")
+    let npvPlan = dir.appendingPathComponent("npv.json").path
+    try r.stdout.write(toFile: npvPlan, atomically: true, encoding: .utf8)
+    let compared = try CLI.run([
+      "plans", "compare", "--file", ebitPlan, "--file", npvPlan, "--format", "json",
+    ])
+    #expect(compared.status == 0, "\(compared.stderr)")
+    let rows = try Self.rows(compared.stdout)
+    func npv(_ path: String) throws -> Double {
+      let plan = try CLI.json(try String(contentsOfFile: path, encoding: .utf8))
+      return try #require((plan["cash_flows"] as? [String: Any])?["npv"] as? Double)
+    }
+    let cells = try #require(rows["npv_musd"] as? [Double])
+    #expect(cells == [try npv(ebitPlan), try npv(npvPlan)])
+    #expect(cells[1] >= cells[0])
+    #expect(rows["solved_for"] as? [String] == ["ebit", "npv"])
+    #expect(rows["discount_rate_fraction"] as? [Double] == [0.08, 0.08])
+  }
+
   /// A plan without a solution has no figures: "-" in the table, null in JSON; its status shows.
   @Test func aPlanWithoutASolutionShowsNone() throws {
     let dir = try CLI.temporaryDirectory()

@@ -72,6 +72,28 @@ import Testing
     #expect(csv.stdout.contains("\n10,0.35"))
   }
 
+  /// An override is merged before the sweep edits each point: with R = 30 from the override,
+  /// EBIT is 1 + 30 s at each share s, and the table names the override.
+  @Test func aSweepRunsOnTheScenarioWithItsOverrides() throws {
+    let dir = try CLI.temporaryDirectory()
+    let override = dir.appendingPathComponent("r30.yaml").path
+    try """
+    offerings:
+      - id: claude
+        gross_revenue_per_mw_year: {trainium2: 30}
+    """.write(toFile: override, atomically: true, encoding: .utf8)
+    let args = [
+      "sweep", model("seed-bedrock-deal.yaml"), "--override", override, "--metric", "ebit",
+      "--set", "offerings.claude.revenue_share=0.2,0.3",
+    ]
+    let r = try CLI.run(args + ["--format", "json"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let ebit = try rows(r.stdout).map { try #require($0["ebit"] as? Double) }
+    #expect(ebit.count == 2 && abs(ebit[0] - 7) < 1e-9 && abs(ebit[1] - 10) < 1e-9, "\(ebit)")
+    #expect(
+      try CLI.run(args).stdout.hasPrefix("Sensitivity of \(model("seed-bedrock-deal.yaml")) + \(override)"))
+  }
+
   @Test func theSamePathTwiceIsAnError() throws {
     let r = try CLI.run([
       "sweep", model("seed-bedrock-deal.yaml"), "--set", "offerings.claude.revenue_share=0.1",

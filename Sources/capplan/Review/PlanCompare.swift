@@ -66,6 +66,19 @@ struct PlanComparison {
       $0.totals?.depreciation
     },
     single("headline", "fixed_costs_musd", "fixed costs ($M over the horizon)", .money) { $0.totals?.fixed },
+    text("finance", "solved_for", "solved for") { $0.plan.solvedFor?.rawValue ?? "ebit" },
+    single("finance", "capex_musd", "capex paid ($M over the horizon)", .money) {
+      $0.plan.cashFlows?.total.capex
+    },
+    single("finance", "npv_musd", "NPV ($M, at the scenario's discount rate)", .money) {
+      $0.plan.cashFlows?.npv
+    },
+    single("finance", "discount_rate_fraction", "discount rate (a year)", .percent) {
+      $0.plan.cashFlows?.discountRate
+    },
+    text("finance", "payback_period", "payback period") {
+      $0.plan.cashFlows.map { $0.paybackPeriod ?? "not within the horizon" } ?? "-"
+    },
     perKey(
       "revenue by use", "revenue_by_use_musd", "$M over the horizon", .money, keys: \.useOrder
     ) { p, use in p.useLine(use).map(\.total.revenue) ?? p.totals?.revenueByUse[use] },
