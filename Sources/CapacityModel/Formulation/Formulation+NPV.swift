@@ -23,12 +23,7 @@ extension Formulation {
       let weight = flowWeight(t)
       for (o, offering) in sc.offerings.enumerated() {
         for (h, _, v) in allocationsByOffering[o][t] {
-          var perMWYear =
-            (offering.serving(hardware: h)?.unitRevenuePerMWYear ?? 0) - sc.hardware[h].opexPerMWYear
-          for rule in sc.companions where rule.hardware == h {
-            perMWYear -= rule.mwPerMW * sc.hardware[rule.requires].opexPerMWYear
-          }
-          addObjective(v, weight * perMWYear, into: &model)
+          addObjective(v, weight * operatingMarginPerMWYear(offering, hardware: h), into: &model)
         }
       }
       for (e, expansion) in sc.expansions.enumerated() where expansion.costPerYear != 0 {

@@ -310,6 +310,17 @@ public struct Formulation: Sendable {
     }
   }
 
+  /// What one MW of `offering` on hardware `h` earns a year before capex: its unit revenue less
+  /// the hardware's opex and that of the companion MW it needs.
+  func operatingMarginPerMWYear(_ offering: ValidScenario.Offering, hardware h: Int) -> Double {
+    var perMWYear =
+      (offering.serving(hardware: h)?.unitRevenuePerMWYear ?? 0) - scenario.hardware[h].opexPerMWYear
+    for rule in scenario.companions where rule.hardware == h {
+      perMWYear -= rule.mwPerMW * scenario.hardware[rule.requires].opexPerMWYear
+    }
+    return perMWYear
+  }
+
   /// EBIT without tier revenue and move costs: unit revenue less opex (with
   /// companions' opex), depreciation of all installed MW, fixed expansion costs.
   mutating func addOperatingObjective() {
@@ -319,12 +330,7 @@ public struct Formulation: Sendable {
       let years = sc.periods[t].years
       for (o, offering) in sc.offerings.enumerated() {
         for (h, _, v) in allocationsByOffering[o][t] {
-          var perMWYear =
-            (offering.serving(hardware: h)?.unitRevenuePerMWYear ?? 0) - sc.hardware[h].opexPerMWYear
-          for rule in sc.companions where rule.hardware == h {
-            perMWYear -= rule.mwPerMW * sc.hardware[rule.requires].opexPerMWYear
-          }
-          addObjective(v, years * perMWYear, into: &model)
+          addObjective(v, years * operatingMarginPerMWYear(offering, hardware: h), into: &model)
         }
       }
       for (s, site) in sc.sites.enumerated() {
