@@ -96,7 +96,8 @@ public struct ChildProgressReport: Codable, Sendable, Equatable {
 
   /// The line to write, newline included.
   public var line: String {
-    let data = (try? JSONEncoder().encode(checked ?? ChildProgressReport(elapsedSeconds: 0))) ?? Data("{}".utf8)
+    let data =
+      (try? JSONEncoder().encode(checked ?? ChildProgressReport(elapsedSeconds: 0))) ?? Data("{}".utf8)
     return Self.prefix + String(decoding: data, as: UTF8.self) + "\n"
   }
 

@@ -76,7 +76,8 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
-  public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult {
+  public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
+  {
     try heartbeat(lease, leaseSeconds: leaseSeconds, progress: nil, now: now)
   }
 

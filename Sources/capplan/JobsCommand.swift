@@ -86,11 +86,17 @@ enum JobTables {
       firstNumeric: 9)
     for j in jobs {
       t.add([
-        "\(j.id)", j.state.rawValue, j.scenarioID, "\(j.priority)", "\(j.attempt)", isoDate(j.createdAt),
+        "\(j.id)", stateText(j), j.scenarioID, "\(j.priority)", "\(j.attempt)", isoDate(j.createdAt),
         j.planID.map { "\($0)" } ?? "-", String((j.lastError ?? "").prefix(60)),
       ])
     }
     return t
+  }
+
+  /// A running job's state with its solve's latest gap, when one is known.
+  static func stateText(_ j: Job) -> String {
+    guard j.state == .running, let gap = j.progress?.gap else { return j.state.rawValue }
+    return "running, gap " + String(format: "%.3f%%", 100 * gap)
   }
 
   static func detail(_ j: Job, now: Date = Date()) -> Table {

@@ -17,7 +17,8 @@ import Testing
     var running = JobStateMachineTests.job(.running)
     running.progress = Self.progress(at: 1)
     let report = Self.progress(at: 5)
-    let beat = JobStateMachine.apply(.heartbeat(fence, leaseSeconds: 30, progress: report), to: running, now: t0)
+    let beat = JobStateMachine.apply(
+      .heartbeat(fence, leaseSeconds: 30, progress: report), to: running, now: t0)
     let change = try? beat.get()
     #expect(change?.after.progress == report)
     #expect(change?.fields == [.leaseExpiresAt, .progress], "one write: the lease and the progress")
@@ -27,7 +28,8 @@ import Testing
     #expect(empty?.fields == [.leaseExpiresAt])
     // A fenced-off beat changes nothing.
     let other = LeaseFence(jobID: 7, attempt: 1, owner: "w")
-    let refused = JobStateMachine.apply(.heartbeat(other, leaseSeconds: 30, progress: report), to: running, now: t0)
+    let refused = JobStateMachine.apply(
+      .heartbeat(other, leaseSeconds: 30, progress: report), to: running, now: t0)
     #expect(refused == .failure(.fencedOff(other)))
   }
 
@@ -57,16 +59,21 @@ import Testing
     #expect(try after(.claim(owner: "v", leaseSeconds: 30), queued).progress == nil)
   }
 
-  @Test(arguments: Backend.available) func storesKeepTheProgressOfTheLeaseHolderOnly(_ backend: Backend) throws {
+  @Test(arguments: Backend.available) func storesKeepTheProgressOfTheLeaseHolderOnly(_ backend: Backend)
+    throws
+  {
     let store = try backend.makeStore()
     let job = try store.submit(submission(maxAttempts: 3), now: t0).job
     let first = try #require(try store.claim(owner: "a", leaseSeconds: 10, now: t0))
     #expect(try store.job(job.id).progress == nil)
     let report = Self.progress(at: 3)
-    #expect(try store.heartbeat(first, leaseSeconds: 10, progress: report, now: t0 + 3) == .held(cancelRequested: false))
+    #expect(
+      try store.heartbeat(first, leaseSeconds: 10, progress: report, now: t0 + 3)
+        == .held(cancelRequested: false))
     let stored = try #require(try store.job(job.id).progress)
     #expect(stored == report)
-    #expect(stored.bestPlan == 1234.5678 && stored.bound == 1249.75 && stored.gap == 0.0123 && stored.nodes == 42)
+    #expect(
+      stored.bestPlan == 1234.5678 && stored.bound == 1249.75 && stored.gap == 0.0123 && stored.nodes == 42)
     // A beat without a report renews the lease and keeps the progress.
     #expect(try store.heartbeat(first, leaseSeconds: 10, now: t0 + 5) == .held(cancelRequested: false))
     #expect(try store.job(job.id).progress == report)
@@ -75,10 +82,13 @@ import Testing
     // and the old worker's late beat is refused and stores nothing.
     let second = try #require(try store.claim(owner: "b", leaseSeconds: 10, now: t0 + 16))
     #expect(try store.job(job.id).progress == nil)
-    #expect(try store.heartbeat(first, leaseSeconds: 10, progress: Self.progress(at: 17), now: t0 + 17) == .lost)
+    #expect(
+      try store.heartbeat(first, leaseSeconds: 10, progress: Self.progress(at: 17), now: t0 + 17) == .lost)
     #expect(try store.job(job.id).progress == nil)
     let latest = Self.progress(at: 18, gap: nil)
-    #expect(try store.heartbeat(second, leaseSeconds: 10, progress: latest, now: t0 + 18) == .held(cancelRequested: false))
+    #expect(
+      try store.heartbeat(second, leaseSeconds: 10, progress: latest, now: t0 + 18)
+        == .held(cancelRequested: false))
     #expect(try store.job(job.id).progress == latest)
 
     // Failed for good, it keeps its last progress; a retry clears it.
@@ -139,7 +149,10 @@ import Testing
     #expect(reader.latest == good)
     #expect(reader.kept.count <= 1000)
     // Out-of-range numbers are dropped, the rest kept.
-    reader.consume(Data((ChildProgressReport.prefix + "{\"elapsed_seconds\": 3, \"gap\": -2, \"nodes\": -5, \"bound\": 1e300}\n").utf8))
+    reader.consume(
+      Data(
+        (ChildProgressReport.prefix
+          + "{\"elapsed_seconds\": 3, \"gap\": -2, \"nodes\": -5, \"bound\": 1e300}\n").utf8))
     #expect(reader.latest == ChildProgressReport(elapsedSeconds: 3))
   }
 

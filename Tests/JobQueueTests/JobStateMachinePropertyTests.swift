@@ -22,7 +22,8 @@ import Testing
       case 0, 1: event = .claim(owner: owner, leaseSeconds: 10)
       case 2:
         // Every other beat carries a report, so progress comes and goes over a run.
-        let report = JobProgress(reportedAt: Date(timeIntervalSince1970: Double(n)), elapsedSeconds: 1, gap: 0.1)
+        let report = JobProgress(
+          reportedAt: Date(timeIntervalSince1970: Double(n)), elapsedSeconds: 1, gap: 0.1)
         event = .heartbeat(fence, leaseSeconds: 10, progress: retryable ? report : nil)
       case 3: event = .complete(fence)
       case 4: event = .fail(fence, reason: "boom", retryable: retryable, retryAfter: Double(n % 3 * 5))
