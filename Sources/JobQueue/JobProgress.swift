@@ -131,7 +131,9 @@ public struct ChildProgressReport: Codable, Sendable, Equatable {
 
 /// Splits a child's stderr into lines as it arrives, taking out progress lines and keeping
 /// the rest for failure messages, both bounded: a child that prints endlessly, or one line
-/// without end, costs the worker at most `keepBytes` plus one line's buffer.
+/// without end, costs the worker at most `keepBytes` plus one line's buffer. A line that starts
+/// like a progress line is never kept, whether or not it reads as a report: it is the progress
+/// channel's, and a garbled one would only bury the child's real last words.
 public struct ChildStderrReader: Sendable {
   public private(set) var latest: ChildProgressReport?
   /// Progress lines read so far, so a caller can tell a new report from the last one.
@@ -142,8 +144,11 @@ public struct ChildStderrReader: Sendable {
   /// Trimmed to `keepBytes` once it doubles, so that trimming costs little per line.
   private var buffer = Data()
   private var line = Data()
-  /// The current line ran past `maxLineBytes`: it is kept as ordinary output, not parsed.
-  private var overlong = false
+
+  /// What happens to the rest of a line that ran past `maxLineBytes`: it is not parsed, and
+  /// only kept when it is not a progress line.
+  private enum Overlong { case no, kept, dropped }
+  private var overlong = Overlong.no
 
   public init(keepBytes: Int = 64 << 10) { self.keepBytes = keepBytes }
 
@@ -159,34 +164,51 @@ public struct ChildStderrReader: Sendable {
 
   /// The end of the stream: a last line without a newline is ordinary output.
   public mutating func finish() {
-    if !line.isEmpty { keep(line) }
+    if overlong == .no, !line.isEmpty, !Self.isProgress(line) { keep(line) }
     line = Data()
+    overlong = .no
+  }
+
+  private static func isProgress(_ bytes: Data) -> Bool {
+    bytes.starts(with: ChildProgressReport.prefix.utf8)
   }
 
   private mutating func append(_ bytes: Data.SubSequence) {
     guard !bytes.isEmpty else { return }
-    if overlong {
-      keep(bytes)
-      return
+    switch overlong {
+    case .kept: return keep(bytes)
+    case .dropped: return
+    case .no: break
     }
     line.append(contentsOf: bytes)
     if line.count > ChildProgressReport.maxLineBytes {
-      overlong = true
-      keep(line)
+      if Self.isProgress(line) {
+        overlong = .dropped
+      } else {
+        overlong = .kept
+        keep(line)
+      }
       line = Data()
     }
   }
 
   private mutating func endLine() {
-    if !overlong, let report = ChildProgressReport.parse(line) {
-      latest = report
-      reportsRead += 1
-    } else {
-      if !overlong { keep(line) }
-      keep(Data("\n".utf8))
+    switch overlong {
+    case .kept: keep(Data("\n".utf8))
+    case .dropped: break
+    case .no:
+      if Self.isProgress(line) {
+        if let report = ChildProgressReport.parse(line) {
+          latest = report
+          reportsRead += 1
+        }
+      } else {
+        keep(line)
+        keep(Data("\n".utf8))
+      }
     }
     line = Data()
-    overlong = false
+    overlong = .no
   }
 
   private mutating func keep(_ bytes: some DataProtocol) {
