@@ -42,6 +42,10 @@ struct JobProgressCommandTests {
     #expect(shown["reported_at"] is String)
 
     // The table a person reads says the same, with the report's age.
+    // The list adds the gap to a running job's state (unless the job has finished since).
+    let listed = try CLI.run(["jobs", "list", "--db", q.db]).stdout
+    let row = try #require(listed.split(separator: "\n").first { $0.hasPrefix("\(id) ") })
+    #expect(!row.contains("running") || row.contains("running, gap "), "\(row)")
     let table = try CLI.run(["jobs", "show", "\(id)", "--db", q.db])
     #expect(table.status == 0, "\(table.stderr)")
     #expect(table.stdout.contains("best plan EBIT") && table.stdout.contains("bound"))
