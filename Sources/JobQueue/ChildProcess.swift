@@ -1,18 +1,28 @@
 import Foundation
+import Synchronization
 
-/// One solve in a child process: payload on stdin, plan on stdout.
+/// One solve in a child process: payload on stdin, plan on stdout, progress lines and any
+/// message on stderr (read as they come, see `ChildStderrReader`).
 final class ChildProcess: Sendable {
   struct Outcome: Sendable {
     var status: Int32
     /// True when the child died of a signal (abort, crash, kill).
     var signaled: Bool
     var stdout: Data
+    /// The end of what the child printed on stderr, without its progress lines.
     var stderr: Data
   }
 
   let process: Process
+  let stderrReader = Mutex(ChildStderrReader())
+  private let receivedProgress = Mutex<JobProgress?>(nil)
+  private let clock: @Sendable () -> Date
 
-  init(command: [String], input: Data) throws {
+  /// The child's latest progress report, stamped with when it arrived.
+  var latestProgress: JobProgress? { receivedProgress.withLock { $0 } }
+
+  init(command: [String], input: Data, clock: @escaping @Sendable () -> Date = Date.init) throws {
+    self.clock = clock
     process = Process()
     process.executableURL = URL(fileURLWithPath: command[0])
     process.arguments = Array(command.dropFirst())
@@ -47,10 +57,9 @@ final class ChildProcess: Sendable {
   /// Waits for the child, reading both pipes so a large plan cannot block it.
   func wait() async -> Outcome {
     await withCheckedContinuation { continuation in
-      DispatchQueue.global().async { [process, stdoutPipe, stderrPipe] in
+      DispatchQueue.global().async { [process, stdoutPipe, stderrPipe, self] in
         let group = DispatchGroup()
         nonisolated(unsafe) var out = Data()
-        nonisolated(unsafe) var err = Data()
         group.enter()
         DispatchQueue.global().async {
           out = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
@@ -58,7 +67,7 @@ final class ChildProcess: Sendable {
         }
         group.enter()
         DispatchQueue.global().async {
-          err = stderrPipe.fileHandleForReading.readDataToEndOfFile()
+          self.readStderr(stderrPipe.fileHandleForReading)
           group.leave()
         }
         group.wait()
@@ -67,9 +76,26 @@ final class ChildProcess: Sendable {
           returning: Outcome(
             status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
             stdout: out,
-            stderr: err))
+            stderr: self.stderrReader.withLock { $0.kept }))
       }
     }
+  }
+}
+
+extension ChildProcess {
+  /// Reads stderr as it comes until the child closes it, keeping the latest progress report.
+  fileprivate func readStderr(_ handle: FileHandle) {
+    while true {
+      let chunk = handle.availableData
+      if chunk.isEmpty { break }
+      let report = stderrReader.withLock { reader -> ChildProgressReport? in
+        let before = reader.reportsRead
+        reader.consume(chunk)
+        return reader.reportsRead == before ? nil : reader.latest
+      }
+      if let report { receivedProgress.withLock { $0 = report.progress(receivedAt: clock()) } }
+    }
+    stderrReader.withLock { $0.finish() }
   }
 }
 

@@ -129,9 +129,12 @@ public struct Job: Codable, Sendable, Equatable {
   public var createdAt: Date
   public var startedAt: Date?
   public var finishedAt: Date?
+  /// The latest progress of the solve, from its worker's heartbeats: the running attempt's, or
+  /// for a finished job the last one reported (docs/stores.md says when it is cleared).
+  public var progress: JobProgress?
 
   enum CodingKeys: String, CodingKey {
-    case id, state, source, options, priority, attempt, failures
+    case id, state, source, options, priority, attempt, failures, progress
     case scenarioID = "scenario_id", scenarioSHA256 = "scenario_sha256", idempotencyKey = "idempotency_key"
     case maxAttempts = "max_attempts", runAfter = "run_after", leaseOwner = "lease_owner"
     case leaseExpiresAt = "lease_expires_at", cancelRequested = "cancel_requested", lastError = "last_error"
@@ -160,7 +163,8 @@ public struct Job: Codable, Sendable, Equatable {
     scheduleID: Int64?,
     createdAt: Date,
     startedAt: Date?,
-    finishedAt: Date?
+    finishedAt: Date?,
+    progress: JobProgress? = nil
   ) {
     self.id = id
     self.state = state
@@ -183,6 +187,7 @@ public struct Job: Codable, Sendable, Equatable {
     self.createdAt = createdAt
     self.startedAt = startedAt
     self.finishedAt = finishedAt
+    self.progress = progress
   }
 }
 

@@ -21,9 +21,15 @@ public enum JobStateMachine {
         $0.leaseOwner = owner
         $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
         $0.startedAt = $0.startedAt ?? now
+        // A new attempt starts its own solve; an earlier attempt's progress would mislead.
+        $0.progress = nil
       }
-    case .heartbeat(_, let leaseSeconds):
-      return change(job) { $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds) }
+    case .heartbeat(_, let leaseSeconds, let progress):
+      return change(job) {
+        $0.leaseExpiresAt = now.addingTimeInterval(leaseSeconds)
+        // No report since the last beat keeps the last one (its age shows how old it is).
+        if let progress { $0.progress = progress }
+      }
     case .complete:
       // A cancel that committed before the plan wins over it (docs/stores.md).
       if job.cancelRequested { return close(job, now: now, note: CancelNotes.planDiscarded) }
@@ -46,6 +52,7 @@ public enum JobStateMachine {
         $0.state = .queued
         $0.runAfter = now
         $0.clearLease()
+        $0.progress = nil
       }
     case .markCancelled:
       return close(job, now: now, note: CancelNotes.whileRunning)
@@ -82,6 +89,7 @@ public enum JobStateMachine {
         $0.runAfter = now
         $0.finishedAt = nil
         $0.clearLease()
+        $0.progress = nil
       }
     }
   }
@@ -113,6 +121,7 @@ public enum JobStateMachine {
       $0.runAfter = runAfter
       $0.lastError = note
       $0.clearLease()
+      $0.progress = nil
     }
   }
 
@@ -132,8 +141,8 @@ public enum JobStateMachine {
 public enum JobEvent: Sendable, Equatable {
   /// A worker takes the job for `leaseSeconds`.
   case claim(owner: String, leaseSeconds: Double)
-  /// The worker holding the job renews its lease.
-  case heartbeat(LeaseFence, leaseSeconds: Double)
+  /// The worker holding the job renews its lease, with its solve's latest progress if any.
+  case heartbeat(LeaseFence, leaseSeconds: Double, progress: JobProgress? = nil)
   /// The worker holding the job has its plan.
   case complete(LeaseFence)
   /// The worker holding the job failed to solve it.
@@ -152,7 +161,7 @@ public enum JobEvent: Sendable, Equatable {
   /// The lease a worker's event is fenced by; nil for events from anyone else.
   var fence: LeaseFence? {
     switch self {
-    case .heartbeat(let fence, _), .complete(let fence), .fail(let fence, _, _, _), .release(let fence),
+    case .heartbeat(let fence, _, _), .complete(let fence), .fail(let fence, _, _, _), .release(let fence),
       .markCancelled(let fence):
       return fence
     case .claim, .rescue, .cancel, .retry:
@@ -249,7 +258,7 @@ public enum JobField: String, CaseIterable, Sendable {
   case state, attempt, failures
   case runAfter = "run_after", leaseOwner = "lease_owner", leaseExpiresAt = "lease_expires_at"
   case cancelRequested = "cancel_requested", lastError = "last_error", startedAt = "started_at"
-  case finishedAt = "finished_at"
+  case finishedAt = "finished_at", progress
 
   public var column: String { rawValue }
 
@@ -265,6 +274,7 @@ public enum JobField: String, CaseIterable, Sendable {
     case .lastError: .text(job.lastError)
     case .startedAt: .time(job.startedAt)
     case .finishedAt: .time(job.finishedAt)
+    case .progress: .text(job.progress?.storedText)
     }
   }
 }

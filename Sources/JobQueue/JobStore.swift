@@ -52,7 +52,9 @@ public protocol JobStore: Sendable {
   /// Takes the most urgent runnable job for `owner`, first returning jobs whose
   /// lease expired to the queue (or failing them when out of tries).
   func claim(owner: String, leaseSeconds: Double, now: Date) throws(StoreError) -> Lease?
-  func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
+  /// Renews the lease and stores `progress` on the job (nil keeps the last), in one write.
+  func heartbeat(_ lease: Lease, leaseSeconds: Double, progress: JobProgress?, now: Date) throws(StoreError)
+    -> HeartbeatResult
   /// Records the plan and closes the job, if `lease` still holds it. Returns
   /// the plan id, or nil when fenced off (the plan is then not stored). A
   /// cancel recorded before this call wins: the job is closed as cancelled,
@@ -74,6 +76,11 @@ public protocol JobStore: Sendable {
 }
 
 extension JobStore {
+  public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
+  {
+    try heartbeat(lease, leaseSeconds: leaseSeconds, progress: nil, now: now)
+  }
+
   public func waitForWork(since generation: UInt64, timeout: Double) async {
     await workSignal.wait(since: generation, timeout: timeout)
   }

@@ -27,13 +27,15 @@ public struct JobRecord: Sendable, Equatable {
   public var createdAt: Double
   public var startedAt: Double?
   public var finishedAt: Double?
+  /// The stored progress JSON text, as it is.
+  public var progress: String?
 
   public init(
     id: Int64, state: String, scenarioID: String, source: String, scenarioText: String,
     scenarioSHA256: String, options: String, priority: Int64, idempotencyKey: String?, attempt: Int64,
     failures: Int64, maxAttempts: Int64, runAfter: Double, leaseOwner: String?, leaseExpiresAt: Double?,
     cancelRequested: Bool, lastError: String?, planID: Int64?, scheduleID: Int64?, createdAt: Double,
-    startedAt: Double?, finishedAt: Double?
+    startedAt: Double?, finishedAt: Double?, progress: String? = nil
   ) {
     self.id = id
     self.state = state
@@ -57,6 +59,7 @@ public struct JobRecord: Sendable, Equatable {
     self.createdAt = createdAt
     self.startedAt = startedAt
     self.finishedAt = finishedAt
+    self.progress = progress
   }
 }
 
@@ -269,7 +272,7 @@ public enum StoreColumns {
   public static let job = """
     id, state, scenario_id, source, scenario_sha256, options, priority, idempotency_key, attempt, failures,
     max_attempts, run_after, lease_owner, lease_expires_at, cancel_requested, last_error, plan_id, schedule_id,
-    created_at, started_at, finished_at
+    created_at, started_at, finished_at, progress
     """
   public static let planSummary = """
     id, job_id, attempt, scenario_id, scenario_sha256, status, objective, ebit, revenue, ebit_margin,

@@ -154,7 +154,8 @@ public final class Worker: Service, Sendable {
       defaultMemoryLimitMB: configuration.memoryLimitMB)
     let child: ChildProcess
     do {
-      child = try ChildProcess(command: configuration.childCommand, input: try JSONEncoder().encode(payload))
+      child = try ChildProcess(
+        command: configuration.childCommand, input: try JSONEncoder().encode(payload), clock: clock)
     } catch {
       let reason = "cannot start the solver process: \(error)"
       _ = await Blocking.run { self.record(lease, failure: reason, retryable: true) }
@@ -196,9 +197,12 @@ public final class Worker: Service, Sendable {
           continue
         }
         lastBeat = ContinuousClock.now
+        // The solve's latest report rides on the lease renewal: one write per beat, fenced alike.
+        let progress = child.latestProgress
         do {
           let beat = try await Blocking.run {
-            try self.store.heartbeat(lease, leaseSeconds: self.configuration.leaseSeconds, now: self.clock())
+            try self.store.heartbeat(
+              lease, leaseSeconds: self.configuration.leaseSeconds, progress: progress, now: self.clock())
           }
           switch beat {
           case .lost:

@@ -131,6 +131,8 @@ enum PostgresMigrations {
         "ALTER TABLE schedules ADD COLUMN case_name TEXT",
       ]
     ),
+    // The latest progress of a running solve (JSON text), written with each heartbeat.
+    (JobProgress.migrationName, ["ALTER TABLE jobs ADD COLUMN progress TEXT"]),
   ]
 
   static let bookkeeping = """

@@ -35,7 +35,7 @@ extension PostgresStore {
           lastError: try r.get("last_error"), planID: try r.get("plan_id"),
           scheduleID: try r.get("schedule_id"),
           createdAt: try r.get("created_at"), startedAt: try r.get("started_at"),
-          finishedAt: try r.get("finished_at"))
+          finishedAt: try r.get("finished_at"), progress: try r.get("progress"))
       }
     }
   }
@@ -129,9 +129,10 @@ extension PostgresStore {
           """
           INSERT INTO jobs (id, state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
             idempotency_key, attempt, failures, max_attempts, run_after, lease_owner, lease_expires_at,
-            cancel_requested, last_error, plan_id, schedule_id, created_at, started_at, finished_at)
+            cancel_requested, last_error, plan_id, schedule_id, created_at, started_at, finished_at,
+            progress)
           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-            $21, $22)
+            $21, $22, $23)
           """,
           [
             .int(j.id), .text(j.state), .text(j.scenarioID), .text(j.source), .text(j.scenarioText),
@@ -139,6 +140,7 @@ extension PostgresStore {
             .int(j.attempt), .int(j.failures), .int(j.maxAttempts), .double(j.runAfter), .text(j.leaseOwner),
             .double(j.leaseExpiresAt), .bool(j.cancelRequested), .text(j.lastError), .int(j.planID),
             .int(j.scheduleID), .double(j.createdAt), .double(j.startedAt), .double(j.finishedAt),
+            .text(j.progress),
           ])
       }
       for p in plans { _ = try Self.insert(tx, p, keepingID: true) }

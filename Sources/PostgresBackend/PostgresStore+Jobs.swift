@@ -23,7 +23,8 @@ extension PostgresStore {
       planID: try r.get("plan_id"), scheduleID: try r.get("schedule_id"),
       createdAt: Date(unix: try r.get("created_at")),
       startedAt: (try r.get("started_at", as: Double?.self)).map(Date.init(unix:)),
-      finishedAt: (try r.get("finished_at", as: Double?.self)).map(Date.init(unix:)))
+      finishedAt: (try r.get("finished_at", as: Double?.self)).map(Date.init(unix:)),
+      progress: JobProgress(storedText: try r.get("progress", as: String?.self)))
   }
 
   static func fetchJob(_ tx: Transaction, _ id: Int64, lock: Bool = false) throws -> Job {

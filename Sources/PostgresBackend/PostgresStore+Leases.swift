@@ -103,11 +103,12 @@ extension PostgresStore {
     return change
   }
 
-  public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
+  public func heartbeat(_ lease: Lease, leaseSeconds: Double, progress: JobProgress?, now: Date)
+    throws(StoreError) -> HeartbeatResult
   {
     try transaction("renewing the lease of job \(lease.jobID)") { tx in
       let now = now.addingTimeInterval(tx.delay)
-      let event = JobEvent.heartbeat(lease.fence, leaseSeconds: leaseSeconds)
+      let event = JobEvent.heartbeat(lease.fence, leaseSeconds: leaseSeconds, progress: progress)
       guard let change = try Self.apply(event, to: lease, tx, now: now) else { return .lost }
       return .held(cancelRequested: change.after.cancelRequested)
     }

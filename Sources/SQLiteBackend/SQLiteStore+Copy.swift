@@ -42,7 +42,7 @@ extension SQLiteStore {
           leaseOwner: r["lease_owner"], leaseExpiresAt: r["lease_expires_at"],
           cancelRequested: r["cancel_requested"], lastError: r["last_error"], planID: r["plan_id"],
           scheduleID: r["schedule_id"], createdAt: r["created_at"], startedAt: r["started_at"],
-          finishedAt: r["finished_at"])
+          finishedAt: r["finished_at"], progress: r["progress"])
       }
     }
   }
@@ -120,14 +120,15 @@ extension SQLiteStore {
           sql: """
             INSERT INTO jobs (id, state, scenario_id, source, scenario_text, scenario_sha256, options, priority,
               idempotency_key, attempt, failures, max_attempts, run_after, lease_owner, lease_expires_at,
-              cancel_requested, last_error, plan_id, schedule_id, created_at, started_at, finished_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              cancel_requested, last_error, plan_id, schedule_id, created_at, started_at, finished_at,
+              progress)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             j.id, j.state, j.scenarioID, j.source, j.scenarioText, j.scenarioSHA256, j.options, j.priority,
             j.idempotencyKey, j.attempt, j.failures, j.maxAttempts, j.runAfter, j.leaseOwner,
             j.leaseExpiresAt, j.cancelRequested, j.lastError, j.planID, j.scheduleID, j.createdAt,
-            j.startedAt, j.finishedAt,
+            j.startedAt, j.finishedAt, j.progress,
           ])
       }
       for p in plans {

@@ -20,7 +20,8 @@ extension SQLiteStore {
       cancelRequested: row["cancel_requested"], lastError: row["last_error"], planID: row["plan_id"],
       scheduleID: row["schedule_id"], createdAt: Date(unix: row["created_at"]),
       startedAt: (row["started_at"] as Double?).map(Date.init(unix:)),
-      finishedAt: (row["finished_at"] as Double?).map(Date.init(unix:)))
+      finishedAt: (row["finished_at"] as Double?).map(Date.init(unix:)),
+      progress: JobProgress(storedText: row["progress"]))
   }
 
   static func fetchJob(_ db: Database, _ id: Int64) throws -> Job {

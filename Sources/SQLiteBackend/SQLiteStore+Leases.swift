@@ -76,12 +76,13 @@ extension SQLiteStore {
     return change
   }
 
-  public func heartbeat(_ lease: Lease, leaseSeconds: Double, now: Date) throws(StoreError) -> HeartbeatResult
+  public func heartbeat(_ lease: Lease, leaseSeconds: Double, progress: JobProgress?, now: Date)
+    throws(StoreError) -> HeartbeatResult
   {
     try writeImmediate { db in
       guard
         let change = try Self.apply(
-          .heartbeat(lease.fence, leaseSeconds: leaseSeconds), to: lease, db, now: now)
+          .heartbeat(lease.fence, leaseSeconds: leaseSeconds, progress: progress), to: lease, db, now: now)
       else { return .lost }
       return .held(cancelRequested: change.after.cancelRequested)
     }

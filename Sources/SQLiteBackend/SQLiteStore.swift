@@ -178,6 +178,10 @@ public final class SQLiteStore: PlanDatabase {
     registerScheduleMigration(&m)
     registerStudyMigration(&m)
     registerScheduleSourceMigration(&m)
+    // The latest progress of a running solve (JSON text), written with each heartbeat.
+    m.registerMigration(JobProgress.migrationName) { db in
+      try db.execute(sql: "ALTER TABLE jobs ADD COLUMN progress TEXT")
+    }
     return m
   }
 }

@@ -38,7 +38,7 @@ struct JobsCommand: ParsableCommand {
         if format == .json {
           try JSONOutput.print(job)
         } else {
-          print(JobTables.detail(job).text, terminator: "")
+          print(JobTables.detail(job, now: Date()).text, terminator: "")
         }
       }
     }
@@ -86,14 +86,20 @@ enum JobTables {
       firstNumeric: 9)
     for j in jobs {
       t.add([
-        "\(j.id)", j.state.rawValue, j.scenarioID, "\(j.priority)", "\(j.attempt)", isoDate(j.createdAt),
+        "\(j.id)", stateText(j), j.scenarioID, "\(j.priority)", "\(j.attempt)", isoDate(j.createdAt),
         j.planID.map { "\($0)" } ?? "-", String((j.lastError ?? "").prefix(60)),
       ])
     }
     return t
   }
 
-  static func detail(_ j: Job) -> Table {
+  /// A running job's state with its solve's latest gap, when one is known.
+  static func stateText(_ j: Job) -> String {
+    guard j.state == .running, let gap = j.progress?.gap else { return j.state.rawValue }
+    return "running, gap " + String(format: "%.3f%%", 100 * gap)
+  }
+
+  static func detail(_ j: Job, now: Date = Date()) -> Table {
     var t = Table("Job \(j.id)", columns: ["field", "value"], firstNumeric: 2)
     t.add([
       "state", j.state.rawValue + (j.cancelRequested && j.state == .running ? " (cancel requested)" : ""),
@@ -113,6 +119,22 @@ enum JobTables {
     if j.state == .queued, j.runAfter > Date() { t.add(["runs after", isoDate(j.runAfter)]) }
     t.add(["plan", j.planID.map { "\($0)" } ?? "-"])
     if let e = j.lastError { t.add(["last error", e]) }
+    if let p = j.progress { progressRows(p, running: j.state == .running, now: now, into: &t) }
     return t
+  }
+
+  /// The solve's latest progress, as far as it is known; for a finished job, its last report.
+  static func progressRows(_ p: JobProgress, running: Bool, now: Date, into t: inout Table) {
+    let age = max(0, now.timeIntervalSince(p.reportedAt))
+    t.add([
+      running ? "progress reported" : "last progress",
+      String(format: "%.0f s ago", age) + " (\(isoDate(p.reportedAt)))",
+    ])
+    t.add(["solve time", String(format: "%.1f s", p.elapsedSeconds)])
+    let name = p.objective == "npv" ? "NPV" : "EBIT"
+    t.add(["best plan \(name)", p.bestPlan.map { "$\(money($0, 2))M" } ?? "no plan yet"])
+    if let b = p.bound { t.add(["bound", "$\(money(b, 2))M"]) }
+    if let g = p.gap { t.add(["gap", String(format: "%.3f%%", 100 * g)]) }
+    if let n = p.nodes { t.add(["nodes", "\(n)"]) }
   }
 }

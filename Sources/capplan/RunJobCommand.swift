@@ -2,6 +2,8 @@ import ArgumentParser
 import CapacityModel
 import Foundation
 import JobQueue
+import LinearProgramming
+import Synchronization
 
 /// The child process a worker starts for one job: payload on stdin, plan JSON
 /// on stdout. Kept apart from the worker so a crash, an abort or a memory
@@ -48,6 +50,7 @@ struct RunJobCommand: ParsableCommand {
       throw ExitCode(JobPayload.invalidInputExit)
     }
     var options = PlanOptions(settings: payload.settings)
+    options.progress = ProgressReporter(objective: payload.settings.objective.rawValue).callback
     if let json = payload.previousPlanJSON {
       do {
         let previous = try Plan.decoder().decode(Plan.self, from: Data(json.utf8))
@@ -77,6 +80,32 @@ struct RunJobCommand: ParsableCommand {
       }
     }
     thread.start()
+  }
+}
+
+/// Reports a solve's progress to the worker as `capplan-progress:` lines on stderr, at most
+/// one a second: the worker keeps the latest and stores it with its next heartbeat.
+final class ProgressReporter: Sendable {
+  static let interval = 1.0
+  let objective: String
+  private let lastWritten = Mutex<Double>(-.infinity)
+
+  init(objective: String) { self.objective = objective }
+
+  var callback: @Sendable (MIPProgress) -> Bool {
+    { [self] p in
+      // Written under the lock: the heuristic's thread and GLPK's both report, and a line must
+      // not interleave with another.
+      lastWritten.withLock { last in
+        guard p.elapsedSeconds - last >= Self.interval else { return }
+        last = p.elapsedSeconds
+        let report = ChildProgressReport(
+          elapsedSeconds: p.elapsedSeconds, objective: objective, bestPlan: p.incumbent, bound: p.bestBound,
+          gap: p.relativeGap, nodes: p.nodes)
+        FileHandle.standardError.write(Data(report.line.utf8))
+      }
+      return true
+    }
   }
 }
 

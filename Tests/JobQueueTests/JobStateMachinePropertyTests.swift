@@ -20,7 +20,11 @@ import Testing
       let retryable = n / 22 % 2 == 0
       switch n % 11 {
       case 0, 1: event = .claim(owner: owner, leaseSeconds: 10)
-      case 2: event = .heartbeat(fence, leaseSeconds: 10)
+      case 2:
+        // Every other beat carries a report, so progress comes and goes over a run.
+        let report = JobProgress(
+          reportedAt: Date(timeIntervalSince1970: Double(n)), elapsedSeconds: 1, gap: 0.1)
+        event = .heartbeat(fence, leaseSeconds: 10, progress: retryable ? report : nil)
       case 3: event = .complete(fence)
       case 4: event = .fail(fence, reason: "boom", retryable: retryable, retryAfter: Double(n % 3 * 5))
       case 5: event = .release(fence)
@@ -96,6 +100,14 @@ import Testing
       #expect(event == .retry && after.state == .queued)
     }
     #expect(after.state.isFinal == (after.finishedAt != nil), "\(event)")
+    // Progress belongs to an attempt: a queued job has none, and only a beat from the holder sets it.
+    #expect(after.state != .queued || after.progress == nil, "\(event)")
+    if after.progress != before.progress, after.progress != nil {
+      guard case .heartbeat = event else {
+        Issue.record("\(event) set progress")
+        return
+      }
+    }
     // Nothing but the state machine's columns changes.
     var kept = after
     for field in JobField.allCases { field.copy(from: before, to: &kept) }
@@ -117,6 +129,7 @@ extension JobField {
     case .lastError: job.lastError = source.lastError
     case .startedAt: job.startedAt = source.startedAt
     case .finishedAt: job.finishedAt = source.finishedAt
+    case .progress: job.progress = source.progress
     }
   }
 }

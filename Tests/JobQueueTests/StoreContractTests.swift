@@ -290,8 +290,10 @@ final class ClaimLog: @unchecked Sendable {
     let done = try source.submit(submission("done", key: "k1"), now: t0).job
     let lease = try #require(try source.claim(owner: "w", leaseSeconds: 30, now: t0))
     let planID = try #require(try source.complete(lease, plan: plan, now: t0 + 1))
-    _ = try source.submit(submission("running"), now: t0 + 2)
-    _ = try #require(try source.claim(owner: "w", leaseSeconds: 30, now: t0 + 2))
+    let running = try source.submit(submission("running"), now: t0 + 2).job
+    let l2 = try #require(try source.claim(owner: "w", leaseSeconds: 30, now: t0 + 2))
+    let progress = JobProgress(reportedAt: t0 + 2.5, elapsedSeconds: 0.4, bestPlan: 12.5, gap: 0.25, nodes: 9)
+    _ = try source.heartbeat(l2, leaseSeconds: 30, progress: progress, now: t0 + 2.5)
     let failed = try source.submit(submission("failed", maxAttempts: 1), now: t0 + 3).job
     let l3 = try #require(try source.claim(owner: "w", leaseSeconds: 30, now: t0 + 3))
     _ = try source.fail(l3, reason: "it broke", retryable: false, retryAfter: 0, now: t0 + 4)
@@ -316,6 +318,8 @@ final class ClaimLog: @unchecked Sendable {
     #expect(try target.plan(planID) == plan)
     #expect(try target.job(done.id).planID == planID)
     #expect(try target.job(failed.id).lastError == "attempt 1: it broke")
+    #expect(
+      try target.job(running.id).progress == progress, "the progress column (migration v5) comes across")
     #expect(try target.schedule(named: "hourly").intervalSeconds == 3600)
     // The schedule's case and overrides (migration v3) come across, in order.
     #expect(try target.schedule(named: "hourly").overridePaths == ["/srv/over 1.yaml", "/srv/o\"2.yaml"])

@@ -1,0 +1,51 @@
+import Foundation
+import JobQueue
+import Testing
+
+/// A real worker with a child that is not `capplan run-job` but a script printing what a broken
+/// or hostile child might: a good report, megabytes on one line, reports that do not parse. The
+/// worker stores the good report with its heartbeat and records the failure with a bounded
+/// message.
+@Suite struct HostileChildProgressTests {
+  @Test(arguments: Backend.available) func garbageOnStderrNeitherCrashesNorBloatsTheWorker(_ backend: Backend)
+    async throws
+  {
+    let store = try backend.makeStore()
+    let job = try store.submit(submission(maxAttempts: 1), now: Date()).job
+    let good = ChildProgressReport(
+      elapsedSeconds: 1.5, objective: "ebit", bestPlan: 99.5, bound: 100, gap: 0.005, nodes: 7)
+    let prefix = ChildProgressReport.prefix
+    // The good report first, then 4 MB on one line, a progress prefix with 3 MB of JSON, broken
+    // reports; time for a few heartbeats; then a failure.
+    let script = """
+      cat > /dev/null
+      printf '%s' '\(good.line)' >&2
+      head -c 4000000 /dev/zero | tr '\\0' 'x' >&2; echo >&2
+      printf '%s{"elapsed_seconds": 5, "pad": "' '\(prefix)' >&2
+      head -c 3000000 /dev/zero | tr '\\0' 'y' >&2; echo '"}' >&2
+      printf '%s{not json\\n%s{"elapsed_seconds": -3}\\n' '\(prefix)' '\(prefix)' >&2
+      sleep 2
+      echo 'boom: the solver gave up' >&2
+      exit 1
+      """
+    var configuration = WorkerConfiguration(childCommand: ["/bin/sh", "-c", script])
+    configuration.once = true
+    configuration.leaseSeconds = 3
+    configuration.heartbeatSeconds = 0.3
+    configuration.pollSeconds = 0.1
+    let worker = Worker(store: store, configuration: configuration)
+    await worker.run()
+
+    let failed = try store.job(job.id)
+    #expect(failed.state == .failed)
+    let error = try #require(failed.lastError)
+    #expect(error.hasSuffix("boom: the solver gave up"), "\(error.prefix(300))")
+    #expect(error.utf8.count < 1000, "the failure message is a bounded tail of stderr")
+    #expect(!error.contains(prefix), "progress lines are not part of the message")
+    // Failed for good, the job keeps the last good report the worker stored with a heartbeat.
+    let progress = try #require(failed.progress)
+    #expect(
+      progress.bestPlan == 99.5 && progress.bound == 100 && progress.gap == 0.005 && progress.nodes == 7)
+    #expect(progress.elapsedSeconds == 1.5)
+  }
+}
