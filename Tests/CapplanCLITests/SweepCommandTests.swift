@@ -141,6 +141,26 @@ import Testing
     #expect(list.stdout.contains("seed-bedrock-deal"))
     #expect(list.stdout.contains(" offerings.claude.revenue_share      12    12\n"), "\(list.stdout)")
   }
+
+  /// A --set or --metric typed with an escape sequence is refused with the text written out, so
+  /// the refusal cannot drive the terminal; a 10,000-value list is named by an excerpt.
+  @Test func setAndMetricTextIsEscapedInRefusals() throws {
+    let seed = model("seed-bedrock-deal.yaml")
+    for args in [
+      ["--set", "x\u{1B}[31mRED"], ["--set", "x=1\u{1B}[2J"],
+      ["--set", "x\u{1B}]0;t\u{7}=1", "--set", "x\u{1B}]0;t\u{7}=2"],
+      ["--set", "x=1", "--metric", "status,\u{1B}[31m"],
+    ] {
+      let r = try CLI.run(["sweep", seed] + args)
+      #expect(r.status != 0)
+      #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\u{7}"), "\(args)")
+      #expect(r.stderr.contains("\\u{1B}"), "\(args): \(r.stderr)")
+    }
+    let many = "x=" + (0...10_000).map(String.init).joined(separator: ",")
+    let r = try CLI.run(["sweep", seed, "--set", many])
+    #expect(r.status != 0 && r.stderr.contains("a sweep is limited to 10000 points"))
+    #expect(r.stderr.utf8.count < 1_000, "the refusal quotes an excerpt, not 50 KB of values")
+  }
 }
 
 /// `capplan alternatives` on the example portfolio.
