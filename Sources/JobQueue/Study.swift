@@ -66,11 +66,22 @@ public struct Study: Sendable, Equatable, Codable {
   }
 
   public static func definition(storedText text: String, studyID: Int64) throws(StoreError) -> Definition {
+    let definition: Definition
     do {
-      return try JSONDecoder().decode(Definition.self, from: Data(text.utf8))
+      definition = try JSONDecoder().decode(Definition.self, from: Data(text.utf8))
     } catch {
       throw StoreError(.database, "study \(studyID) has an unreadable definition: \(error)")
     }
+    // Rows are printed a column per axis: a point with another count of values (a damaged row,
+    // or one written by another version) would not fit its table.
+    let axes = definition.axes.count
+    if let i = definition.points.firstIndex(where: { $0.values.count != axes }) {
+      throw StoreError(
+        .database,
+        "study \(studyID) has an unreadable definition: point \(i + 1) has "
+          + "\(definition.points[i].values.count) value(s) for \(axes) axis/axes")
+    }
+    return definition
   }
 }
 

@@ -22,7 +22,8 @@ struct SweepResults {
       guard let m = PlanMetric(rawValue: name) else {
         return .failure(
           SweepError(
-            "unknown metric '\(name)'; known: \(PlanMetric.allCases.map(\.rawValue).joined(separator: ", "))")
+            "unknown metric '\(Excerpt.of(name))'; known: \(PlanMetric.allCases.map(\.rawValue).joined(separator: ", "))"
+          )
         )
       }
       chosen.append(m)

@@ -82,7 +82,11 @@ struct ValidateCommand: ParsableCommand {
       return true
     } catch {
       print(error.description)
-      if let casesError { print(casesError.description) }
+      // A base that does not read (a YAML syntax error) fails its cases check the same way;
+      // each issue is printed once.
+      let shown = (error as? ScenarioError)?.issues ?? []
+      let more = (casesError?.issues ?? []).filter { !shown.contains($0) }
+      if !more.isEmpty { print(ScenarioError(issues: more).description) }
       if labelled { print("\(name): invalid") }
       return false
     }

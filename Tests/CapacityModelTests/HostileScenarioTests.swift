@@ -92,6 +92,31 @@ struct HostileScenarioTests {
     #expect(found.allSatisfy { $0.description.count < 400 && !$0.description.contains(secret) }, "\(found)")
   }
 
+  /// Seven levels of ten aliases: a few hundred bytes that expand to ten million values. It is
+  /// refused at once, as the base or as an override, instead of taking a minute and gigabytes.
+  static let aliasBomb =
+    "a: &a [1,1,1,1,1,1,1,1,1,1]\n"
+    + (1..<7).map { i -> String in
+      let (name, prev) = (String(UnicodeScalar(UInt8(97 + i))), String(UnicodeScalar(UInt8(96 + i))))
+      return "\(name): &\(name) [" + Array(repeating: "*\(prev)", count: 10).joined(separator: ",") + "]\n"
+    }.joined()
+
+  @Test func aliasBombsAreRefused() {
+    for found in [
+      issues(Self.aliasBomb, file: "bomb.yaml"),
+      composeIssues([(Self.aliasBomb, "bomb.yaml")]),
+    ] {
+      #expect(found.count == 1, "\(found)")
+      #expect(found.first?.file == "bomb.yaml")
+      #expect(found.first?.message.contains("aliases (*name) expand it past") == true, "\(found)")
+    }
+    // A few aliases, as a person writes them, still read.
+    let shared = scenarioYAML(
+      hardware: "hardware:\n  - id: trainium2\n    opex_per_mw_year: &opex 3\n    capex_per_mw: *opex\n"
+        + "  - {id: gb200, opex_per_mw_year: 8, capex_per_mw: 30}\n")
+    #expect(issues(shared).isEmpty, "\(issues(shared))")
+  }
+
   @Test func oversizedFilesAreRefusedBeforeReading() throws {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-\(UUID())")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

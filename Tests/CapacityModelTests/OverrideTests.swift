@@ -158,6 +158,30 @@ struct OverrideMergeTests {
     #expect(sites.first?.message.contains("(it has: a)") == true)
   }
 
+  @Test("one field of one entry given twice in an override is an error at the second, not a silent last-wins")
+  func sameFieldTwiceInOneOverride() throws {
+    let twice = composeIssues([
+      ("hardware:\n  - id: trn\n    capex_per_mw: 1\n  - id: trn\n    capex_per_mw: 2\n", "o.yaml")
+    ])
+    expectOne(twice, path: "hardware", line: 5, message: "'capex_per_mw' of 'trn' is given twice")
+    #expect(twice.first?.message.contains("first at line 3") == true, "\(twice)")
+    // The same for an entry the override adds.
+    let added = composeIssues([("sites:\n  - {id: b, power_mw: 5}\n  - {id: b, power_mw: 6}\n", "o.yaml")])
+    expectOne(added, path: "sites", line: 3, message: "'power_mw' of 'b' is given twice")
+    // Different fields of one entry in two entries still merge, and remove then add replaces.
+    let c = try composed([
+      (
+        "hardware:\n  - {id: trn, capex_per_mw: 1}\n  - {id: trn, life_years: 4}\n"
+          + "  - {id: cpu, remove: true}\n  - {id: cpu, opex_per_mw_year: 2}\n",
+        "o.yaml"
+      )
+    ])
+    let hardware = c.document.scenario.hardware
+    #expect(hardware.first { $0.id == "trn" }?.capexPerMW == 1)
+    #expect(hardware.first { $0.id == "trn" }?.lifeYears == 4)
+    #expect(hardware.first { $0.id == "cpu" }?.opexPerMWYear == 2)
+  }
+
   @Test("remove takes only true and only the entry's id")
   func removeSyntax() {
     let extra = composeIssues([("sites:\n  - id: a\n    remove: true\n    pue: 2\n", "o.yaml")])

@@ -120,6 +120,15 @@ import Testing
     #expect(one.stdout == "\(path) case rich: valid\n")
   }
 
+  /// A base that is not YAML fails its cases check with the same error; it is printed once.
+  @Test func aBaseThatDoesNotReadIsReportedOnce() throws {
+    let path = try file("broken.yaml", "scenario: x\n  bad: [\n")
+    let r = try CLI.run(["validate", path])
+    #expect(r.status == 2)
+    #expect(r.stdout.components(separatedBy: "YAML syntax error").count == 2, "\(r.stdout)")
+    #expect(r.stdout.hasPrefix("\(path):2: YAML syntax error"), "\(r.stdout)")
+  }
+
   @Test func submitStoresTheMergedScenario() throws {
     let q = try QueueFixture()
     let r30 = try grossOverride("r30.yaml", 30)

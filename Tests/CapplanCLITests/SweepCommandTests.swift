@@ -1,3 +1,4 @@
+import CapacityModel
 import Foundation
 import JobQueue
 import Testing
@@ -162,6 +163,45 @@ import Testing
     let list = try CLI.run(["studies", "list", "--db", q.db])
     #expect(list.stdout.contains("seed-bedrock-deal"))
     #expect(list.stdout.contains(" offerings.claude.revenue_share      12    12\n"), "\(list.stdout)")
+  }
+
+  /// A study whose stored points do not match its axes (a damaged row, or one copied from a store
+  /// another version wrote) is refused with its id and the point, instead of trapping the table.
+  @Test(arguments: Backend.available) func aStudyWithMismatchedPointsIsRefused(_ backend: Backend) throws {
+    let q = try QueueFixture(backend)
+    let axis = SweepAxis(path: "offerings.claude.revenue_share", values: [0.1, 0.2])
+    try q.store.importStudies([
+      Study(
+        id: 7, scenarioID: "seed-bedrock-deal", source: "seed.yaml", createdAt: Date(),
+        definition: Study.Definition(
+          axes: [axis], metrics: ["status"],
+          points: [Study.Point(values: [0.1], error: "x"), Study.Point(values: [0.2, 5, 7], error: "y")]))
+    ])
+    for format in ["table", "markdown", "json"] {
+      let r = try CLI.run(["studies", "show", "7", "--db", q.db, "--format", format])
+      #expect(r.status == 1, "\(format): \(r.stderr.suffix(300))")
+      #expect(r.stderr.contains("study 7 has an unreadable definition: point 2 has 3 value(s) for 1 axis"))
+    }
+  }
+
+  /// A --set or --metric typed with an escape sequence is refused with the text written out, so
+  /// the refusal cannot drive the terminal; a 10,000-value list is named by an excerpt.
+  @Test func setAndMetricTextIsEscapedInRefusals() throws {
+    let seed = model("seed-bedrock-deal.yaml")
+    for args in [
+      ["--set", "x\u{1B}[31mRED"], ["--set", "x=1\u{1B}[2J"],
+      ["--set", "x\u{1B}]0;t\u{7}=1", "--set", "x\u{1B}]0;t\u{7}=2"],
+      ["--set", "x=1", "--metric", "status,\u{1B}[31m"],
+    ] {
+      let r = try CLI.run(["sweep", seed] + args)
+      #expect(r.status != 0)
+      #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\u{7}"), "\(args)")
+      #expect(r.stderr.contains("\\u{1B}"), "\(args): \(r.stderr)")
+    }
+    let many = "x=" + (0...10_000).map(String.init).joined(separator: ",")
+    let r = try CLI.run(["sweep", seed, "--set", many])
+    #expect(r.status != 0 && r.stderr.contains("a sweep is limited to 10000 points"))
+    #expect(r.stderr.utf8.count < 1_000, "the refusal quotes an excerpt, not 50 KB of values")
   }
 }
 

@@ -107,8 +107,9 @@ public enum ScenarioLoader {
 
   /// Composes the YAML tree, turning Yams' errors into located issues.
   static func compose(_ yaml: String, file: String) throws(ScenarioError) -> Node? {
+    let root: Node?
     do {
-      return try Yams.compose(yaml: yaml)
+      root = try Yams.compose(yaml: yaml)
     } catch YamlError.duplicatedKeysInMapping {
       throw ScenarioError(issues: DuplicateKeyLocator(yaml: yaml, file: file).issues())
     } catch let error as YamlError {
@@ -117,6 +118,37 @@ public enum ScenarioLoader {
       throw failure(
         file: file, line: nil, "cannot read the YAML: \(Excerpt.of(String(describing: error), limit: 80))")
     }
+    // Aliases are expanded in the tree: ten levels of ten aliases (a few hundred bytes) would be
+    // ten billion nodes for every reader after this one. Text without aliases has fewer nodes
+    // than bytes, so a tree larger than that (with room to spare) was blown up by its aliases.
+    let limit = 2 * yaml.utf8.count + 100_000
+    if let root, !Self.nodeCount(root, isAtMost: limit) {
+      throw failure(
+        file: file, line: nil,
+        "the YAML's aliases (*name) expand it past \(limit) values; write the repeated parts out "
+          + "or repeat them less")
+    }
+    return root
+  }
+
+  /// Whether `node` has at most `limit` nodes, aliases counted as expanded; stops once past it.
+  static func nodeCount(_ node: Node, isAtMost limit: Int) -> Bool {
+    var count = 0
+    var stack = [node]
+    while let next = stack.popLast() {
+      count += 1
+      if count > limit { return false }
+      switch next {
+      case .mapping(let mapping):
+        for (key, value) in mapping {
+          stack.append(key)
+          stack.append(value)
+        }
+      case .sequence(let sequence): stack.append(contentsOf: sequence)
+      default: break
+      }
+    }
+    return true
   }
 
   static func syntaxIssue(_ error: YamlError, yaml: String, file: String) -> ScenarioIssue {

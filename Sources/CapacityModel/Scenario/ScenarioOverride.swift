@@ -204,6 +204,9 @@ struct OverrideMerge {
   ) -> SourcedNode {
     var items = base.items ?? []
     let what = keys == ["id"] ? "'id'" : keys.map { "'\($0)'" }.joined(separator: " and ")
+    // Several entries may change one base entry, each its own fields; the same field in two of
+    // them would be merged silently, the first value lost. Each field's line, by entry key.
+    var given: [[String]: [String: Int?]] = [:]
     for over in overItems {
       guard let fields = over.entries else {
         report(
@@ -246,13 +249,27 @@ struct OverrideMerge {
           continue
         }
         items.remove(at: match)
+        given[key.compactMap { $0 }] = nil
         continue
       }
+      let entryKey = key.compactMap { $0 }
       if let match {
         // The matching fields stay the base's, so a later issue about the id points at the base.
         let changes = fields.filter { !keys.contains($0.name ?? "") }
+        if let twice = changes.first(where: { given[entryKey]?[$0.name ?? ""] != nil }) {
+          let first = given[entryKey]?[twice.name ?? ""] ?? nil
+          report(
+            path, twice.key,
+            "'\(Excerpt.of(twice.name ?? ""))' of '\(Excerpt.of(shown))' is given twice in this override's "
+              + "\(shape)\(first.map { " (first at line \($0))" } ?? ""); give each field once")
+          continue
+        }
+        for change in changes { given[entryKey, default: [:]][change.name ?? ""] = change.key.mark?.line }
         items[match] = mergeMapping(items[match], with: changes, shape: shape, path: "\(path)[\(match)]")
       } else {
+        for field in fields where !keys.contains(field.name ?? "") {
+          given[entryKey, default: [:]][field.name ?? ""] = field.key.mark?.line
+        }
         items.append(over)
       }
     }

@@ -14,7 +14,9 @@ public struct Sweep: Sendable {
   public init(axes: [SweepAxis]) throws(SweepError) {
     var seen = Set<String>()
     for axis in axes where !seen.insert(axis.path).inserted {
-      throw SweepError("--set \(axis.path) is given twice; give each field once (a list or range of values)")
+      throw SweepError(
+        "--set \(Excerpt.of(axis.path, limit: 120)) is given twice; give each field once (a list or range of values)"
+      )
     }
     self.axes = axes
   }

@@ -16,7 +16,9 @@ public struct SweepAxis: Sendable, Equatable, Codable {
   public struct ParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public var text: String
     public var reason: String
-    public var description: String { "--set \(text): \(reason)" }
+    /// The text is escaped and cut short: it comes from a command line (a 10,000-value list, an
+    /// escape sequence) and the message goes to a terminal.
+    public var description: String { "--set \(Excerpt.of(text, limit: 120)): \(reason)" }
   }
 
   public init(parsing text: String) throws(ParseError) {
@@ -34,7 +36,9 @@ public struct SweepAxis: Sendable, Equatable, Codable {
       values = try spec.split(separator: ",", omittingEmptySubsequences: false).map {
         item throws(ParseError) in
         let word = item.trimmingCharacters(in: .whitespaces)
-        guard let x = Double(word), x.isFinite else { throw fail("'\(word)' is not a finite number") }
+        guard let x = Double(word), x.isFinite else {
+          throw fail("'\(Excerpt.of(word))' is not a finite number")
+        }
         return x
       }
     }
@@ -52,7 +56,9 @@ public struct SweepAxis: Sendable, Equatable, Codable {
     guard words.count == 3 else { throw fail("a range is FROM:TO:STEP (three numbers)") }
     var numbers: [Double] = []
     for word in words {
-      guard let x = Double(word), x.isFinite else { throw fail("'\(word)' is not a finite number") }
+      guard let x = Double(word), x.isFinite else {
+        throw fail("'\(Excerpt.of(word))' is not a finite number")
+      }
       numbers.append(x)
     }
     let (from, to, step) = (numbers[0], numbers[1], numbers[2])
