@@ -36,7 +36,9 @@ struct AlternativesCommand: AsyncParsableCommand {
   var format: TableFormat = .table
 
   @Option(
-    help: "Also write each plan as JSON (optimum.json, alternative-1.json, ...) into this folder.")
+    help:
+      "Also write each plan as JSON (optimum.json, alternative-1.json, ...) into this folder, "
+      + "removing alternative files an earlier run left beyond these.")
   var out: String?
 
   @OptionGroup var settings: SolveSettingsOptions
@@ -84,6 +86,11 @@ struct AlternativesCommand: AsyncParsableCommand {
       for (i, plan) in plans.enumerated() {
         let name = i == 0 ? "optimum.json" : "alternative-\(i).json"
         try OutputFile.write(try plan.jsonData(), to: (folder as NSString).appendingPathComponent(name))
+      }
+      // An earlier run that found more would leave its later plans beside these ones.
+      for i in plans.count...50 {
+        let stale = (folder as NSString).appendingPathComponent("alternative-\(i).json")
+        if FileManager.default.fileExists(atPath: stale) { try FileManager.default.removeItem(atPath: stale) }
       }
     } catch let failure as CommandFailure {
       throw failure

@@ -84,7 +84,7 @@ struct ValidateCommand: ParsableCommand {
       print(error.description)
       // A base that does not read (a YAML syntax error) fails its cases check the same way;
       // each issue is printed once.
-      let shown = (error as? ScenarioError)?.issues ?? []
+      let shown = error.issues
       let more = (casesError?.issues ?? []).filter { !shown.contains($0) }
       if !more.isEmpty { print(ScenarioError(issues: more).description) }
       if labelled { print("\(name): invalid") }

@@ -16,7 +16,10 @@ import Testing
       elapsedSeconds: 1.5, objective: "ebit", bestPlan: 99.5, bound: 100, gap: 0.005, nodes: 7)
     let prefix = ChildProgressReport.prefix
     // The good report first, then 4 MB on one line, a progress prefix with 3 MB of JSON, broken
-    // reports; time for a few heartbeats; then a failure.
+    // reports; then it waits until the test has seen a heartbeat store the report (a file says
+    // so: no race with a loaded machine), and fails.
+    let go = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-go-\(UUID().uuidString)")
+      .path
     let script = """
       cat > /dev/null
       printf '%s' '\(good.line)' >&2
@@ -24,7 +27,7 @@ import Testing
       printf '%s{"elapsed_seconds": 5, "pad": "' '\(prefix)' >&2
       head -c 3000000 /dev/zero | tr '\\0' 'y' >&2; echo '"}' >&2
       printf '%s{not json\\n%s{"elapsed_seconds": -3}\\n' '\(prefix)' '\(prefix)' >&2
-      sleep 2
+      i=0; while [ ! -e '\(go)' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
       echo 'boom: the solver gave up' >&2
       exit 1
       """
@@ -34,7 +37,14 @@ import Testing
     configuration.heartbeatSeconds = 0.3
     configuration.pollSeconds = 0.1
     let worker = Worker(store: store, configuration: configuration)
-    await worker.run()
+    let running = Task { await worker.run() }
+    let deadline = Date().addingTimeInterval(60)
+    while try store.job(job.id).progress == nil, Date() < deadline {
+      try await Task.sleep(for: .milliseconds(50))
+    }
+    FileManager.default.createFile(atPath: go, contents: nil)
+    await running.value
+    try? FileManager.default.removeItem(atPath: go)
 
     let failed = try store.job(job.id)
     #expect(failed.state == .failed)
