@@ -234,6 +234,26 @@ import Testing
     #expect(absent.status != 0 && absent.stderr.contains("nope.json: no such file"), "\(absent.stderr)")
   }
 
+  /// A plan file past 512 MB (a sparse file here: nothing on disk) is refused by its size before
+  /// it is read, by compare and by solve --previous alike.
+  @Test func aHugePlanFileIsRefusedBeforeReading() throws {
+    let dir = try CLI.temporaryDirectory()
+    let seed = CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path
+    let good = try Self.solveToFile(seed, dir, "good.json")
+    let huge = dir.appendingPathComponent("huge.json")
+    #expect(FileManager.default.createFile(atPath: huge.path, contents: nil))
+    let handle = try FileHandle(forWritingTo: huge)
+    try handle.truncate(atOffset: 600 << 20)
+    try handle.close()
+    let compare = try CLI.run(["plans", "compare", "--file", good, "--file", huge.path])
+    #expect(compare.status == 2)
+    #expect(
+      compare.stderr.contains("the file is 600 MB; plan files are limited to 512 MB"), "\(compare.stderr)")
+    let previous = try CLI.run(["solve", seed, "--previous", huge.path])
+    #expect(previous.status != 0)
+    #expect(previous.stderr.contains("plan files are limited to 512 MB"), "\(previous.stderr)")
+  }
+
   @Test func htmlComparisonEscapesNamesAndDrawsCharts() throws {
     let f = try ReviewFixture()
     let seed = try f.solve("seed-bedrock-deal.yaml")

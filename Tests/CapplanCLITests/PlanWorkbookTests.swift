@@ -127,4 +127,27 @@ import Testing
       }
     }
   }
+
+  /// A plan file may hold text longer than Excel's 32,767 characters per cell (a site id here);
+  /// the cell is cut with `…` so the workbook opens, and other text is kept whole.
+  @Test func textLongerThanAnExcelCellIsCut() throws {
+    let dir = try CLI.temporaryDirectory()
+    let seed = CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path
+    let solved = try CLI.run(["solve", seed, "--format", "json"])
+    #expect(solved.status == 0, "\(solved.stderr)")
+    let long = "s" + String(repeating: "é", count: 40_000)
+    let text = solved.stdout.replacingOccurrences(of: "\"seed-site\"", with: "\"\(long)\"")
+    let planFile = dir.appendingPathComponent("long.json").path
+    try text.write(toFile: planFile, atomically: true, encoding: .utf8)
+    let out = dir.appendingPathComponent("xlsx").path
+    let r = try CLI.run(["plans", "export", "--file", planFile, "--format", "xlsx", "--out", out])
+    #expect(r.status == 0, "\(r.stderr)")
+    guard let workbook = try Self.read(out + "/plan.xlsx") else { return }
+    let power = try Self.records(workbook, "power")
+    let site = try #require(power.first?["site"]?.1 as? String)
+    #expect(site.utf16.count == 32_767 && site.hasPrefix("sé") && site.hasSuffix("é…"))
+    let capacity = try Self.records(workbook, "capacity")
+    #expect(capacity.allSatisfy { ($0["site"]?.1 as? String).map { $0.utf16.count <= 32_767 } ?? true })
+    #expect(try Self.records(workbook, "allocations").first?["offering"]?.1 as? String == "claude")
+  }
 }

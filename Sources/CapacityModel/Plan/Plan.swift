@@ -368,7 +368,19 @@ extension Plan {
 
   public func jsonData() throws -> Data { try Plan.encoder().encode(self) }
 
+  /// Plan files past this size are refused before being read: a mistaken path (a disk image, a
+  /// log) would otherwise be read whole into memory, and decoded at several times its size.
+  /// The largest plans `capplan solve` writes are some tens of MB.
+  public static let maxFileBytes = 512 << 20
+
   public static func read(contentsOf path: String) throws -> Plan {
+    if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int,
+      size > maxFileBytes
+    {
+      throw PlanFileError(
+        path: path,
+        message: "the file is \(size >> 20) MB; plan files are limited to \(maxFileBytes >> 20) MB")
+    }
     guard let data = FileManager.default.contents(atPath: path) else {
       throw PlanFileError(path: path, message: "cannot read the file")
     }

@@ -85,6 +85,22 @@ enum PlanWorkbook {
     return out
   }
 
+  /// Excel holds at most 32,767 characters (UTF-16 units) in a cell and calls a workbook with a
+  /// longer one damaged; longer text (an id from a plan file) is cut, ending in `…`.
+  static let maxCellCharacters = 32_767
+
+  static func cellText(_ s: String) -> String {
+    guard s.utf16.count > maxCellCharacters else { return s }
+    var out = ""
+    var units = 0
+    for u in s.unicodeScalars {
+      units += u.utf16.count
+      if units > maxCellCharacters - 1 { break }
+      out.unicodeScalars.append(u)
+    }
+    return out + "…"
+  }
+
   /// A1-style column letters: 0 -> A, 25 -> Z, 26 -> AA.
   static func column(_ index: Int) -> String {
     var n = index + 1
@@ -118,7 +134,8 @@ enum PlanWorkbook {
         let ref = "\(letters[j])\(r)"
         switch cell {
         case .text(let s):
-          out += "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(xml(s))</t></is></c>"
+          out +=
+            "<c r=\"\(ref)\" t=\"inlineStr\"><is><t xml:space=\"preserve\">\(xml(cellText(s)))</t></is></c>"
         case .number(let x):
           guard let x else { continue }
           if x.isFinite {
