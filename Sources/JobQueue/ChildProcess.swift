@@ -57,19 +57,21 @@ final class ChildProcess: Sendable {
   /// Waits for the child, reading both pipes so a large plan cannot block it.
   func wait() async -> Outcome {
     await withCheckedContinuation { continuation in
-      DispatchQueue.global().async { [process, stdoutPipe, stderrPipe, self] in
+      // Threads of their own, as in `Blocking`: Dispatch adds threads slowly when they block, and
+      // a progress report read late is stored a heartbeat late.
+      Thread { [process, stdoutPipe, stderrPipe, self] in
         let group = DispatchGroup()
         nonisolated(unsafe) var out = Data()
         group.enter()
-        DispatchQueue.global().async {
+        Thread {
           out = stdoutPipe.fileHandleForReading.readDataToEndOfFile()
           group.leave()
-        }
+        }.start()
         group.enter()
-        DispatchQueue.global().async {
+        Thread {
           self.readStderr(stderrPipe.fileHandleForReading)
           group.leave()
-        }
+        }.start()
         group.wait()
         process.waitUntilExit()
         continuation.resume(
@@ -77,7 +79,7 @@ final class ChildProcess: Sendable {
             status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
             stdout: out,
             stderr: self.stderrReader.withLock { $0.kept }))
-      }
+      }.start()
     }
   }
 }

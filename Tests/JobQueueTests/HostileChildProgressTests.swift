@@ -15,36 +15,35 @@ import Testing
     let good = ChildProgressReport(
       elapsedSeconds: 1.5, objective: "ebit", bestPlan: 99.5, bound: 100, gap: 0.005, nodes: 7)
     let prefix = ChildProgressReport.prefix
-    // The good report first, then 4 MB on one line, a progress prefix with 3 MB of JSON, broken
-    // reports; then it waits until the test has seen a heartbeat store the report (a file says
-    // so: no race with a loaded machine), and fails.
+    // The child waits for this file, made once the good report is stored: no timing to race.
     let go = FileManager.default.temporaryDirectory.appendingPathComponent("capplan-go-\(UUID().uuidString)")
       .path
+    // The good report first, then 2 MB on one line, a progress prefix with 1 MB of JSON, broken
+    // reports; then (at most a minute later) a failure.
     let script = """
       cat > /dev/null
       printf '%s' '\(good.line)' >&2
-      head -c 4000000 /dev/zero | tr '\\0' 'x' >&2; echo >&2
+      head -c 2000000 /dev/zero | tr '\\0' 'x' >&2; echo >&2
       printf '%s{"elapsed_seconds": 5, "pad": "' '\(prefix)' >&2
-      head -c 3000000 /dev/zero | tr '\\0' 'y' >&2; echo '"}' >&2
+      head -c 1000000 /dev/zero | tr '\\0' 'y' >&2; echo '"}' >&2
       printf '%s{not json\\n%s{"elapsed_seconds": -3}\\n' '\(prefix)' '\(prefix)' >&2
-      i=0; while [ ! -e '\(go)' ] && [ $i -lt 1200 ]; do sleep 0.05; i=$((i + 1)); done
+      i=0; while [ ! -e '\(go)' ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i+1)); done
       echo 'boom: the solver gave up' >&2
       exit 1
       """
     var configuration = WorkerConfiguration(childCommand: ["/bin/sh", "-c", script])
     configuration.once = true
-    configuration.leaseSeconds = 3
+    configuration.leaseSeconds = 120
     configuration.heartbeatSeconds = 0.3
     configuration.pollSeconds = 0.1
     let worker = Worker(store: store, configuration: configuration)
     let running = Task { await worker.run() }
     let deadline = Date().addingTimeInterval(60)
     while try store.job(job.id).progress == nil, Date() < deadline {
-      try await Task.sleep(for: .milliseconds(50))
+      try await Task.sleep(for: .milliseconds(100))
     }
     FileManager.default.createFile(atPath: go, contents: nil)
     await running.value
-    try? FileManager.default.removeItem(atPath: go)
 
     let failed = try store.job(job.id)
     #expect(failed.state == .failed)
