@@ -36,9 +36,9 @@ struct AlternativesCommand: AsyncParsableCommand {
   var format: TableFormat = .table
 
   @Option(
-    help:
+    help: ArgumentHelp(
       "Also write each plan as JSON (optimum.json, alternative-1.json, ...) into this folder, "
-      + "removing alternative files an earlier run left beyond these.")
+        + "removing alternative files an earlier run left beyond these."))
   var out: String?
 
   @OptionGroup var settings: SolveSettingsOptions

@@ -42,7 +42,7 @@ import Testing
     while try store.job(job.id).progress == nil, Date() < deadline {
       try await Task.sleep(for: .milliseconds(100))
     }
-    FileManager.default.createFile(atPath: go, contents: nil)
+    _ = FileManager.default.createFile(atPath: go, contents: nil)
     await running.value
 
     let failed = try store.job(job.id)
