@@ -89,7 +89,7 @@ struct SweepResults {
     let label = zip(axes, first.values).map { "\($0.path)=\(NumberText.plain($1))" }.joined(separator: ", ")
     let outcome: Outcome
     switch first.outcome {
-    case .plan(let plan): outcome = plan.status == .infeasibleRelaxed ? .infeasible : plan.status.outcome
+    case .plan(let plan): outcome = plan.status.outcome
     case .invalid: outcome = .invalidInput
     case .failed, .waiting: outcome = .error
     }

@@ -79,13 +79,13 @@ import Testing
       let (r, s) = (point.values[0], point.values[1])
       let plan = try #require(point.plan, "R = \(r), s = \(s): \(point.status)")
       #expect(point.message == nil)
-      expectClose(try #require(plan.value(of: .revenuePerMW)), 7.5 + s * r, "revenue at R = \(r), s = \(s)")
-      expectClose(try #require(plan.value(of: .ebitPerMW)), 1 + s * r, "EBIT at R = \(r), s = \(s)")
+      expectClose(plan.value(of: .revenuePerMW), 7.5 + s * r, "revenue at R = \(r), s = \(s)")
+      expectClose(plan.value(of: .ebitPerMW), 1 + s * r, "EBIT at R = \(r), s = \(s)")
       expectClose(
-        try #require(plan.value(of: .ebitMargin)), (1 + s * r) / (7.5 + s * r), "margin at R = \(r), s = \(s)"
+        plan.value(of: .ebitMargin), (1 + s * r) / (7.5 + s * r), "margin at R = \(r), s = \(s)"
       )
       expectClose(
-        try #require(plan.value(of: .labGrossMarginPerMW)), r - 7.5 - s * r, "lab at R = \(r), s = \(s)")
+        plan.value(of: .labGrossMarginPerMW), r - 7.5 - s * r, "lab at R = \(r), s = \(s)")
       if s == 0.25 {
         seedRow.append(
           Int((100 * (try #require(plan.value(of: .ebitMargin)))).rounded(.toNearestOrAwayFromZero)))

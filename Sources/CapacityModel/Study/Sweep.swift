@@ -21,9 +21,6 @@ public struct Sweep: Sendable {
     self.axes = axes
   }
 
-  /// Axes already checked (a stored study's).
-  public init(checked axes: [SweepAxis]) { self.axes = axes }
-
   /// The number of points, as a Double so a huge grid is reported rather than overflowing.
   public var size: Double { axes.reduce(1.0) { $0 * Double($1.values.count) } }
 
