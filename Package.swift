@@ -12,7 +12,8 @@ let package = Package(
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    // 1.16: the LogEvent handler API (the JSON log handler).
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
@@ -22,6 +23,10 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    // Operations: counters and histograms through swift-metrics; the executable exposes them
+    // in Prometheus's text format.
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
   ],
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
@@ -54,6 +59,7 @@ let package = Package(
         "CapacityModel",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ]),
     // Layer 4, one machine: the store protocol over SQLite, through GRDB.
@@ -86,6 +92,8 @@ let package = Package(
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         // plans export --format xlsx: the workbook's zip container.
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        .product(name: "CoreMetrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ]),
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.
     .executableTarget(
@@ -121,6 +129,7 @@ let package = Package(
       dependencies: [
         "capplan", "JobQueue", "SQLiteBackend", "PostgresBackend", "LinearProgramming", "GLPK",
         .product(name: "Yams", package: "Yams"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
       ]),
   ],
   swiftLanguageModes: [.v6]

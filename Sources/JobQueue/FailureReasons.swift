@@ -29,3 +29,27 @@ enum FailureReasons {
     ].contains { text.contains($0) }
   }
 }
+
+/// What kind of failure ended a try: a closed set, for metrics labels and
+/// alerts, beside the reason's full text (which names files, limits and
+/// stderr, and so cannot be a label).
+public enum FailureClass: String, Sendable, CaseIterable {
+  /// The scenario or its settings were refused by the solver process (not retried).
+  case invalidInput = "invalid_input"
+  /// The job's stored options are out of range (not retried).
+  case invalidOptions = "invalid_options"
+  /// The solve ran past its time limit and was killed.
+  case timeLimit = "time_limit"
+  /// The solve ran out of memory under its address-space limit.
+  case memoryLimit = "memory_limit"
+  /// The solver process died of a signal.
+  case crashed
+  /// The solver process exited with a non-zero status.
+  case exitStatus = "exit_status"
+  /// The solver process exited 0 but printed no readable plan.
+  case unreadablePlan = "unreadable_plan"
+  /// The solver process could not be started.
+  case spawnFailed = "spawn_failed"
+  /// The store refused to record the plan (a full disk, a lost server).
+  case storingPlan = "storing_plan"
+}

@@ -73,6 +73,10 @@ public protocol JobStore: Sendable {
   func plan(_ id: Int64) throws(StoreError) -> Plan
   func planSummary(_ id: Int64) throws(StoreError) -> PlanSummary
   func plans(_ filter: PlanFilter) throws(StoreError) -> [PlanSummary]
+
+  /// How many jobs are in each state, from one grouped count (not by reading
+  /// jobs): every state is present, zero when none. Read when metrics are scraped.
+  func jobCountsByState() throws(StoreError) -> [JobState: Int]
 }
 
 extension JobStore {

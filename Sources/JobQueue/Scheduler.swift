@@ -21,15 +21,17 @@ public final class Scheduler: Service, Sendable {
   let store: any ScheduleStore
   let clock: @Sendable () -> Date
   let logger: Logger
+  let metrics: QueueMetrics
   /// Time between ticks when run as a service.
   public let tickInterval: Duration
 
   public init(
     store: any ScheduleStore, tickInterval: Duration = .seconds(1),
     clock: @escaping @Sendable () -> Date = Date.init,
-    logger: Logger = Logger(label: "capplan.scheduler")
+    logger: Logger = Logger(label: "capplan.scheduler"), metrics: QueueMetrics = .global
   ) {
     self.store = store
+    self.metrics = metrics
     self.tickInterval = tickInterval
     self.clock = clock
     self.logger = logger
@@ -65,6 +67,7 @@ public final class Scheduler: Service, Sendable {
         else {
           return nil  // another scheduler handled this due time
         }
+        metrics.scheduleFired(lag: now.timeIntervalSince(fire.due), madeJob: fire.jobID != nil)
         return fire
       } catch {
         logger.error("schedule \(schedule.name): \(error)")

@@ -42,18 +42,20 @@ public final class Worker: Service, Sendable {
   public let configuration: WorkerConfiguration
   let logger: Logger
   let clock: @Sendable () -> Date
+  let metrics: QueueMetrics
 
   enum Mode { case running, draining, stopping }
   let state = Mutex<(mode: Mode, children: [Int64: ChildProcess], completed: Int)>((.running, [:], 0))
 
   public init(
     store: any JobStore, configuration: WorkerConfiguration, logger: Logger = Logger(label: "capplan.worker"),
-    clock: @escaping @Sendable () -> Date = Date.init
+    clock: @escaping @Sendable () -> Date = Date.init, metrics: QueueMetrics = .global
   ) {
     self.store = store
     self.configuration = configuration
     self.logger = logger
     self.clock = clock
+    self.metrics = metrics
   }
 
   /// Jobs this worker finished (any outcome), for `--once` summaries and tests.
@@ -145,7 +147,8 @@ public final class Worker: Service, Sendable {
       try lease.options.checkRanges()
     } catch {
       _ = await Blocking.run {
-        self.record(lease, failure: "stored job options: \(error.message)", retryable: false)
+        self.record(
+          lease, failure: "stored job options: \(error.message)", class: .invalidOptions, retryable: false)
       }
       return
     }
@@ -158,10 +161,11 @@ public final class Worker: Service, Sendable {
         command: configuration.childCommand, input: try JSONEncoder().encode(payload), clock: clock)
     } catch {
       let reason = "cannot start the solver process: \(error)"
-      _ = await Blocking.run { self.record(lease, failure: reason, retryable: true) }
+      _ = await Blocking.run { self.record(lease, failure: reason, class: .spawnFailed, retryable: true) }
       return
     }
     state.withLock { $0.children[lease.jobID] = child }
+    let solveStart = ContinuousClock.now
     let interruption = Interruption()
     let watchdog = Task {
       let start = ContinuousClock.now
@@ -230,10 +234,24 @@ public final class Worker: Service, Sendable {
     // A child that finished on its own just as a stop or deadline arrived has a plan worth keeping.
     if reason == .stopping || reason == .timedOut, !outcome.signaled, outcome.status == 0 { reason = nil }
     let (timeLimit, memoryLimit, interruptedBy) = (payload.timeLimitSeconds, payload.memoryLimitMB, reason)
+    metrics.solved(
+      seconds: (ContinuousClock.now - solveStart).inSeconds, outcome: Self.solveOutcome(reason, outcome))
     await Blocking.run {
       self.finish(
         lease, outcome: outcome, interruption: interruptedBy, timeLimit: timeLimit, memoryLimitMB: memoryLimit
       )
+    }
+  }
+
+  static func solveOutcome(_ interruption: Interruption.Reason?, _ outcome: ChildProcess.Outcome)
+    -> QueueMetrics.SolveOutcome
+  {
+    switch interruption {
+    case .cancelled: .cancelled
+    case .leaseLost: .leaseLost
+    case .stopping: .released
+    case .timedOut: .timeLimit
+    case nil: outcome.signaled || outcome.status != 0 ? .failed : .exited
     }
   }
 
@@ -259,7 +277,7 @@ public final class Worker: Service, Sendable {
     case .timedOut:
       record(
         lease, failure: "the solve ran past its time limit of \(timeLimit ?? 0) s and was killed",
-        retryable: true)
+        class: .timeLimit, retryable: true)
       return
     case nil:
       break
@@ -267,7 +285,8 @@ public final class Worker: Service, Sendable {
     if outcome.status != 0 || outcome.signaled, let mb = memoryLimitMB,
       FailureReasons.ranOutOfMemory(stderr: outcome.stderr)
     {
-      record(lease, failure: "the solve exceeded the \(mb) MB memory limit", retryable: true)
+      record(
+        lease, failure: "the solve exceeded the \(mb) MB memory limit", class: .memoryLimit, retryable: true)
       return
     }
     if outcome.signaled {
@@ -275,28 +294,33 @@ public final class Worker: Service, Sendable {
         lease,
         failure: "the solver process died of \(outcome.status.signalName)"
           + (stderrTail.isEmpty ? "" : ": \(stderrTail)"),
-        retryable: true)
+        class: .crashed, retryable: true)
       return
     }
     if outcome.status == JobPayload.invalidInputExit {
-      record(lease, failure: stderrTail.isEmpty ? "invalid input" : stderrTail, retryable: false)
+      record(
+        lease, failure: stderrTail.isEmpty ? "invalid input" : stderrTail, class: .invalidInput,
+        retryable: false)
       return
     }
     guard outcome.status == 0 else {
       record(
         lease, failure: "the solver process exited with status \(outcome.status): \(stderrTail)",
-        retryable: true)
+        class: .exitStatus, retryable: true)
       return
     }
     let plan: Plan
     do {
       plan = try Plan.decoder().decode(Plan.self, from: outcome.stdout)
     } catch {
-      record(lease, failure: "the solver process printed no readable plan: \(error)", retryable: true)
+      record(
+        lease, failure: "the solver process printed no readable plan: \(error)", class: .unreadablePlan,
+        retryable: true)
       return
     }
     do {
       if let id = try store.complete(lease, plan: plan, now: clock()) {
+        metrics.completed(status: plan.status)
         logger.info("job \(lease.jobID) attempt \(lease.attempt): plan \(id) (\(plan.status.rawValue))")
       } else if (try? store.job(lease.jobID))?.state == .cancelled {
         logger.info("job \(lease.jobID): cancelled before its plan was stored; plan discarded")
@@ -312,18 +336,22 @@ public final class Worker: Service, Sendable {
       let reason = FailureReasons.storingPlan(error)
       for delay in [0.0, 1, 2, 4, 8] {
         if delay > 0 { Thread.sleep(forTimeInterval: delay) }
-        if record(lease, failure: reason, retryable: true) { break }
+        if record(lease, failure: reason, class: .storingPlan, retryable: true) { break }
       }
     }
   }
 
   /// Returns whether the store answered (fenced off counts as answered).
   @discardableResult
-  func record(_ lease: Lease, failure reason: String, retryable: Bool) -> Bool {
+  func record(_ lease: Lease, failure reason: String, class failureClass: FailureClass, retryable: Bool)
+    -> Bool
+  {
     do {
       let failures = (try? store.job(lease.jobID).failures) ?? 0
       let delay = configuration.backoff.delay(afterFailures: failures + 1)
       let state = try store.fail(lease, reason: reason, retryable: retryable, retryAfter: delay, now: clock())
+      // Counted once the store took it: a fenced-off try (nil) or a cancel is no failure of this worker's.
+      if state == .queued || state == .failed { metrics.failed(failureClass, retried: state == .queued) }
       switch state {
       case .queued?:
         logger.warning(

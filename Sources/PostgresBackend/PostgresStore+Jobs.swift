@@ -40,7 +40,7 @@ extension PostgresStore {
     // The same token on every try of this call: a try that follows an
     // unanswered COMMIT finds the job its predecessor made.
     let token = UUID().uuidString
-    return try transaction("submitting a job") { tx in
+    let result = try transaction("submitting a job") { tx -> (job: Job, created: Bool) in
       if tx.isRetry,
         let ours = try tx.one("SELECT \(Self.jobColumns) FROM jobs WHERE submit_token = $1", [.text(token)])
       {
@@ -59,6 +59,8 @@ extension PostgresStore {
       }
       return (try Self.job(from: existing), false)
     }
+    metrics.submitted(backend: "postgres", created: result.created)
+    return result
   }
 
   /// Inserts a queued job (options already checked); nil when its idempotency key is taken.

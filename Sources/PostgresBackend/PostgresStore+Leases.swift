@@ -7,8 +7,10 @@ extension PostgresStore {
     // Marks this call's claim, so a try after an unanswered COMMIT takes back
     // the job its predecessor claimed instead of leaving it to expire.
     let token = UUID().uuidString
-    return try transaction("claiming a job") { tx -> Lease? in
+    // Counted once the transaction committed, not per try.
+    let (lease, rescued) = try transaction("claiming a job") { tx -> (Lease?, Int) in
       let now = now.addingTimeInterval(tx.delay)
+      var rescued = 0
       var claimed =
         !tx.isRetry
         ? nil
@@ -20,7 +22,8 @@ extension PostgresStore {
           RETURNING id, attempt, scenario_text, options, schedule_id
           """, [.text(token), .text(owner), .double(now.unix + leaseSeconds)])
       if claimed == nil {
-        if try Self.rescueExpiredLeases(tx, now: now) > 0 { try Self.notifyWorkers(tx) }
+        rescued = try Self.rescueExpiredLeases(tx, now: now)
+        if rescued > 0 { try Self.notifyWorkers(tx) }
         // The state machine's `.claim`, in one statement so that claimers skip
         // each other's rows in one round trip. `StoreAgreesWithStateMachineTests`
         // holds its outcome to `JobStateMachine.apply` on jobs in every state.
@@ -37,7 +40,7 @@ extension PostgresStore {
           """,
           [.double(now.unix), .text(owner), .double(now.unix + leaseSeconds), .text(token)])
       }
-      guard let row = claimed else { return nil }
+      guard let row = claimed else { return (nil, rescued) }
       let id = try row.get("id", as: Int64.self)
       var options = try JobOptions(storedText: try row.get("options", as: String.self))
       // As in SQLite: a scheduled job starts from its schedule's newest plan as of now.
@@ -58,10 +61,14 @@ extension PostgresStore {
         previous = try tx.one("SELECT plan_json FROM plans WHERE id = $1", [.int(planID)])
           .map { Data(try $0.get("plan_json", as: String.self).utf8) }
       }
-      return Lease(
+      let lease = Lease(
         jobID: id, attempt: Int(try row.get("attempt", as: Int64.self)), owner: owner,
         scenarioText: try row.get("scenario_text"), options: options, previousPlanJSON: previous)
+      return (lease, rescued)
     }
+    metrics.leasesExpired(backend: "postgres", count: rescued)
+    if lease != nil { metrics.claimed(backend: "postgres") }
+    return lease
   }
 
   /// Jobs whose worker stopped renewing its lease, each as the state machine

@@ -17,6 +17,8 @@ public final class PostgresStore: PlanDatabase {
   let connections: PostgresConnections
   let notifier: PostgresNotifier
   public let workSignal = WorkSignal()
+  /// Where submits, claims and expired leases are counted.
+  public let metrics: QueueMetrics
   let logger: Logger
 
   public var location: String { url.redacted }
@@ -27,9 +29,10 @@ public final class PostgresStore: PlanDatabase {
 
   public init(
     url text: String, retryWindow: Double = 60, migrate: Bool = true,
-    logger: Logger = Logger(label: "capplan.postgres")
+    logger: Logger = Logger(label: "capplan.postgres"), metrics: QueueMetrics = .global
   ) throws(StoreError) {
     url = try PostgresURL(text)
+    self.metrics = metrics
     self.logger = logger
     connections = try PostgresConnections(url: url, retryWindow: retryWindow, logger: logger)
     notifier = PostgresNotifier(

@@ -13,6 +13,8 @@ public final class SQLiteStore: PlanDatabase {
   public let path: String
   let pool: DatabasePool
   public let workSignal = WorkSignal()
+  /// Where submits, claims and expired leases are counted.
+  public let metrics: QueueMetrics
   public var location: String { path }
   /// Nothing outside this process signals a SQLite store, so idle workers look often.
   public var idlePollSeconds: Double { 0.5 }
@@ -31,8 +33,11 @@ public final class SQLiteStore: PlanDatabase {
 
   /// Opens (creating if need be) the database; `migrate` false leaves its
   /// schema as found, for `capplan migrate` to report what it applies.
-  public init(path: String, busyTimeout: Double = 60, migrate: Bool = true) throws(StoreError) {
+  public init(path: String, busyTimeout: Double = 60, migrate: Bool = true, metrics: QueueMetrics = .global)
+    throws(StoreError)
+  {
     self.path = path
+    self.metrics = metrics
     do {
       try Self.createPrivately(path)
       var config = Configuration()

@@ -24,6 +24,7 @@ struct Capplan: AsyncParsableCommand {
       WorkerCommand.self,
       JobsCommand.self, PlansCommand.self, ScheduleCommand.self, ServeCommand.self, LPCommand.self,
       MigrateCommand.self, CopyCommand.self, GenerateCommand.self, RunJobCommand.self,
+      MetricsCommand.self,
     ]
   )
 }
@@ -44,13 +45,18 @@ extension Logger.Level: @retroactive ExpressibleByArgument {}
 enum LoggingBootstrap {
   /// swift-log allows one bootstrap per process; commands call this first.
   nonisolated(unsafe) private static var done = false
-  static func once(_ level: Logger.Level) {
+  static func once(_ level: Logger.Level, format: LogFormat = .text) {
     guard !done else { return }
     done = true
-    LoggingSystem.bootstrap { label in
-      var handler = StreamLogHandler.standardError(label: label)
-      handler.logLevel = level
-      return handler
+    switch format {
+    case .text:
+      LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+      }
+    case .json:
+      LoggingSystem.bootstrap { label in JSONLogHandler(label: label, level: level) }
     }
   }
 }

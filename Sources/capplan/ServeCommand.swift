@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
   @Option(help: "Seconds between scheduler ticks.") var tick: Double = 1
   @OptionGroup var pool: WorkerOptions
   @OptionGroup var store: StoreOptions
+  @OptionGroup var log: LogFormatOption
   @OptionGroup var global: GlobalOptions
 
   func validate() throws {
@@ -27,10 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
   func run() async throws {
     signal(SIGPIPE, SIG_IGN)
     EarlyStopSignals.install()
-    LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
+    LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel, format: log.format)
     let logger = Logger(label: "capplan.serve")
     try await reportingFailuresAsync {
       let db = try store.open()
+      MetricsExposition.start(for: db)
       let worker = Worker(store: db, configuration: pool.configuration())
       let scheduler = Scheduler(store: db, tickInterval: .clampedSeconds(tick))
       logger.info("serving \(db.location) with \(pool.concurrency) worker slot(s)")

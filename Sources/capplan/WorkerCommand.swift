@@ -21,15 +21,17 @@ struct WorkerCommand: AsyncParsableCommand {
 
   @OptionGroup var pool: WorkerOptions
   @OptionGroup var store: StoreOptions
+  @OptionGroup var log: LogFormatOption
   @OptionGroup var global: GlobalOptions
 
   func run() async throws {
     // A child that dies before reading its payload must not take the worker with it.
     signal(SIGPIPE, SIG_IGN)
     EarlyStopSignals.install()
-    LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel)
+    LoggingBootstrap.once(global.logLevel == .warning ? .info : global.logLevel, format: log.format)
     try await reportingFailuresAsync {
       let db = try store.open()
+      MetricsExposition.start(for: db)
       let worker = Worker(store: db, configuration: pool.configuration(once: once))
       try await ServiceRunner.run([worker], logger: Logger(label: "capplan.worker"))
     }
