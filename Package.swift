@@ -27,6 +27,7 @@ let package = Package(
     // in Prometheus's text format.
     .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
   ],
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
@@ -94,6 +95,11 @@ let package = Package(
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
         .product(name: "CoreMetrics", package: "swift-metrics"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+        // serve --http: the JSON API (Sources/capplan/HTTP).
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.
     .executableTarget(
@@ -130,6 +136,8 @@ let package = Package(
         "capplan", "JobQueue", "SQLiteBackend", "PostgresBackend", "LinearProgramming", "GLPK",
         .product(name: "Yams", package: "Yams"),
         .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
   ],
   swiftLanguageModes: [.v6]
