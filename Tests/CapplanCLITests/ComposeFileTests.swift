@@ -2,6 +2,8 @@ import Foundation
 import Testing
 import Yams
 
+@testable import capplan
+
 /// Deploy/compose.yaml, checked for what an operator relies on. No container engine runs on the
 /// development machines or in CI, so the file is read here (YAML merge keys applied, `${VAR:-default}`
 /// taken at its default), not started.
@@ -119,6 +121,96 @@ import Yams
       #expect(serve["stop_signal"] as? String == "SIGTERM", "\(name)")
       #expect(serve["restart"] as? String == "unless-stopped", "\(name)")
     }
+  }
+}
+
+/// The HTTP side of the deploy files: the port, the health checks and nginx in front.
+extension ComposeFileTests {
+  static func text(_ name: String) throws -> String {
+    try String(contentsOf: deploy.appendingPathComponent(name), encoding: .utf8)
+  }
+
+  /// `NAME=value` lines of capplan.env.
+  static func unitEnvironment() throws -> [String: String] {
+    var env: [String: String] = [:]
+    for line in try text("capplan.env").split(separator: "\n") where !line.hasPrefix("#") {
+      let parts = line.split(separator: "=", maxSplits: 1)
+      if parts.count == 2 { env[String(parts[0])] = String(parts[1]) }
+    }
+    return env
+  }
+
+  /// Each serve instance serves HTTP on one container port, published on the host's loopback
+  /// only (distinct host ports), and its health check asks /healthz on that port.
+  @Test func serveInstancesPublishHTTPOnLoopbackWithAHealthCheck() throws {
+    let file = try ComposeFile.load()
+    var hostPorts: [String] = []
+    for name in Self.serveServices {
+      let serve = try file.service(name)
+      let line = try ComposeFile.commandLine(serve).map(ComposeFile.interpolated)
+      let http = try #require(line.firstIndex(of: "--http").map { line[$0 + 1] }, "\(name): no --http")
+      let port = try #require(http.split(separator: ":").last.map(String.init))
+      #expect(http == "0.0.0.0:\(port)", "\(name): \(http) is not reachable from the host")
+      #expect(line.contains("--log-format") && line.contains("json"), "\(name): \(line)")
+      let ports = ComposeFile.words(serve["ports"])
+      #expect(ports.count == 1, "\(name): \(ports)")
+      let parts = try #require(ports.first).split(separator: ":").map(String.init)
+      #expect(parts.count == 3 && parts[0] == "127.0.0.1" && parts[2] == port, "\(name): \(ports)")
+      hostPorts.append(parts.count > 1 ? parts[1] : "")
+      let check = try #require(serve["healthcheck"] as? [String: Any], "\(name): no healthcheck")
+      let test = ComposeFile.words(check["test"])
+      #expect(Array(test.prefix(3)) == ["CMD", "capplan", "healthcheck"], "\(test)")
+      #expect(test.contains("http://127.0.0.1:\(port)/healthz"), "\(test)")
+      #expect(ComposeFile.seconds(check["interval"]) != nil && ComposeFile.seconds(check["timeout"]) != nil)
+    }
+    #expect(Set(hostPorts).count == hostPorts.count, "\(hostPorts)")
+    // The check is the image's own binary: the command exists and takes these arguments.
+    let help = try CLI.run(["healthcheck", "--help"])
+    #expect(help.status == 0 && help.stdout.contains("--timeout"), "\(help.stderr)")
+  }
+
+  /// The unit serves on CAPPLAN_HTTP, a loopback address, and waits for /healthz when starting.
+  @Test func unitServesHTTPOnLoopback() throws {
+    let unit = try Self.text("capplan.service")
+    let exec = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStart=") })
+    #expect(exec.contains("--http ${CAPPLAN_HTTP}"), "\(exec)")
+    let post = try #require(unit.split(separator: "\n").first { $0.hasPrefix("ExecStartPost=") })
+    #expect(post.contains("healthcheck http://${CAPPLAN_HTTP}/healthz"), "\(post)")
+    let address = try #require(try Self.unitEnvironment()["CAPPLAN_HTTP"])
+    #expect(address.hasPrefix("127."), "\(address)")
+    let check = try Self.text("capplan-healthcheck.service")
+    #expect(check.contains("healthcheck \"http://$CAPPLAN_HTTP/healthz\""))
+    #expect(try Self.text("capplan-healthcheck.timer").contains("OnUnitActiveSec="))
+  }
+
+  /// nginx proxies to the ports capplan serves on, refuses bodies above the server's own limit,
+  /// waits long enough for reports, and keeps the token-free /metrics off the public side.
+  @Test func nginxMatchesTheServer() throws {
+    let conf = try Self.text("nginx-capplan.conf")
+    let lines = conf.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+    func values(_ directive: String) -> [String] {
+      lines.compactMap { line -> String? in
+        let live = line.hasPrefix("# ") ? String(line.dropFirst(2)) : line
+        guard live.hasPrefix(directive + " "), live.hasSuffix(";") else { return nil }
+        return String(live.dropFirst(directive.count + 1).dropLast())
+      }
+    }
+    let upstreams = values("server")
+    #expect(upstreams.contains(try #require(try Self.unitEnvironment()["CAPPLAN_HTTP"])), "\(upstreams)")
+    let file = try ComposeFile.load()
+    for name in Self.serveServices {
+      let published = try #require(ComposeFile.words(try file.service(name)["ports"]).first)
+      let hostSide = published.split(separator: ":").prefix(2).joined(separator: ":")
+      #expect(upstreams.contains(hostSide), "\(name) at \(hostSide) is not an upstream: \(upstreams)")
+    }
+    let limit = try #require(values("client_max_body_size").first)
+    #expect(limit == "\(APIServer.defaultMaxBodyBytes / (1024 * 1024))m", "\(limit)")
+    let read = try #require(values("proxy_read_timeout").first.flatMap { ComposeFile.seconds($0) })
+    #expect(read >= 300)
+    #expect(lines.contains("listen 443 ssl;"))
+    let metrics = try #require(conf.range(of: "location = /metrics {"))
+    let block = conf[metrics.upperBound...].prefix { $0 != "}" }
+    #expect(block.contains("deny all;"), "\(block)")
   }
 }
 
