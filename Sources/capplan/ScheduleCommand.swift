@@ -48,14 +48,9 @@ struct ScheduleCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let loaded = try source.load(file)
-        try settings.check(for: loaded.scenario, file: loaded.source)
-        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
-        let definition = ScheduleDefinition(
-          name: name, scenarioPath: absolute(file), cron: cron,
-          intervalSeconds: every.flatMap(IntervalParser.seconds),
-          timeZone: tz, options: JobOptions(settings: settings.settings), skipUnchanged: skipUnchanged,
-          overridePaths: source.overrides.map(absolute), caseName: source.caseName)
+        let definition = try ScheduleAddition.definition(
+          name: name, file: file, source: source, cron: cron, every: every, timeZone: tz,
+          skipUnchanged: skipUnchanged, settings: settings.settings, check: settings.check)
         let schedule = try store.open().addSchedule(definition, now: Date())
         if format == .json {
           try JSONOutput.print(schedule)
@@ -180,6 +175,43 @@ struct ScheduleCommand: ParsableCommand {
         }
       }
     }
+  }
+}
+
+/// What `schedule add` and `POST /v1/schedules` share: the cadence and time zone checked, the
+/// scenario file read with its case and overrides and validated, paths made absolute.
+/// `option` writes a setting's name as the caller's user knows it (--cron, or cron).
+enum ScheduleAddition {
+  static func definition(
+    name: String, file: String, source: ScenarioSourceOptions, cron: String?, every: String?, timeZone: String,
+    skipUnchanged: Bool, settings: SolveSettings, option: (String) -> String = { "--" + $0 },
+    check: (ValidScenario, String) throws(CommandFailure) -> Void
+  ) throws(CommandFailure) -> ScheduleDefinition {
+    func invalid(_ message: String) -> CommandFailure { CommandFailure(message: message, outcome: .invalidInput) }
+    if (cron == nil) == (every == nil) { throw invalid("give exactly one of \(option("cron")) and \(option("every"))") }
+    var interval: Double?
+    if let every {
+      guard let seconds = IntervalParser.seconds(every) else {
+        throw invalid("\(option("every")) '\(every)' is not a duration like 30s, 15m, 6h, 1d or 1h30m")
+      }
+      guard Limits.interval.contains(seconds) else {
+        throw invalid(Limits.interval.refusal(seconds, label: "\(option("every")) '\(every)' ="))
+      }
+      interval = seconds
+    }
+    if let cron {
+      do { _ = try CronExpression(cron) } catch { throw invalid("\(option("cron")): \(error.message)") }
+    }
+    if TimeZone(identifier: timeZone) == nil {
+      throw invalid("\(option("tz")) '\(timeZone)' is not a known time zone")
+    }
+    let loaded = try source.load(file)
+    try check(loaded.scenario, loaded.source)
+    func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+    return ScheduleDefinition(
+      name: name, scenarioPath: absolute(file), cron: cron, intervalSeconds: interval,
+      timeZone: timeZone, options: JobOptions(settings: settings), skipUnchanged: skipUnchanged,
+      overridePaths: source.overrides.map(absolute), caseName: source.caseName)
   }
 }
 

@@ -27,9 +27,15 @@ struct APIServer: Sendable {
   static let defaultMaxBodyBytes = 16 * 1024 * 1024
 
   /// The parts of the server, mounted in this order. Add new parts here (see `RouteGroupProvider`).
-  static let routeGroups: [any RouteGroupProvider.Type] = [
-    HealthRoutes.self, MetricsRoutes.self,
-  ]
+  static var routeGroups: [any RouteGroupProvider.Type] {
+    [
+      HealthRoutes.self,
+      JobRoutes.self,
+      PlanRoutes.self,
+      ScheduleRoutes.self,
+      MetricsRoutes.self,
+    ]
+  }
 
   let store: any PlanDatabase
   let threads: StoreThreads
@@ -60,11 +66,9 @@ struct APIServer: Sendable {
   }
 
   /// Runs a store call on the store threads.
-  func store<T: Sendable>(_ body: @escaping @Sendable (any PlanDatabase) throws(StoreError) -> T) async throws
-    -> T
-  {
+  func store<T: Sendable>(_ body: @escaping @Sendable (any PlanDatabase) throws -> T) async throws -> T {
     let store = self.store
-    return try await threads.run { () throws(StoreError) in try body(store) }
+    return try await threads.run { try body(store) }
   }
 
   /// The Hummingbird application, a `Service` for the process's service group.
@@ -104,6 +108,32 @@ enum APIJSON {
   static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
     Response(
       status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+  }
+
+  static func payload(_ payload: APIPayload) -> Response {
+    var headers: HTTPFields = [.contentType: payload.contentType]
+    if let name = payload.filename { headers[.contentDisposition] = "attachment; filename=\"\(name)\"" }
+    return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: payload.data)))
+  }
+}
+
+/// A body made on the store threads (a report, an export), with its media type.
+struct APIPayload: Sendable {
+  var data: Data
+  var contentType: String
+  /// Set for a download: the Content-Disposition file name.
+  var filename: String? = nil
+
+  init(_ text: String, contentType: String, filename: String? = nil) {
+    data = Data(text.utf8)
+    self.contentType = contentType
+    self.filename = filename
+  }
+
+  init(data: Data, contentType: String, filename: String? = nil) {
+    self.data = data
+    self.contentType = contentType
+    self.filename = filename
   }
 }
 

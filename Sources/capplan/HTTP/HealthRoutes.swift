@@ -15,7 +15,7 @@ enum HealthRoutes: RouteGroupProvider {
       // No store location in these answers: they need no token, and a path or host is the operator's business.
       let states: [MigrationState]
       do {
-        states = try await server.store { db throws(StoreError) in try db.migrationStates() }
+        states = try await server.store { db throws in try db.migrationStates() }
       } catch let error as StoreError {
         context.logger.warning("readyz: \(error)")
         throw APIProblem(

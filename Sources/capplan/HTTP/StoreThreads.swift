@@ -17,9 +17,10 @@ final class StoreThreads: Sendable {
     pool.start()
   }
 
-  /// Runs a store call on the pool; a store error comes back as itself.
-  func run<T: Sendable>(_ body: @escaping @Sendable () throws(StoreError) -> T) async throws -> T {
-    try await pool.runIfActive { () throws -> T in try body() }
+  /// Runs a store call (or work that makes several, such as a report) on the pool; its error
+  /// comes back as itself.
+  func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await pool.runIfActive(body)
   }
 
   func shutdown() async {

@@ -280,40 +280,46 @@ struct PlanExport {
   /// the file names written.
   func write(to directory: String, format: Format) throws(CommandFailure) -> [String] {
     let url = URL(fileURLWithPath: directory)
-    var written: [String] = []
+    let files = try files(format)
     do {
       try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-      try OutputFile.write(plan.jsonData(), to: url.appendingPathComponent("plan.json").path)
-      written.append("plan.json")
+      for file in files { try OutputFile.write(file.data, to: url.appendingPathComponent(file.name).path) }
     } catch let error as OutputFile.Failure {
       throw CommandFailure(message: error.description, outcome: .error)
     } catch {
       throw CommandFailure(
         message: "cannot write the plan into \(directory): \(error.localizedDescription)", outcome: .error)
     }
+    return files.map(\.name)
+  }
+
+  /// The export's files, in memory: plan.json, then one file per sheet (xlsx: one workbook).
+  /// `write(to:)` puts them in a folder; the HTTP API sends them (zipped, or as one document).
+  func files(_ format: Format) throws(CommandFailure) -> [(name: String, data: Data)] {
+    var files: [(name: String, data: Data)] = []
+    do {
+      files.append(("plan.json", try plan.jsonData()))
+    } catch {
+      throw CommandFailure(message: "cannot encode the plan: \(error)", outcome: .error)
+    }
     if format == .xlsx {
       do {
-        try OutputFile.write(
-          try PlanWorkbook.data(sheets), to: url.appendingPathComponent("plan.xlsx").path)
-      } catch let error as OutputFile.Failure {
-        throw CommandFailure(message: error.description, outcome: .error)
+        files.append(("plan.xlsx", try PlanWorkbook.data(sheets)))
       } catch {
         throw CommandFailure(message: "\(error)", outcome: .error)
       }
-      return written + ["plan.xlsx"]
+      return files
     }
     for sheet in sheets {
-      let name = "\(sheet.name).\(format.fileExtension)"
       let text: String
       switch format {
       case .csv, .xlsx: text = Self.csv(sheet)
       case .json: text = Self.json(sheet)
       case .markdown: text = Self.markdown(sheet, title: title(sheet))
       }
-      try writeFile(text, to: url.appendingPathComponent(name))
-      written.append(name)
+      files.append(("\(sheet.name).\(format.fileExtension)", Data(text.utf8)))
     }
-    return written
+    return files
   }
 
   func title(_ sheet: Sheet) -> String { "\(label) (\(plan.scenario)): \(sheet.name)" }

@@ -1,6 +1,33 @@
 import Foundation
 import ZIPFoundation
 
+/// A zip made in memory: an xlsx workbook's container, and the API's CSV export.
+enum ZipArchive {
+  struct Failure: Error, CustomStringConvertible {
+    let description: String
+  }
+
+  /// The archive of `parts` (path in the zip, bytes), deflated.
+  static func data(_ parts: [(String, Data)]) throws(Failure) -> Data {
+    do {
+      let archive = try Archive(data: Data(), accessMode: .create)
+      for (path, bytes) in parts {
+        try archive.addEntry(
+          with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate
+        ) { position, size in
+          bytes.subdata(in: Int(position)..<Int(position) + size)
+        }
+      }
+      guard let data = archive.data else { throw Failure(description: "the zip was not made") }
+      return data
+    } catch let failure as Failure {
+      throw failure
+    } catch {
+      throw Failure(description: "cannot make the zip: \(error)")
+    }
+  }
+}
+
 /// `plans export --format xlsx`: the export's tables as one Excel workbook (Office Open XML
 /// SpreadsheetML), a sheet per table. Numbers are numeric cells at full precision, text is an
 /// inline string (escaped for XML), true/false are boolean cells and a missing number is an
@@ -25,18 +52,7 @@ enum PlanWorkbook {
       parts.append(("xl/worksheets/sheet\(i + 1).xml", Data(worksheet(sheet).utf8)))
     }
     do {
-      let archive = try Archive(data: Data(), accessMode: .create)
-      for (path, bytes) in parts {
-        try archive.addEntry(
-          with: path, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate
-        ) { position, size in
-          bytes.subdata(in: Int(position)..<Int(position) + size)
-        }
-      }
-      guard let data = archive.data else { throw Failure(description: "the workbook's zip was not made") }
-      return data
-    } catch let failure as Failure {
-      throw failure
+      return try ZipArchive.data(parts)
     } catch {
       throw Failure(description: "cannot make the workbook: \(error)")
     }
