@@ -86,6 +86,8 @@ let package = Package(
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         // plans export --format xlsx: the workbook's zip container.
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+        // The web console's signed session cookies and CSRF tokens (HMAC-SHA256).
+        .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.
     .executableTarget(
