@@ -22,6 +22,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.0.0"),
   ],
   targets: [
     // Layer 1: GLPK's C API. Debian ships no glpk.pc, so the module map links it by name.
@@ -86,7 +87,11 @@ let package = Package(
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         // plans export --format xlsx: the workbook's zip container.
         .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-        // The web console's signed session cookies and CSRF tokens (HMAC-SHA256).
+        // serve --http: the JSON API (Sources/capplan/HTTP).
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        // Token hashes; the web console's signed session cookies and CSRF tokens (HMAC-SHA256).
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.
@@ -123,6 +128,8 @@ let package = Package(
       dependencies: [
         "capplan", "JobQueue", "SQLiteBackend", "PostgresBackend", "LinearProgramming", "GLPK",
         .product(name: "Yams", package: "Yams"),
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
       ]),
   ],
   swiftLanguageModes: [.v6]

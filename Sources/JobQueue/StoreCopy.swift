@@ -32,6 +32,11 @@ public enum StoreCopy {
     let studies = try source.exportStudies()
     try destination.importStudies(studies)
     copied.studies = studies.count
+    // Tokens go too, hashes and all: a copy is a move of the service, and its
+    // clients keep working with the secrets they hold.
+    let tokens = try source.exportTokens()
+    try destination.importTokens(tokens)
+    copied.tokens = tokens.count
 
     var after: Int64 = 0
     while true {
@@ -71,6 +76,7 @@ public enum StoreCopy {
     guard ca == cb else { throw mismatch("the number of rows (\(ca) against \(cb))") }
     guard try a.exportSchedules() == b.exportSchedules() else { throw mismatch("a schedule") }
     guard try a.exportStudies() == b.exportStudies() else { throw mismatch("a study") }
+    guard try a.exportTokens() == b.exportTokens() else { throw mismatch("an API token") }
     var after: Int64 = 0
     while true {
       let (ja, jb) = (
@@ -109,6 +115,7 @@ public enum StoreCopy {
       "SELECT COALESCE(max(id), 0) + 1 FROM (SELECT max(id) AS id FROM schedules UNION ALL SELECT max(schedule_id) FROM jobs UNION ALL SELECT max(schedule_id) FROM plans) AS ids"
     ),
     ("studies", "SELECT COALESCE(max(id), 0) + 1 FROM studies"),
+    ("api_tokens", "SELECT COALESCE(max(id), 0) + 1 FROM api_tokens"),
   ]
 
   static func firstDifference<T: Equatable>(_ a: [T], _ b: [T]) -> Int? {

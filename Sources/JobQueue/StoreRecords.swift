@@ -198,16 +198,18 @@ public struct StoreCounts: Sendable, Equatable, CustomStringConvertible {
   public var plans: Int
   public var schedules: Int
   public var studies: Int
-  public init(jobs: Int, plans: Int, schedules: Int, studies: Int = 0) {
+  public var tokens: Int
+  public init(jobs: Int, plans: Int, schedules: Int, studies: Int = 0, tokens: Int = 0) {
     self.jobs = jobs
     self.plans = plans
     self.schedules = schedules
     self.studies = studies
+    self.tokens = tokens
   }
-  public var isEmpty: Bool { jobs == 0 && plans == 0 && schedules == 0 && studies == 0 }
+  public var isEmpty: Bool { jobs == 0 && plans == 0 && schedules == 0 && studies == 0 && tokens == 0 }
   public var description: String {
     "\(jobs) job(s), \(plans) plan(s), \(schedules) schedule(s)"
-      + (studies > 0 ? ", \(studies) study(ies)" : "")
+      + (studies > 0 ? ", \(studies) study(ies)" : "") + (tokens > 0 ? ", \(tokens) API token(s)" : "")
   }
 }
 
@@ -223,7 +225,7 @@ public struct MigrationState: Sendable, Equatable {
 
 /// A whole store: the queue, schedules, and what `capplan migrate` and
 /// `capplan copy` need. Both backends implement it.
-public protocol PlanDatabase: ScheduleStore, StudyStore {
+public protocol PlanDatabase: ScheduleStore, StudyStore, TokenStore {
   /// Applies the migrations this database lacks; returns their names.
   func migrate() throws(StoreError) -> [String]
   func migrationStates() throws(StoreError) -> [MigrationState]

@@ -133,6 +133,7 @@ enum PostgresMigrations {
     ),
     // The latest progress of a running solve (JSON text), written with each heartbeat.
     (JobProgress.migrationName, ["ALTER TABLE jobs ADD COLUMN progress TEXT"]),
+    PostgresStore.tokenMigration,
   ]
 
   static let bookkeeping = """

@@ -9,13 +9,14 @@ extension PostgresStore {
         let r = try tx.one(
           """
           SELECT (SELECT count(*) FROM jobs) AS jobs, (SELECT count(*) FROM plans) AS plans,
-            (SELECT count(*) FROM schedules) AS schedules, (SELECT count(*) FROM studies) AS studies
+            (SELECT count(*) FROM schedules) AS schedules, (SELECT count(*) FROM studies) AS studies,
+            (SELECT count(*) FROM api_tokens) AS tokens
           """)
       else { return StoreCounts(jobs: 0, plans: 0, schedules: 0) }
       return StoreCounts(
         jobs: Int(try r.get("jobs", as: Int64.self)), plans: Int(try r.get("plans", as: Int64.self)),
         schedules: Int(try r.get("schedules", as: Int64.self)),
-        studies: Int(try r.get("studies", as: Int64.self)))
+        studies: Int(try r.get("studies", as: Int64.self)), tokens: Int(try r.get("tokens", as: Int64.self)))
     }
   }
 

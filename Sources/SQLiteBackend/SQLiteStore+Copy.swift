@@ -25,7 +25,8 @@ extension SQLiteStore {
         jobs: try Int.fetchOne(db, sql: "SELECT count(*) FROM jobs") ?? 0,
         plans: try Int.fetchOne(db, sql: "SELECT count(*) FROM plans") ?? 0,
         schedules: try Int.fetchOne(db, sql: "SELECT count(*) FROM schedules") ?? 0,
-        studies: try Int.fetchOne(db, sql: "SELECT count(*) FROM studies") ?? 0)
+        studies: try Int.fetchOne(db, sql: "SELECT count(*) FROM studies") ?? 0,
+        tokens: try Int.fetchOne(db, sql: "SELECT count(*) FROM api_tokens") ?? 0)
     }
   }
 

@@ -182,6 +182,7 @@ public final class SQLiteStore: PlanDatabase {
     m.registerMigration(JobProgress.migrationName) { db in
       try db.execute(sql: "ALTER TABLE jobs ADD COLUMN progress TEXT")
     }
+    registerTokenMigration(&m)
     return m
   }
 }

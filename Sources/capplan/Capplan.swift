@@ -23,7 +23,7 @@ struct Capplan: AsyncParsableCommand {
       SubmitCommand.self,
       WorkerCommand.self,
       JobsCommand.self, PlansCommand.self, ScheduleCommand.self, ServeCommand.self, LPCommand.self,
-      MigrateCommand.self, CopyCommand.self, GenerateCommand.self, RunJobCommand.self,
+      MigrateCommand.self, CopyCommand.self, TokensCommand.self, GenerateCommand.self, RunJobCommand.self,
     ]
   )
 }

@@ -12,18 +12,19 @@ import Testing
     #expect(
       status.stdout
         == "pending  v1: jobs and plans\npending  v2: schedules\npending  v3: studies\n"
-        + "pending  v4: schedule overrides and case\npending  v5: job progress\n")
+        + "pending  v4: schedule overrides and case\npending  v5: job progress\npending  v6: api tokens\n")
     let first = try CLI.run(["migrate", "--db", db])
     #expect(first.status == 0, "\(first.stderr)")
     #expect(
       first.stdout.hasPrefix(
         "applied  v1: jobs and plans\napplied  v2: schedules\napplied  v3: studies\n"
-          + "applied  v4: schedule overrides and case\napplied  v5: job progress\n"))
+          + "applied  v4: schedule overrides and case\napplied  v5: job progress\n"
+          + "applied  v6: api tokens\n"))
     #expect(!first.stdout.contains("password"))
     let again = try CLI.run(["migrate", "--db", db])
-    #expect(again.stdout.hasSuffix(": up to date (5 migrations)\n"), "\(again.stdout)")
+    #expect(again.stdout.hasSuffix(": up to date (6 migrations)\n"), "\(again.stdout)")
     #expect(
-      try CLI.run(["migrate", "--status", "--db", db]).stdout.components(separatedBy: "applied").count == 6)
+      try CLI.run(["migrate", "--status", "--db", db]).stdout.components(separatedBy: "applied").count == 7)
   }
 
   /// A solved queue moves to an empty store (PostgreSQL where one is

@@ -1,0 +1,150 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import JobQueue
+import Logging
+import NIOCore
+
+/// A set of routes the server mounts. Each part of the server (the JSON API,
+/// health checks, the OpenAPI document; later the console and the metrics)
+/// is one type conforming to this, listed in `APIServer.routeGroups`.
+///
+/// To add a part: write `enum MyRoutes: RouteGroupProvider` in a file of its
+/// own under Sources/capplan/HTTP/, register its routes on `router` in
+/// `addRoutes` (give it its own group, e.g. `router.group("console")`, with its
+/// own middleware), and add `MyRoutes.self` to `APIServer.routeGroups`.
+/// Routes that need a store call run it through `server.threads.run { ... }`;
+/// routes that need a signed-in user check a secret with `server.authenticator`
+/// and a role with `context.requireRole(_:)`.
+protocol RouteGroupProvider {
+  static func addRoutes(to router: Router<APIRequestContext>, server: APIServer)
+}
+
+/// The HTTP side of `capplan serve --http`: what every route needs, and the
+/// router built from the route groups.
+struct APIServer: Sendable {
+  /// Bodies above this are refused with 413 unless `serve --max-body-mb` says otherwise.
+  static let defaultMaxBodyBytes = 16 * 1024 * 1024
+
+  /// The parts of the server, mounted in this order. Add new parts here (see `RouteGroupProvider`).
+  static let routeGroups: [any RouteGroupProvider.Type] = [
+    HealthRoutes.self
+  ]
+
+  let store: any PlanDatabase
+  let threads: StoreThreads
+  let maxBodyBytes: Int
+  var authenticator: APIAuthenticator { APIAuthenticator(store: store, threads: threads) }
+
+  init(store: any PlanDatabase, threads: StoreThreads, maxBodyBytes: Int = APIServer.defaultMaxBodyBytes) {
+    self.store = store
+    self.threads = threads
+    self.maxBodyBytes = maxBodyBytes
+  }
+
+  /// The router with every route group mounted, and the middleware every request passes:
+  /// errors as problem+json, then the body limit.
+  func makeRouter() -> Router<APIRequestContext> {
+    let router = Router(context: APIRequestContext.self)
+    router.add(middleware: ProblemMiddleware<APIRequestContext>())
+    router.add(middleware: BodyLimitMiddleware(maxBodyBytes: maxBodyBytes))
+    for group in Self.routeGroups { group.addRoutes(to: router, server: self) }
+    return router
+  }
+
+  /// The `/v1` group: every route in it needs a valid bearer token.
+  func apiGroup(_ router: Router<APIRequestContext>) -> RouterGroup<APIRequestContext> {
+    router.group("v1").add(middleware: BearerAuthMiddleware(authenticator: authenticator))
+  }
+
+  /// Runs a store call on the store threads.
+  func store<T: Sendable>(_ body: @escaping @Sendable (any PlanDatabase) throws(StoreError) -> T) async throws
+    -> T
+  {
+    let store = self.store
+    return try await threads.run { () throws(StoreError) in try body(store) }
+  }
+
+  /// The Hummingbird application, a `Service` for the process's service group.
+  /// `onListening` gets the bound address (the port is the real one when 0 was asked for).
+  func makeApplication(
+    host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (String) -> Void
+  ) -> some ApplicationProtocol {
+    Application(
+      router: makeRouter(),
+      configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "capplan"),
+      onServerRunning: { channel in
+        if let address = channel.localAddress { onListening(HTTPAddress.url(of: address)) }
+      },
+      logger: logger)
+  }
+}
+
+/// JSON bodies: the same encoding as the CLI's `--format json` (sorted keys,
+/// ISO 8601 dates, infinities as strings), compact.
+enum APIJSON {
+  static func encoder() -> JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(
+      positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return encoder
+  }
+
+  static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+    let data = try encoder().encode(value)
+    return Response(
+      status: status, headers: [.contentType: "application/json"],
+      body: .init(byteBuffer: ByteBuffer(bytes: data)))
+  }
+
+  static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok) -> Response {
+    Response(
+      status: status, headers: [.contentType: contentType], body: .init(byteBuffer: ByteBuffer(string: text)))
+  }
+}
+
+/// `--http HOST:PORT`, parsed, and the loopback rule.
+struct HTTPAddress: Sendable, Equatable {
+  var host: String
+  var port: Int
+
+  /// "127.0.0.1:8080", "localhost:0", "[::1]:8080", "0.0.0.0:80".
+  init(parsing text: String) throws(CommandFailure) {
+    func bad(_ why: String) -> CommandFailure {
+      CommandFailure(
+        message: "--http '\(text)': \(why); write HOST:PORT, e.g. 127.0.0.1:8080", outcome: .invalidInput)
+    }
+    let host: Substring
+    let portText: Substring
+    if text.hasPrefix("[") {
+      guard let close = text.firstIndex(of: "]"), text[close...].hasPrefix("]:") else {
+        throw bad("an IPv6 address needs [ADDRESS]:PORT")
+      }
+      host = text[text.index(after: text.startIndex)..<close]
+      portText = text[text.index(close, offsetBy: 2)...]
+    } else {
+      guard let colon = text.lastIndex(of: ":") else { throw bad("no port") }
+      host = text[..<colon]
+      portText = text[text.index(after: colon)...]
+    }
+    guard !host.isEmpty else { throw bad("no host") }
+    guard let port = Int(portText), (0...65535).contains(port) else {
+      throw bad("the port must be 0 to 65535")
+    }
+    self.host = String(host)
+    self.port = port
+  }
+
+  /// Only this machine can connect: 127.0.0.0/8, ::1 or localhost.
+  var isLoopback: Bool {
+    host == "localhost" || host == "::1" || host.hasPrefix("127.")
+  }
+
+  static func url(of address: SocketAddress) -> String {
+    let ip = address.ipAddress ?? "?"
+    let host = ip.contains(":") ? "[\(ip)]" : ip
+    return "http://\(host):\(address.port ?? 0)"
+  }
+}
