@@ -237,8 +237,8 @@ extension ConsoleApp {
     .page(404, ConsoleFormPages.message(status: 404, title: "Not found", message: "No console page here.", viewer: viewer))
   }
 
-  func forbidden(_ need: ConsoleRole, _ viewer: ConsoleViewer) -> ConsoleResponse {
-    .page(403, ConsoleFormPages.forbidden(need: need.name, viewer: viewer))
+  func forbidden(_ need: APIRole, _ viewer: ConsoleViewer) -> ConsoleResponse {
+    .page(403, ConsoleFormPages.forbidden(need: need.rawValue, viewer: viewer))
   }
 }
 

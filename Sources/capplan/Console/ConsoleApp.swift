@@ -46,24 +46,11 @@ struct ConsoleResponse: Sendable, Equatable {
   }
 }
 
-/// Roles as the console orders them: each includes the ones before it.
-enum ConsoleRole: Int, Comparable, Sendable, CaseIterable {
-  case read, submit, admin
-  static func < (a: ConsoleRole, b: ConsoleRole) -> Bool { a.rawValue < b.rawValue }
-  var name: String {
-    switch self {
-    case .read: "read"
-    case .submit: "submit"
-    case .admin: "admin"
-    }
-  }
-}
-
 /// The API token a session was signed in with.
 struct ConsoleIdentity: Sendable, Equatable {
   var tokenID: String
   var name: String
-  var role: ConsoleRole
+  var role: APIRole
 }
 
 /// Where the console checks tokens: the API's token store, behind this so the console does not
@@ -83,6 +70,8 @@ struct ConsoleApp: Sendable {
   let store: any PlanDatabase
   let tokens: any ConsoleTokenDirectory
   let keys: ConsoleSessionKeys
+  /// The server's store threads; nil (tests) runs each store call on a thread of its own.
+  var threads: StoreThreads? = nil
   var clock: @Sendable () -> Date = Date.init
 
   /// Who is signed in, for a route.
@@ -109,7 +98,7 @@ struct ConsoleApp: Sendable {
     let caller = Caller(
       session: session, identity: identity,
       viewer: ConsoleViewer(
-        tokenName: identity.name, role: identity.role.name, csrfToken: keys.csrfToken(for: session),
+        tokenName: identity.name, role: identity.role.rawValue, csrfToken: keys.csrfToken(for: session),
         canSubmit: identity.role >= .submit, canAdmin: identity.role >= .admin))
     switch request.method {
     case "GET", "HEAD":
@@ -194,15 +183,24 @@ struct ConsoleApp: Sendable {
   }
 
   /// Runs a synchronous store call off Swift's cooperative threads (a store call may wait on
-  /// the database), as the worker does.
+  /// the database): on the server's store threads, or a thread of its own without them.
   func storeCall<T: Sendable>(_ body: @escaping @Sendable (any PlanDatabase) throws(StoreError) -> T) async
     -> Result<T, StoreError>
   {
     let store = self.store
-    return await withCheckedContinuation { continuation in
-      Thread {
-        continuation.resume(returning: Result { () throws(StoreError) -> T in try body(store) })
-      }.start()
+    guard let threads else {
+      return await withCheckedContinuation { continuation in
+        Thread {
+          continuation.resume(returning: Result { () throws(StoreError) -> T in try body(store) })
+        }.start()
+      }
+    }
+    do {
+      return .success(try await threads.run { () throws(StoreError) -> T in try body(store) })
+    } catch let error as StoreError {
+      return .failure(error)
+    } catch {
+      return .failure(StoreError(.database, "the store threads are stopping: \(error)"))
     }
   }
 }

@@ -56,6 +56,7 @@ enum ConsoleLayout {
       <meta charset="utf-8">
       <meta name="viewport" content="width=device-width, initial-scale=1">
       <title>\(html(title)) - capplan console</title>
+      <link rel="icon" href="data:,">
       <style>\(ReportHTML.css)\(css)\(extraCSS)</style>
       </head>
       <body>

@@ -28,7 +28,8 @@ struct APIServer: Sendable {
 
   /// The parts of the server, mounted in this order. Add new parts here (see `RouteGroupProvider`).
   static let routeGroups: [any RouteGroupProvider.Type] = [
-    HealthRoutes.self
+    HealthRoutes.self,
+    ConsoleRoutes.self,
   ]
 
   let store: any PlanDatabase
