@@ -52,6 +52,9 @@ enum ConsoleRoutes: RouteGroupProvider {
       router.get(RouterPath(path), use: handler)
       router.post(RouterPath(path), use: handler)
     }
+    // Browsers ask for /favicon.ico beside any page without an icon link (the plan report alone
+    // has none: it links nothing off itself); an empty answer spares them a 404 in the console.
+    router.get("favicon.ico") { _, _ in Response(status: .noContent) }
   }
 }
 
