@@ -36,7 +36,8 @@ extension ConsoleApp {
       let limit = min(1000, max(1, Int(query["limit"] ?? "") ?? 50))
       return await respond(viewer) { store throws(StoreError) in
         let jobs = try store.jobs(JobFilter(states: state.map { [$0] }, limit: limit))
-        return .page(200, ConsoleQueuePages.jobList(jobs, state: state, limit: limit, viewer: viewer, now: now))
+        return .page(
+          200, ConsoleQueuePages.jobList(jobs, state: state, limit: limit, viewer: viewer, now: now))
       }
     case (2, "jobs", let id, _):
       guard let id = Int64(id) else { return notFound(viewer) }
@@ -45,7 +46,8 @@ extension ConsoleApp {
       }
     case (1, "schedules", _, _):
       return await respond(viewer) { store throws(StoreError) in
-        .page(200, ConsoleSchedulesPage.render(try store.schedules(), viewer: viewer, now: now, notice: notice))
+        .page(
+          200, ConsoleSchedulesPage.render(try store.schedules(), viewer: viewer, now: now, notice: notice))
       }
     case (1, "plans", _, _):
       return await planList(query, viewer: viewer)
@@ -64,7 +66,8 @@ extension ConsoleApp {
     }
   }
 
-  func post(_ request: ConsoleRequest, form: ConsoleForm, caller: Caller, now: Date) async -> ConsoleResponse {
+  func post(_ request: ConsoleRequest, form: ConsoleForm, caller: Caller, now: Date) async -> ConsoleResponse
+  {
     let parts = segments(request.path)
     let route = (parts.count, parts.first ?? "", parts.count > 1 ? parts[1] : "", parts.last ?? "")
     let viewer = caller.viewer
@@ -79,7 +82,8 @@ extension ConsoleApp {
           return .redirect(ConsolePaths.job(id) + ConsolePaths.query([("notice", notice.rawValue)]))
         }
         _ = try store.retry(id, now: now)
-        return .redirect(ConsolePaths.job(id) + ConsolePaths.query([("notice", ConsoleNotice.retried.rawValue)]))
+        return .redirect(
+          ConsolePaths.job(id) + ConsolePaths.query([("notice", ConsoleNotice.retried.rawValue)]))
       }
     case (3, "schedules", let name, let action) where ["pause", "resume", "run-now"].contains(action):
       guard caller.identity.role >= .admin else { return forbidden(.admin, viewer) }
@@ -96,11 +100,13 @@ extension ConsoleApp {
           let fire = try Scheduler(store: store, clock: { now }).fireNow(name)
           if let job = fire.jobID {
             return .redirect(
-              ConsolePaths.job(job) + ConsolePaths.query([("notice", ConsoleNotice.fired.rawValue), ("subject", name)]))
+              ConsolePaths.job(job)
+                + ConsolePaths.query([("notice", ConsoleNotice.fired.rawValue), ("subject", name)]))
           }
           notice = .firedWithoutJob
         }
-        return .redirect(ConsolePaths.schedules + ConsolePaths.query([("notice", notice.rawValue), ("subject", name)]))
+        return .redirect(
+          ConsolePaths.schedules + ConsolePaths.query([("notice", notice.rawValue), ("subject", name)]))
       }
     case (1, "submit", _, _):
       guard caller.identity.role >= .submit else { return forbidden(.submit, viewer) }
@@ -144,7 +150,9 @@ extension ConsoleApp {
         }
       }
       let plans = problem == nil ? try store.plans(filter) : []
-      return .page(problem == nil ? 200 : 400, ConsolePlanPages.list(plans, query: listNow, error: problem, viewer: viewer))
+      return .page(
+        problem == nil ? 200 : 400,
+        ConsolePlanPages.list(plans, query: listNow, error: problem, viewer: viewer))
     }
   }
 
@@ -168,7 +176,8 @@ extension ConsoleApp {
         400,
         ConsoleFormPages.message(
           status: 400, title: "Pick plans to compare",
-          message: "A comparison takes 2 to \(most) plans; \(ids.count) were ticked. Tick them in the plan list.",
+          message:
+            "A comparison takes 2 to \(most) plans; \(ids.count) were ticked. Tick them in the plan list.",
           viewer: viewer))
     }
     let only = query["only_differences"] != nil
@@ -217,7 +226,8 @@ extension ConsoleApp {
 
   /// Runs a store read or write and answers its page, or the page for its error.
   func respond(
-    _ viewer: ConsoleViewer, _ body: @escaping @Sendable (any PlanDatabase) throws(StoreError) -> ConsoleResponse
+    _ viewer: ConsoleViewer,
+    _ body: @escaping @Sendable (any PlanDatabase) throws(StoreError) -> ConsoleResponse
   ) async -> ConsoleResponse {
     switch await storeCall(body) {
     case .success(let response): return response
@@ -229,12 +239,17 @@ extension ConsoleApp {
         case .invalid: (400, "Refused")
         case .database: (503, "The store did not answer")
         }
-      return .page(status, ConsoleFormPages.message(status: status, title: title, message: error.message, viewer: viewer))
+      return .page(
+        status, ConsoleFormPages.message(status: status, title: title, message: error.message, viewer: viewer)
+      )
     }
   }
 
   func notFound(_ viewer: ConsoleViewer) -> ConsoleResponse {
-    .page(404, ConsoleFormPages.message(status: 404, title: "Not found", message: "No console page here.", viewer: viewer))
+    .page(
+      404,
+      ConsoleFormPages.message(
+        status: 404, title: "Not found", message: "No console page here.", viewer: viewer))
   }
 
   func forbidden(_ need: APIRole, _ viewer: ConsoleViewer) -> ConsoleResponse {

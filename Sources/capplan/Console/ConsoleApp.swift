@@ -108,13 +108,19 @@ struct ConsoleApp: Sendable {
       do {
         form = try ConsoleForm.parse(body: request.body, contentType: request.headers["content-type"])
       } catch {
-        return .page(400, ConsoleFormPages.message(status: 400, title: "Bad form", message: error.description, viewer: caller.viewer))
+        return .page(
+          400,
+          ConsoleFormPages.message(
+            status: 400, title: "Bad form", message: error.description, viewer: caller.viewer))
       }
       guard keys.checkCSRF(form[ConsoleForm.csrfField], for: session) else {
-        return .page(403, ConsoleFormPages.message(
-          status: 403, title: "Form expired",
-          message: "The form did not carry this session's CSRF token (it was opened before signing in again, or came from another site). Reload the page and try again.",
-          viewer: caller.viewer))
+        return .page(
+          403,
+          ConsoleFormPages.message(
+            status: 403, title: "Form expired",
+            message:
+              "The form did not carry this session's CSRF token (it was opened before signing in again, or came from another site). Reload the page and try again.",
+            viewer: caller.viewer))
       }
       if request.path == ConsolePaths.signOut {
         keys.signedOut.add(session, now: now)
@@ -122,7 +128,11 @@ struct ConsoleApp: Sendable {
       }
       return await post(request, form: form, caller: caller, now: now)
     default:
-      return .page(405, ConsoleFormPages.message(status: 405, title: "Method not allowed", message: "The console answers GET and POST.", viewer: caller.viewer))
+      return .page(
+        405,
+        ConsoleFormPages.message(
+          status: 405, title: "Method not allowed", message: "The console answers GET and POST.",
+          viewer: caller.viewer))
     }
   }
 
@@ -136,8 +146,10 @@ struct ConsoleApp: Sendable {
       if let session, let id = session.tokenID, await tokens.identity(tokenID: id) != nil {
         return .redirect(ConsolePaths.isConsolePath(next) ? next : ConsolePaths.root)
       }
-      let pageSession = session.flatMap { $0.tokenID == nil ? $0 : nil } ?? ConsoleSession.new(tokenID: nil, now: now)
-      var response = ConsoleResponse.page(200, ConsoleFormPages.signIn(csrfToken: keys.csrfToken(for: pageSession), next: next))
+      let pageSession =
+        session.flatMap { $0.tokenID == nil ? $0 : nil } ?? ConsoleSession.new(tokenID: nil, now: now)
+      var response = ConsoleResponse.page(
+        200, ConsoleFormPages.signIn(csrfToken: keys.csrfToken(for: pageSession), next: next))
       response.headers["Set-Cookie"] = cookie(pageSession, now: now, request: request)
       return response
     case "POST":
@@ -145,7 +157,9 @@ struct ConsoleApp: Sendable {
       do {
         form = try ConsoleForm.parse(body: request.body, contentType: request.headers["content-type"])
       } catch {
-        return .page(400, ConsoleFormPages.message(status: 400, title: "Bad form", message: error.description, viewer: nil))
+        return .page(
+          400,
+          ConsoleFormPages.message(status: 400, title: "Bad form", message: error.description, viewer: nil))
       }
       let next = form["next"] ?? ""
       guard let session, keys.checkCSRF(form[ConsoleForm.csrfField], for: session) else {
@@ -154,25 +168,32 @@ struct ConsoleApp: Sendable {
         var response = ConsoleResponse.page(
           403,
           ConsoleFormPages.signIn(
-            csrfToken: keys.csrfToken(for: fresh), error: "The sign-in form expired or came from another site; sign in again.",
+            csrfToken: keys.csrfToken(for: fresh),
+            error: "The sign-in form expired or came from another site; sign in again.",
             next: next))
         response.headers["Set-Cookie"] = cookie(fresh, now: now, request: request)
         return response
       }
       let secret = (form["token"] ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-      guard !secret.isEmpty, secret.utf8.count <= 512, let identity = await tokens.identity(secret: secret) else {
+      guard !secret.isEmpty, secret.utf8.count <= 512, let identity = await tokens.identity(secret: secret)
+      else {
         return .page(
           401,
           ConsoleFormPages.signIn(
-            csrfToken: keys.csrfToken(for: session), error: "That token is not valid (unknown, revoked or mistyped).",
+            csrfToken: keys.csrfToken(for: session),
+            error: "That token is not valid (unknown, revoked or mistyped).",
             next: next))
       }
       let signedIn = ConsoleSession.new(tokenID: identity.tokenID, now: now)
       if session.tokenID != nil { keys.signedOut.add(session, now: now) }
       return .redirect(
-        ConsolePaths.isConsolePath(next) ? next : ConsolePaths.root, cookie: cookie(signedIn, now: now, request: request))
+        ConsolePaths.isConsolePath(next) ? next : ConsolePaths.root,
+        cookie: cookie(signedIn, now: now, request: request))
     default:
-      return .page(405, ConsoleFormPages.message(status: 405, title: "Method not allowed", message: "Sign in with the form.", viewer: nil))
+      return .page(
+        405,
+        ConsoleFormPages.message(
+          status: 405, title: "Method not allowed", message: "Sign in with the form.", viewer: nil))
     }
   }
 

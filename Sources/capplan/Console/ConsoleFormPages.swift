@@ -81,7 +81,8 @@ enum ConsoleFormPages {
   /// Paste an API token to sign in. `csrfToken` is bound to the page's own short session.
   static func signIn(csrfToken: String, error: String? = nil, next: String? = nil) -> String {
     var body = "<header><h1>Sign in to the capplan console</h1>"
-    body += "<div class=\"meta\">Paste an API token (<code>capplan tokens create --name NAME --role read</code> "
+    body +=
+      "<div class=\"meta\">Paste an API token (<code>capplan tokens create --name NAME --role read</code> "
     body += "makes one). The console keeps only a signed session cookie that names the token, "
     body += "never the token itself.</div></header>"
     if let error { body += "<p class=\"errors\" role=\"alert\" id=\"errors\">\(html(error))</p>" }

@@ -11,7 +11,7 @@ enum ConsoleQueuePages {
     var running: [Job]
     /// The newest failed jobs.
     var failed: [Job]
-    /// The next queued jobs, most urgent first as the store lists them.
+    /// The newest queued jobs (the store lists jobs newest first).
     var queued: [Job]
   }
 
@@ -56,7 +56,7 @@ enum ConsoleQueuePages {
     }
     body += "</section>"
 
-    body += "<section id=\"queued\"><h2>Next in the queue</h2>"
+    body += "<section id=\"queued\"><h2>Waiting, newest first</h2>"
     if o.queued.isEmpty {
       body += "<p>Nothing is waiting.</p>"
     } else {

@@ -52,15 +52,19 @@ import Testing
     mutating func get(_ target: String) async -> ConsoleResponse { await send("GET", target) }
 
     mutating func post(_ target: String, _ fields: [(String, String)]) async -> ConsoleResponse {
-      let body = fields.map { "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-        .joined(separator: "&")
-      return await send("POST", target, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded")
+      let body = fields.map {
+        "\($0)=\($1.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")"
+      }
+      .joined(separator: "&")
+      return await send(
+        "POST", target, body: Data(body.utf8), contentType: "application/x-www-form-urlencoded")
     }
 
     /// Signs in through the form; returns the CSRF token of the signed-in session.
     mutating func signIn(_ secret: String) async throws -> String {
       let page = await get(ConsolePaths.signIn)
-      let signedIn = await post(ConsolePaths.signIn, [("csrf", try ConsoleAppTests.csrf(in: page.body)), ("token", secret)])
+      let signedIn = await post(
+        ConsolePaths.signIn, [("csrf", try ConsoleAppTests.csrf(in: page.body)), ("token", secret)])
       #expect(signedIn.status == 303, "\(signedIn.body)")
       return try ConsoleAppTests.csrf(in: await get(ConsolePaths.submit).body)
     }
@@ -78,22 +82,26 @@ import Testing
   init() throws {
     let dir = try CLI.temporaryDirectory()
     store = try SQLiteStore(path: dir.appendingPathComponent("console.sqlite").path)
-    app = ConsoleApp(store: store, tokens: tokens, keys: ConsoleSessionKeys(secret: Data(repeating: 1, count: 32)))
+    app = ConsoleApp(
+      store: store, tokens: tokens, keys: ConsoleSessionKeys(secret: Data(repeating: 1, count: 32)))
   }
 
   func seedText() throws -> String {
-    try String(contentsOf: CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml"), encoding: .utf8)
+    try String(
+      contentsOf: CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml"), encoding: .utf8)
   }
 
   /// A job of the seed scenario, solved in-process and stored with its plan.
   func solvedPlan(key: String) throws -> Int64 {
     let text = try seedText()
     let (job, _) = try store.submit(
-      JobSubmission(scenarioID: "seed-bedrock-deal", source: "seed.yaml", scenarioText: text, idempotencyKey: key),
+      JobSubmission(
+        scenarioID: "seed-bedrock-deal", source: "seed.yaml", scenarioText: text, idempotencyKey: key),
       now: Date())
     let lease = try #require(try store.claim(owner: "test", leaseSeconds: 60, now: Date()))
     #expect(lease.jobID == job.id)
-    let plan = try Planner.plan(try ScenarioValidator.validate(try ScenarioLoader.parse(yaml: text, file: "seed.yaml")))
+    let plan = try Planner.plan(
+      try ScenarioValidator.validate(try ScenarioLoader.parse(yaml: text, file: "seed.yaml")))
     return try #require(try store.complete(lease, plan: plan, now: Date()))
   }
 
@@ -102,7 +110,8 @@ import Testing
     for path in ["/console", "/console/jobs?state=failed", "/console/plans/1", "/console/schedules"] {
       let r = await browser.get(path)
       #expect(r.status == 303)
-      let next = path.addingPercentEncoding(withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~")))
+      let next = path.addingPercentEncoding(
+        withAllowedCharacters: .alphanumerics.union(CharacterSet(charactersIn: "-_.~")))
       #expect(r.headers["Location"] == "/console/sign-in?next=\(next ?? "")", "\(path)")
     }
     let post = await browser.post("/console/jobs/1/cancel", [("csrf", "x")])
@@ -114,7 +123,8 @@ import Testing
     let page = await browser.get("/console/sign-in?next=%2Fconsole%2Fschedules")
     #expect(page.status == 200)
     let cookie = try #require(page.headers["Set-Cookie"])
-    #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/console"))
+    #expect(
+      cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict") && cookie.contains("Path=/console"))
     let pageSession = browser.cookie
     let csrf = try Self.csrf(in: page.body)
     // Without the page's CSRF token: refused.
@@ -133,7 +143,8 @@ import Testing
     // An open redirect is not followed.
     var other = Browser(app: app)
     let csrf2 = try Self.csrf(in: await other.get("/console/sign-in").body)
-    let away = await other.post("/console/sign-in", [("csrf", csrf2), ("token", "cpl_read"), ("next", "https://evil.example/")])
+    let away = await other.post(
+      "/console/sign-in", [("csrf", csrf2), ("token", "cpl_read"), ("next", "https://evil.example/")])
     #expect(away.headers["Location"] == "/console")
   }
 
@@ -141,12 +152,14 @@ import Testing
     // Jobs to act on: queued ones to cancel, and a schedule to pause.
     for key in ["a", "b", "c", "d"] {
       _ = try store.submit(
-        JobSubmission(scenarioID: "s", source: "s.yaml", scenarioText: try seedText(), idempotencyKey: key), now: Date())
+        JobSubmission(scenarioID: "s", source: "s.yaml", scenarioText: try seedText(), idempotencyKey: key),
+        now: Date())
     }
     let dir = try CLI.temporaryDirectory()
     let path = dir.appendingPathComponent("seed.yaml").path
     try seedText().write(toFile: path, atomically: true, encoding: .utf8)
-    _ = try store.addSchedule(ScheduleDefinition(name: "weekly", scenarioPath: path, cron: "0 6 * * 1"), now: Date())
+    _ = try store.addSchedule(
+      ScheduleDefinition(name: "weekly", scenarioPath: path, cron: "0 6 * * 1"), now: Date())
 
     var reader = Browser(app: app)
     var submitter = Browser(app: app)
@@ -186,7 +199,10 @@ import Testing
     }
     #expect(try store.job(3).state == .queued)
     // Every page answers a reader.
-    for page in ["/console", "/console/jobs", "/console/jobs/1", "/console/schedules", "/console/plans", "/console/submit"] {
+    for page in [
+      "/console", "/console/jobs", "/console/jobs/1", "/console/schedules", "/console/plans",
+      "/console/submit",
+    ] {
       let r = await reader.get(page)
       #expect(r.status == 200, "\(page): \(r.status)")
       #expect(r.headers["Content-Security-Policy"]?.contains("default-src 'none'") == true)
@@ -219,13 +235,15 @@ import Testing
       let body = ConsoleFormTests.multipart(
         boundary: boundary, fields: [("csrf", csrf), ("gap", "0.001"), ("priority", "4"), ("rounding", "1")],
         file: ("scenario", name, Data(text.utf8)))
-      return await browser.send("POST", "/console/submit", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
+      return await browser.send(
+        "POST", "/console/submit", body: body, contentType: "multipart/form-data; boundary=\(boundary)")
     }
     let queued = await upload(try seedText(), name: "seed-bedrock-deal.yaml")
     #expect(queued.status == 303, "\(queued.body)")
     #expect(queued.headers["Location"] == "/console/jobs/1?notice=queued")
     let job = try store.job(1)
-    #expect(job.scenarioID == "seed-bedrock-deal" && job.priority == 4 && job.options.settings.relativeGap == 0.001)
+    #expect(
+      job.scenarioID == "seed-bedrock-deal" && job.priority == 4 && job.options.settings.relativeGap == 0.001)
     #expect(job.source == "seed-bedrock-deal.yaml")
     let page = await browser.get("/console/jobs/1?notice=queued")
     #expect(page.body.contains("Scenario queued."))
