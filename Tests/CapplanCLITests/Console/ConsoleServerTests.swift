@@ -53,7 +53,8 @@ import Testing
     var fields: [String: String] = [:]
     for line in lines.dropFirst() {
       guard let colon = line.firstIndex(of: ":") else { continue }
-      fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+      fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(
+        in: .whitespaces)
     }
     return Answer(status: status, headers: fields, body: split.map { String(text[$0.upperBound...]) } ?? "")
   }
@@ -64,7 +65,9 @@ import Testing
     #expect(made.status == 0, "\(made.stderr)")
     let secret = made.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     let server = try Background(
-      ["serve", "--http", "127.0.0.1:0", "--db", q.db, "--no-worker", "--no-scheduler", "--max-body-mb", "1"],
+      [
+        "serve", "--http", "127.0.0.1:0", "--db", q.db, "--no-worker", "--no-scheduler", "--max-body-mb", "1",
+      ],
       log: q.dir.appendingPathComponent("serve.log"))
     defer {
       server.signal(SIGTERM)
@@ -72,7 +75,9 @@ import Testing
     }
     var port: UInt16?
     _ = q.until(60) {
-      port = server.output.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).flatMap { UInt16($0.output.1) }
+      port = server.output.firstMatch(of: /listening on http:\/\/127\.0\.0\.1:(\d+)/).flatMap {
+        UInt16($0.output.1)
+      }
       return port != nil
     }
     let p = try #require(port, "no address: \(server.output)")
@@ -84,20 +89,24 @@ import Testing
     let page = try Self.exchange(port: p, "GET", "/console/sign-in")
     #expect(page.status == 200 && page.headers["content-type"] == "text/html; charset=utf-8")
     let setCookie = try #require(page.headers["set-cookie"])
-    #expect(setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict") && setCookie.contains("Path=/console"))
+    #expect(
+      setCookie.contains("HttpOnly") && setCookie.contains("SameSite=Strict")
+        && setCookie.contains("Path=/console"))
     let pageCookie = String(setCookie.split(separator: ";")[0])
     let csrf = try #require(page.body.firstMatch(of: /name="csrf" value="([^"]+)"/)).output.1
 
     let form = "csrf=\(csrf)&token=\(secret)&next=%2Fconsole%2Fplans"
     let signedIn = try Self.exchange(
       port: p, "POST", "/console/sign-in",
-      headers: ["Cookie": pageCookie, "Content-Type": "application/x-www-form-urlencoded"], body: Data(form.utf8))
+      headers: ["Cookie": pageCookie, "Content-Type": "application/x-www-form-urlencoded"],
+      body: Data(form.utf8))
     #expect(signedIn.status == 303 && signedIn.headers["location"] == "/console/plans", "\(signedIn.body)")
     let cookie = String(try #require(signedIn.headers["set-cookie"]).split(separator: ";")[0])
     #expect(cookie != pageCookie && !cookie.contains(secret))
 
     let plans = try Self.exchange(port: p, "GET", "/console/plans", headers: ["Cookie": cookie])
-    #expect(plans.status == 200 && plans.body.contains("planner (read)") && plans.body.contains("No plan matches."))
+    #expect(
+      plans.status == 200 && plans.body.contains("planner (read)") && plans.body.contains("No plan matches."))
     // A read token may not submit, even with its session's CSRF token.
     let sessionCSRF = try #require(plans.body.firstMatch(of: /name="csrf" value="([^"]+)"/)).output.1
     #expect(sessionCSRF != csrf)
@@ -108,7 +117,8 @@ import Testing
     #expect(refused.status == 403 && refused.body.contains("needs a token with the role submit"))
     // 100 MB declared: refused before it is read, and the server stays up.
     let huge = try Self.exchange(
-      port: p, "POST", "/console/submit", headers: ["Cookie": cookie, "Content-Type": "multipart/form-data; boundary=x"],
+      port: p, "POST", "/console/submit",
+      headers: ["Cookie": cookie, "Content-Type": "multipart/form-data; boundary=x"],
       declaredLength: 100 << 20)
     #expect(huge.status == 413)
     #expect(try Self.exchange(port: p, "GET", "/console", headers: ["Cookie": cookie]).status == 200)
