@@ -41,3 +41,7 @@ clean:
 .PHONY: report-check
 report-check:     ## solve the example, write its HTML report, open it in headless Chromium (skips without it)
 	SWIFT=$(SWIFT) scripts/report-check
+
+.PHONY: console-check
+console-check:    ## the web console in headless Chromium against `serve --http`: sign in, upload, plan page, every page (skips without it)
+	SWIFT=$(SWIFT) scripts/console-check

@@ -99,6 +99,7 @@ let package = Package(
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
+        // Token hashes; the web console's signed session cookies and CSRF tokens (HMAC-SHA256).
         .product(name: "Crypto", package: "swift-crypto"),
       ]),
     // Benchmarks: the Swift layer and a plain C program over the same generated LP.

@@ -61,6 +61,8 @@ struct ServeCommand: AsyncParsableCommand {
       var threads: StoreThreads?
       if let address {
         try Self.checkExposure(address, db)
+        let consoleSecret = try ConsoleRoutes.prepare()
+        logger.info("web console at /console; session secret: \(consoleSecret)")
         let storeThreads = StoreThreads()
         threads = storeThreads
         var server = APIServer(store: db, threads: storeThreads, maxBodyBytes: maxBodyMB * 1024 * 1024)

@@ -34,6 +34,7 @@ struct APIServer: Sendable {
       PlanRoutes.self,
       ScheduleRoutes.self,
       MetricsRoutes.self,
+      ConsoleRoutes.self,
     ]
   }
 

@@ -16,6 +16,25 @@ struct ReportHTML {
   static let heatLimit = 40
 
   func render() -> String {
+    """
+    <!DOCTYPE html>
+    <html lang="en">
+    <head>
+    <meta charset="utf-8">
+    <meta name="viewport" content="width=device-width, initial-scale=1">
+    <title>\(html("\(stored.title): \(plan.scenario)"))</title>
+    <style>\(Self.css)</style>
+    </head>
+    <body>
+    \(body)
+    </body>
+    </html>
+
+    """
+  }
+
+  /// The report without its document around it: the web console shows it inside its own page.
+  var body: String {
     var body = header
     var sections: [(id: String, title: String, html: String)] = []
     if plan.status == .infeasibleRelaxed {
@@ -42,21 +61,7 @@ struct ReportHTML {
     body +=
       ". Money in $M; per-period figures are annual rates ($M per year); horizon totals are weighted by each period's years. "
     body += "Hardware MW are IT MW; site power is facility MW (IT MW x PUE).</footer>"
-    return """
-      <!DOCTYPE html>
-      <html lang="en">
-      <head>
-      <meta charset="utf-8">
-      <meta name="viewport" content="width=device-width, initial-scale=1">
-      <title>\(html("\(stored.title): \(plan.scenario)"))</title>
-      <style>\(Self.css)</style>
-      </head>
-      <body>
-      \(body)
-      </body>
-      </html>
-
-      """
+    return body
   }
 
   // MARK: Header and headline figures
