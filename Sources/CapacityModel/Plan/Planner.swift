@@ -16,6 +16,9 @@ public struct PlanOptions: Sendable {
   /// With a previous plan and a move cost, solve again without the move cost to report the
   /// price of stability (`stability.price_of_stability`).
   public var priceOfStability = true
+  /// With demand cases, solve each case alone and the expected-demand plan across the cases to
+  /// report EVPI and VSS (one extra solve per case, and two more).
+  public var valueOfInformation = true
   /// Called as a MIP search moves (from the solving thread); return false to stop it.
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   /// Lines for a person about the solve's phases (the LP relaxation, the first plan).
@@ -51,6 +54,9 @@ public enum Planner {
       try options.settings.check(for: scenario)
     } catch {
       throw PlanningError(message: error.message)
+    }
+    if let cases = scenario.demandCases {
+      return try StochasticPlanner.plan(scenario, cases: cases, options: options)
     }
     let formulation = Formulation(
       scenario, previous: options.previous, objective: options.settings.objective)
