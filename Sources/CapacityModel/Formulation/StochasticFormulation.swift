@@ -13,6 +13,15 @@ public struct DemandCases: Sendable {
   public let changesPrices: Bool
 
   public static let defaultCVaRAlpha = 0.9
+
+  /// The same cases, valued by expected EBIT alone. With the first stage fixed, each case's
+  /// allocations are then the best for that case, which is also best for any CVaR (CVaR never
+  /// falls when one case's EBIT rises).
+  public var expectedOnly: DemandCases {
+    DemandCases(
+      ids: ids, probabilities: probabilities, scenarios: scenarios, cvarAlpha: cvarAlpha, riskWeight: 0,
+      changesPrices: changesPrices)
+  }
 }
 
 extension ValidScenario {

@@ -204,7 +204,7 @@ enum StochasticPlanner {
       fixed[key] = f.model.variableKinds[j] == .continuous ? x : x.rounded()
     }
     let sf = StochasticFormulation(
-      cases, previous: options.previous, objective: options.settings.objective, fixed: fixed)
+      cases.expectedOnly, previous: options.previous, objective: options.settings.objective, fixed: fixed)
     let evaluated: Solution
     do {
       evaluated = try solve(sf.model, options: options)
