@@ -6,9 +6,15 @@ enum StochasticPlanner {
   static func plan(_ scenario: ValidScenario, cases: DemandCases, options: PlanOptions)
     throws(PlanningError) -> Plan
   {
+    // One case is the deterministic model (its risk term equals its EBIT at the optimum): solved
+    // as such, with the MIP's rounding start and the previous plan's moves, it is the same plan.
+    let single = cases.ids.count == 1
     let sf = StochasticFormulation(
-      cases, previous: options.previous, objective: options.settings.objective)
-    let solution = try solve(sf.model, options: options)
+      single ? cases.expectedOnly : cases, previous: options.previous, objective: options.settings.objective)
+    let solution =
+      single
+      ? try Planner.solveRecording(sf.formulations[0], options: options).0
+      : try solve(sf.model, options: options)
     let status = Planner.status(solution)
     guard status.hasSolution else {
       return try unsolved(sf, solution: solution, status: status, options: options)
