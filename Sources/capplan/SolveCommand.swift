@@ -118,7 +118,10 @@ struct SolveCommand: AsyncParsableCommand {
     let objective = settings.settings.objective
     let model =
       scenario.demandCases.map {
-        StochasticFormulation($0, previous: previous?.previousAllocations, objective: objective).model
+        StochasticFormulation(
+          $0, previous: previous?.previousAllocations, previousByCase: previous?.previousAllocationsByCase,
+          objective: objective
+        ).model
       } ?? Formulation(scenario, previous: previous?.previousAllocations, objective: objective).model
     let format: ModelFileFormat = ModelFileFormat.guess(path: path) ?? .mps
     do {

@@ -103,12 +103,18 @@ public struct StochasticFormulation: Sendable {
   }
 
   /// `fixed`: first-stage values by column key, held fixed (bounds), for VSS's evaluation.
+  /// `previousByCase`: a previous two-stage plan's allocations by case id; a case it lacks is
+  /// compared with `previous`.
   public init(
-    _ cases: DemandCases, previous: PreviousAllocations? = nil, objective: SolveObjective = .ebit,
+    _ cases: DemandCases, previous: PreviousAllocations? = nil,
+    previousByCase: [String: PreviousAllocations]? = nil, objective: SolveObjective = .ebit,
     fixed: [VariableKey: Double]? = nil
   ) {
     self.cases = cases
-    let formulations = cases.scenarios.map { Formulation($0, previous: previous, objective: objective) }
+    let formulations = cases.scenarios.indices.map { k in
+      Formulation(
+        cases.scenarios[k], previous: previousByCase?[cases.ids[k]] ?? previous, objective: objective)
+    }
     self.formulations = formulations
     let base = formulations[0]
     model.name = base.model.name

@@ -83,3 +83,21 @@ extension Plan {
     }
   }
 }
+
+extension Plan {
+  /// Each demand case's allocations, for a move cost per case (nil for a plan of one demand).
+  public var previousAllocationsByCase: [String: PreviousAllocations]? {
+    guard let u = uncertainty else { return nil }
+    let covered = previousAllocations.periods
+    var out: [String: PreviousAllocations] = [:]
+    for c in u.cases {
+      var mw: [PreviousAllocations.Entry: Double] = [:]
+      for a in c.allocations {
+        mw[.init(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] +=
+          a.mw
+      }
+      out[c.id] = PreviousAllocations(periods: covered, mw: mw)
+    }
+    return out
+  }
+}

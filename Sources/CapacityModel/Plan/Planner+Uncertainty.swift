@@ -10,7 +10,8 @@ enum StochasticPlanner {
     // as such, with the MIP's rounding start and the previous plan's moves, it is the same plan.
     let single = cases.ids.count == 1
     let sf = StochasticFormulation(
-      single ? cases.expectedOnly : cases, previous: options.previous, objective: options.settings.objective)
+      single ? cases.expectedOnly : cases, previous: options.previous, previousByCase: options.previousByCase,
+      objective: options.settings.objective)
     let solution =
       single
       ? try Planner.solveRecording(sf.formulations[0], options: options).0
@@ -20,13 +21,29 @@ enum StochasticPlanner {
       return try unsolved(sf, solution: solution, status: status, options: options)
     }
     let method = options.settings.method
+    // With CVaR in the objective, a case outside the tail has nothing pushing its allocations to
+    // its best: they are re-solved with the installs fixed, each case for its own EBIT.
+    var (explained, explainedSolution) = (sf, solution)
+    if sf.cases.riskWeight > 0 {
+      let polish = StochasticFormulation(
+        cases.expectedOnly, previous: options.previous, previousByCase: options.previousByCase,
+        objective: options.settings.objective, fixed: sf.firstStage(of: solution))
+      var polishOptions = options
+      polishOptions.warmStart = nil
+      if let s = try? solve(polish.model, options: polishOptions), Planner.status(s).hasSolution {
+        (explained, explainedSolution) = (polish, s)
+      }
+    }
     var casePlans: [Plan] = []
     for k in cases.ids.indices {
-      let s = sf.caseSolution(k, of: solution)
+      let s = explained.caseSolution(k, of: explainedSolution)
       casePlans.append(
-        PlanExplanation(f: sf.formulations[k], solution: s).explain(status: status, method: method))
+        PlanExplanation(f: explained.formulations[k], solution: s).explain(status: status, method: method))
     }
-    let expected = PlanExplanation(f: sf.formulations[0], solution: sf.expectedSolution(of: solution))
+    var expectedSolution = explained.expectedSolution(of: explainedSolution)
+    // The polish holds the installs fixed, so its duals price nothing shared: the joint solve's do.
+    expectedSolution.duals = sf.expectedSolution(of: solution).duals
+    let expected = PlanExplanation(f: explained.formulations[0], solution: expectedSolution)
     var plan = expected.explain(status: status, method: method)
     plan.objective = solution.objectiveValue
     plan.solver = PlanExplanation(f: sf.formulations[0], solution: solution).record(method: method)
@@ -161,7 +178,9 @@ enum StochasticPlanner {
     var waitAndSee = 0.0
     var solvedAll = true
     for (k, caseScenario) in cases.scenarios.enumerated() {
-      guard let plan = try? Planner.plan(caseScenario, options: alone), plan.status.hasSolution,
+      var caseOptions = alone
+      caseOptions.previous = options.previousByCase?[cases.ids[k]] ?? options.previous
+      guard let plan = try? Planner.plan(caseScenario, options: caseOptions), plan.status.hasSolution,
         let ebit = plan.totals?.ebit
       else {
         notes.append("EVPI: demand case \(cases.ids[k]) alone has no solution")
@@ -210,7 +229,8 @@ enum StochasticPlanner {
       fixed[key] = f.model.variableKinds[j] == .continuous ? x : x.rounded()
     }
     let sf = StochasticFormulation(
-      cases.expectedOnly, previous: options.previous, objective: options.settings.objective, fixed: fixed)
+      cases.expectedOnly, previous: options.previous, previousByCase: options.previousByCase,
+      objective: options.settings.objective, fixed: fixed)
     let evaluated: Solution
     do {
       evaluated = try solve(sf.model, options: options)

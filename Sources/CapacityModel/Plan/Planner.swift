@@ -7,6 +7,9 @@ public struct PlanOptions: Sendable {
   public var settings: SolveSettings
   /// The plan the stability move cost compares against.
   public var previous: PreviousAllocations?
+  /// A previous plan over demand cases: each case's allocations, by case id. A case of the same
+  /// id is compared with them; other cases with `previous` (the expected MW).
+  public var previousByCase: [String: PreviousAllocations]?
   /// Where to start the solve from (the previous plan's `warmStart`).
   public var warmStart: Plan.WarmStart?
   /// When the scenario is infeasible, return the plan of its elastic version (status
@@ -35,6 +38,7 @@ public struct PlanOptions: Sendable {
   /// unless `warmStart` is false the solve starts from its solution or basis.
   public mutating func stayClose(to previous: Plan, warmStart: Bool = true) {
     self.previous = previous.previousAllocations
+    previousByCase = previous.previousAllocationsByCase
     self.warmStart = warmStart ? previous.warmStart : nil
   }
 }
