@@ -124,7 +124,11 @@ let package = Package(
     .testTarget(
       name: "LinearProgrammingTests", dependencies: ["LinearProgramming", "GLPK", "CGLPK", "CGLPKGuard"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "CapacityModelTests", dependencies: ["CapacityModel", "GLPK"]),
+    .testTarget(
+      name: "CapacityModelTests",
+      dependencies: [
+        "CapacityModel", "GLPK", .product(name: "PropertyBased", package: "swift-property-based"),
+      ]),
     .testTarget(
       name: "JobQueueTests",
       dependencies: [

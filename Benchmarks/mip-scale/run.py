@@ -17,6 +17,12 @@ rounding blocks is harder and power binds more often.
 
     swift build -c release --product capplan
     python3 Benchmarks/mip-scale/run.py --capplan .build/release/capplan --sites 10,50,200 --limit 600
+
+Two-stage models over demand cases (`generate --demand-cases K`): `--demand-cases 1,3,5,10` runs each
+size once per K; capplan then solves with `--skip-evpi-vss` (the same single model the others get;
+EVPI and VSS are extra solves, timed separately with `--with-evpi-vss`).
+
+    python3 Benchmarks/mip-scale/run.py --sites 10,50 --shapes generated --lp --demand-cases 1,3,5,10
 """
 
 import argparse
@@ -224,56 +230,67 @@ def main():
     ap.add_argument("--solvers", default="capplan,glpsol,highs",
                     help="any of capplan, capplan-alone (GLPK without the rounding), glpsol, highs")
     ap.add_argument("--workdir", default=tempfile.mkdtemp(prefix="mip-scale-"))
+    ap.add_argument("--demand-cases", default=None,
+                    help="comma-separated K: each scenario gets K demand cases (two-stage model)")
+    ap.add_argument("--with-evpi-vss", action="store_true",
+                    help="with --demand-cases: capplan also makes the EVPI and VSS solves")
     args = ap.parse_args()
     os.makedirs(args.workdir, exist_ok=True)
     rows = []
-    for shape in args.shapes.split(","):
-        for sites in [int(s) for s in args.sites.split(",")]:
-            base = os.path.join(args.workdir, f"g{sites}{'-lp' if args.lp else ''}.yaml")
-            cmd = [args.capplan, "generate", "--sites", str(sites), "--periods", "12", "--out", base]
-            if not args.lp:
-                cmd.append("--integers")
-            subprocess.run(cmd, check=True)
-            scenario = base
-            if shape == "tight":
-                scenario = base.replace(".yaml", "-tight.yaml")
-                tighten(base, scenario)
-            mps = scenario.replace(".yaml", ".mps")
-            written = subprocess.run([args.capplan, "solve", scenario, "--write", mps, "--no-solve"],
-                                     check=True, capture_output=True, text=True).stderr.strip()
-            for solver in args.solvers.split(","):
-                if solver == "capplan":
-                    r = run_capplan(args.capplan, scenario, args.limit)
-                elif solver == "capplan-alone":
-                    r = run_capplan(args.capplan, scenario, args.limit, rounding=False)
-                elif solver == "glpsol":
-                    r = run_glpsol(mps, args.limit, not args.lp)
-                elif solver == "highs":
-                    r = run_highs(mps, args.limit, not args.lp)
-                else:
-                    raise SystemExit(f"unknown solver {solver}")
-                r.update({"shape": shape, "sites": sites, "model": written, "limit": args.limit})
-                print(json.dumps(r), flush=True)
-                rows.append(r)
+    case_counts = [int(k) for k in args.demand_cases.split(",")] if args.demand_cases else [None]
+    for shape, sites, cases in [(sh, int(si), k) for sh in args.shapes.split(",")
+                                for si in args.sites.split(",") for k in case_counts]:
+        suffix = f"{'-lp' if args.lp else ''}{f'-c{cases}' if cases else ''}"
+        base = os.path.join(args.workdir, f"g{sites}{suffix}.yaml")
+        cmd = [args.capplan, "generate", "--sites", str(sites), "--periods", "12", "--out", base]
+        if not args.lp:
+            cmd.append("--integers")
+        if cases:
+            cmd += ["--demand-cases", str(cases)]
+        subprocess.run(cmd, check=True)
+        scenario = base
+        if shape == "tight":
+            scenario = base.replace(".yaml", "-tight.yaml")
+            tighten(base, scenario)
+        mps = scenario.replace(".yaml", ".mps")
+        written = subprocess.run([args.capplan, "solve", scenario, "--write", mps, "--no-solve"],
+                                 check=True, capture_output=True, text=True).stderr.strip()
+        for solver in args.solvers.split(","):
+            extra = ["--skip-evpi-vss"] if cases and not args.with_evpi_vss else []
+            if solver == "capplan":
+                r = run_capplan(args.capplan, scenario, args.limit, extra=extra)
+            elif solver == "capplan-alone":
+                r = run_capplan(args.capplan, scenario, args.limit, rounding=False, extra=extra)
+            elif solver == "glpsol":
+                r = run_glpsol(mps, args.limit, not args.lp)
+            elif solver == "highs":
+                r = run_highs(mps, args.limit, not args.lp)
+            else:
+                raise SystemExit(f"unknown solver {solver}")
+            r.update({"shape": shape, "sites": sites, "cases": cases, "model": written, "limit": args.limit})
+            print(json.dumps(r), flush=True)
+            rows.append(r)
     # The best bound any solver proved, and the best plan any found, per instance: first plans'
     # gaps are measured against the best bound, so all solvers are judged on the same yardstick.
     best = {}
     for r in rows:
-        key = (r["shape"], r["sites"])
+        key = (r["shape"], r["sites"], r["cases"])
         b = best.setdefault(key, {"bound": float("inf"), "objective": -float("inf")})
         if r.get("bound") is not None and r.get("gap") is not None:
             b["bound"] = min(b["bound"], r["bound"])
         if r.get("objective") is not None:
             b["objective"] = max(b["objective"], r["objective"])
     print()
-    print("| shape | sites | solver | first plan s | first plan below best bound | time to gap 1e-4 s | "
-          "final gap | final objective | status |")
-    print("|---|---:|---|---:|---:|---:|---:|---:|---|")
+    print("| shape | sites | cases | model | solver | first plan s | first plan below best bound | "
+          "time to gap 1e-4 s | final gap | final objective | status |")
+    print("|---|---:|---:|---|---|---:|---:|---:|---:|---:|---|")
     for r in rows:
-        b = best[(r["shape"], r["sites"])]
+        b = best[(r["shape"], r["sites"], r["cases"])]
+        size = re.search(r"(\d+) rows, (\d+) columns, (\d+) non-zeros, (\d+) integer", r["model"])
+        model = f"{size.group(1)} x {size.group(2)}, {size.group(3)} nz, {size.group(4)} int" if size else "-"
         first_gap = rel_gap(r.get("first_objective"), b["bound"]) if r.get("first_objective") else None
         fmt = lambda x, f: "-" if x is None else f.format(x)
-        print(f"| {r['shape']} | {r['sites']} | {r['solver']} | {fmt(r.get('first_seconds'), '{:.1f}')} | "
+        print(f"| {r['shape']} | {r['sites']} | {r['cases'] or '-'} | {model} | {r['solver']} | {fmt(r.get('first_seconds'), '{:.1f}')} | "
               f"{fmt(first_gap, '{:.3%}')} | {fmt(r.get('to_gap_seconds'), '{:.1f}')} | "
               f"{fmt(r.get('gap'), '{:.2e}')} | {fmt(r.get('objective'), '{:,.2f}')} | {r.get('status')} |")
 

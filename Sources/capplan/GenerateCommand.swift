@@ -30,6 +30,11 @@ struct GenerateCommand: ParsableCommand {
   var offerings: Int = 8
   @Option(help: "Seed of the generator.") var seed: UInt64 = 1
   @Flag(help: "Install blocks and expansions: a MIP.") var integers = false
+  @Option(
+    help:
+      "Add an uncertainty section with this many demand cases (1-50): every demand series scaled from 0.7 to 1.3, equally likely."
+  )
+  var demandCases: Int?
   @Option(help: "Write the scenario here instead of to standard output.") var out: String?
 
   func validate() throws {
@@ -39,12 +44,16 @@ struct GenerateCommand: ParsableCommand {
     ] {
       try checkRange(value, limit, "--\(name)")
     }
+    if let demandCases, !(1...Scenario.Uncertainty.maxCases).contains(demandCases) {
+      throw ValidationError("--demand-cases must be between 1 and \(Scenario.Uncertainty.maxCases)")
+    }
   }
 
   func run() throws {
-    let scenario = ScenarioGenerator(
+    var scenario = ScenarioGenerator(
       sites: sites, periods: periods, hardware: hardware, offerings: offerings, seed: seed, integers: integers
     ).generate()
+    if let demandCases { scenario = scenario.withDemandCases(demandCases) }
     do {
       let text = try scenario.yamlText()
       if let out {

@@ -12,10 +12,12 @@ struct PlanTables {
     var s = "Plan for \(plan.scenario): \(plan.status.rawValue.replacingOccurrences(of: "_", with: " "))"
     if let t = plan.totals {
       let years = plan.periods.reduce(0) { $0 + $1.years }
-      s += "\nEBIT $\(money(t.ebit))M over \(fixed(years, 2)) years on revenue $\(money(t.revenue))M"
+      s +=
+        "\n\(plan.uncertainty == nil ? "" : "Expected ")EBIT $\(money(t.ebit))M over \(fixed(years, 2)) years on revenue $\(money(t.revenue))M"
       s += " (EBIT margin \(percent(t.ebitMargin)))"
     }
     if let cash = cashHeadline { s += "\n\(cash)" }
+    if let cases = uncertaintyHeadline { s += "\n\(cases)" }
     if plan.status == .infeasibleRelaxed {
       s += "\nNOT A FEASIBLE PLAN: the scenario is infeasible; this is its elastic plan, where the limits "
       s += "under Shortfalls gave way by the least total amount"
@@ -33,7 +35,7 @@ struct PlanTables {
 
   var financials: Table {
     var t = Table(
-      "Financials ($M per year; total column in $M over the horizon)",
+      "Financials ($M per year; total column in $M over the horizon)\(expectedNote)",
       columns: ["line"] + periodIDs + ["total"])
     func line(_ name: String, _ value: (Plan.PeriodFinancials) -> Double, total: Double?) {
       t.add([name] + plan.periods.map { fixed(value($0)) } + [total.map { fixed($0) } ?? ""])
@@ -82,7 +84,8 @@ struct PlanTables {
 
   var allocations: Table {
     var t = Table(
-      "Allocations (IT MW)", columns: ["offering", "hardware", "site"] + periodIDs, firstNumeric: 3)
+      "Allocations (IT MW)\(expectedNote)", columns: ["offering", "hardware", "site"] + periodIDs,
+      firstNumeric: 3)
     var grid: [[String]: [String: Double]] = [:]
     var order: [[String]] = []
     for a in plan.allocations {
@@ -206,7 +209,7 @@ struct PlanTables {
     let diagnosis = [warnings, infeasibility, shortfalls].compactMap { $0 }
     guard plan.status.hasSolution else { return diagnosis + [solver] }
     let tables =
-      [financials] + [cashFlows].compactMap { $0 } + economicsTables + [
+      [financials] + uncertaintyTables + [cashFlows].compactMap { $0 } + economicsTables + [
         lab, allocations, installs, power, marginals,
       ]
     return diagnosis + tables.filter { !$0.rows.isEmpty } + [solver]

@@ -56,6 +56,13 @@ struct SolveCommand: AsyncParsableCommand {
   var noPriceOfStability = false
 
   @Flag(
+    name: .customLong("skip-evpi-vss"),
+    help:
+      "With demand cases (uncertainty.cases): skip the extra solves behind EVPI and VSS (each case alone, and the expected-demand plan across the cases)."
+  )
+  var skipEVPIVSS = false
+
+  @Flag(
     help:
       "With --previous: solve from scratch instead of starting from the previous plan's basis or solution.")
   var cold = false
@@ -108,9 +115,14 @@ struct SolveCommand: AsyncParsableCommand {
 
   /// The model a solve would hand to GLPK (with the previous plan's move cost, if any).
   func writeModel(of scenario: ValidScenario, previous: Plan?, to path: String) throws(CommandFailure) {
-    let model = Formulation(
-      scenario, previous: previous?.previousAllocations, objective: settings.settings.objective
-    ).model
+    let objective = settings.settings.objective
+    let model =
+      scenario.demandCases.map {
+        StochasticFormulation(
+          $0, previous: previous?.previousAllocations, previousByCase: previous?.previousAllocationsByCase,
+          objective: objective
+        ).model
+      } ?? Formulation(scenario, previous: previous?.previousAllocations, objective: objective).model
     let format: ModelFileFormat = ModelFileFormat.guess(path: path) ?? .mps
     do {
       try model.write(to: path, format: format)
@@ -138,6 +150,7 @@ struct SolveCommand: AsyncParsableCommand {
     var options = PlanOptions(settings: settings.settings)
     options.elastic = elastic
     options.priceOfStability = !noPriceOfStability
+    options.valueOfInformation = !skipEVPIVSS
     var warnings = PlanWarnings.scenario(document, scenario)
     if let previous {
       options.stayClose(to: previous, warmStart: !cold)

@@ -89,7 +89,7 @@ struct EditingTests {
     }
     #expect(
       error?.message
-        == "no field 'offering' at the top level (fields: periods, hardware, companions, sites, offerings, policies, stability, finance)"
+        == "no field 'offering' at the top level (fields: periods, hardware, companions, sites, offerings, policies, stability, finance, uncertainty)"
     )
   }
 

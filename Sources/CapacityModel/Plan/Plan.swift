@@ -53,6 +53,9 @@ public struct Plan: Codable, Sendable, Equatable {
   /// Capex when paid, operating cash per period, NPV and payback (PlanCashFlows.swift; nil in
   /// plans stored before it was added, and without a solution).
   public var cashFlows: CashFlows?
+  /// A two-stage plan over demand cases: per-case EBIT and allocations, expected EBIT, CVaR,
+  /// EVPI and VSS (PlanUncertainty.swift); nil for a plan of one demand.
+  public var uncertainty: Uncertainty?
 
   enum CodingKeys: String, CodingKey {
     case scenario, status, message, objective, totals, economics, periods, allocations, installs, expansions,
@@ -61,6 +64,7 @@ public struct Plan: Codable, Sendable, Equatable {
     case stability, infeasibility, solver, warnings
     case warmStart = "warm_start"
     case solvedFor = "solved_for", cashFlows = "cash_flows"
+    case uncertainty
   }
 
   /// The final simplex basis (LPs) or solution (MIPs), keyed by column and row

@@ -34,6 +34,9 @@ public struct PlanDiff: Codable, Sendable, Equatable {
   public var ebitLines: [EBITLineChange] = []
   /// What to keep in mind reading the diff (plans of different scenarios).
   public var warnings: [String] = []
+  /// Two-stage plans (PlanUncertainty.swift): their expected EBIT, CVaR, EVPI and VSS, A against
+  /// B (nil unless both plans have demand cases).
+  public var demandCases: DemandCaseChange?
   /// Marginal values (power, supply, demand) whose value or binding changed.
   public var marginals: [MarginalChange]
   /// Site power rows whose use or limit changed (facility MW).
@@ -148,7 +151,7 @@ public struct PlanDiff: Codable, Sendable, Equatable {
       "by_offering", byHardware = "by_hardware"
     case bySite = "by_site", byPeriod = "by_period", financials, totals, marginals, power, installs,
       expansions
-    case ebitLines = "ebit_by_offering", warnings
+    case ebitLines = "ebit_by_offering", warnings, demandCases = "demand_cases"
   }
 }
 
@@ -250,6 +253,12 @@ extension PlanDiff {
     self.installs = Self.installChanges(a, b, periods: periods)
     self.expansions = Self.expansionChanges(a, b)
     self.ebitLines = Self.ebitLineChanges(a, b, periods: periods)
+    demandCases = DemandCaseChange(a, b)
+    if (a.uncertainty == nil) != (b.uncertainty == nil) {
+      warnings.append(
+        "one plan is made over demand cases and the other is not: its MW and money are expected "
+          + "values over the cases; its installs and expansions are the decision shared by every case")
+    }
     if a.scenario != b.scenario {
       warnings.append(
         "the plans are of different scenarios ('\(a.scenario)' and '\(b.scenario)'): offerings, sites and "

@@ -14,6 +14,8 @@ public enum PlanMetric: String, CaseIterable, Sendable {
   case mwMoved = "mw_moved"
   case capex, npv
   case paybackYears = "payback_years"
+  /// Demand cases: CVaR of EBIT, EVPI and VSS (the `ebit` of such a plan is already expected).
+  case cvar, evpi, vss
 
   public var label: String {
     switch self {
@@ -36,6 +38,9 @@ public enum PlanMetric: String, CaseIterable, Sendable {
     case .capex: return "capex paid ($M)"
     case .npv: return "NPV ($M)"
     case .paybackYears: return "payback (years)"
+    case .cvar: return "CVaR of EBIT ($M)"
+    case .evpi: return "EVPI ($M)"
+    case .vss: return "VSS ($M)"
     }
   }
 
@@ -78,6 +83,9 @@ extension Plan {
     case .capex: return cashFlows?.total.capex
     case .npv: return cashFlows?.npv
     case .paybackYears: return cashFlows?.paybackYears
+    case .cvar: return uncertainty?.cvar
+    case .evpi: return uncertainty?.evpi
+    case .vss: return uncertainty?.vss
     }
   }
 }

@@ -7,6 +7,9 @@ public struct PlanOptions: Sendable {
   public var settings: SolveSettings
   /// The plan the stability move cost compares against.
   public var previous: PreviousAllocations?
+  /// A previous plan over demand cases: each case's allocations, by case id. A case of the same
+  /// id is compared with them; other cases with `previous` (the expected MW).
+  public var previousByCase: [String: PreviousAllocations]?
   /// Where to start the solve from (the previous plan's `warmStart`).
   public var warmStart: Plan.WarmStart?
   /// When the scenario is infeasible, return the plan of its elastic version (status
@@ -16,6 +19,9 @@ public struct PlanOptions: Sendable {
   /// With a previous plan and a move cost, solve again without the move cost to report the
   /// price of stability (`stability.price_of_stability`).
   public var priceOfStability = true
+  /// With demand cases, solve each case alone and the expected-demand plan across the cases to
+  /// report EVPI and VSS (one extra solve per case, and two more).
+  public var valueOfInformation = true
   /// Called as a MIP search moves (from the solving thread); return false to stop it.
   public var progress: (@Sendable (MIPProgress) -> Bool)?
   /// Lines for a person about the solve's phases (the LP relaxation, the first plan).
@@ -32,6 +38,7 @@ public struct PlanOptions: Sendable {
   /// unless `warmStart` is false the solve starts from its solution or basis.
   public mutating func stayClose(to previous: Plan, warmStart: Bool = true) {
     self.previous = previous.previousAllocations
+    previousByCase = previous.previousAllocationsByCase
     self.warmStart = warmStart ? previous.warmStart : nil
   }
 }
@@ -51,6 +58,9 @@ public enum Planner {
       try options.settings.check(for: scenario)
     } catch {
       throw PlanningError(message: error.message)
+    }
+    if let cases = scenario.demandCases {
+      return try StochasticPlanner.plan(scenario, cases: cases, options: options)
     }
     let formulation = Formulation(
       scenario, previous: options.previous, objective: options.settings.objective)

@@ -19,11 +19,14 @@ public struct Scenario: Sendable, Equatable, Codable {
   public var stability: Stability?
   /// The discount rate of the cash-flow view and of `--objective npv`.
   public var finance: Finance?
+  /// Demand cases for a two-stage plan (Uncertainty.swift); nil: one deterministic demand.
+  public var uncertainty: Uncertainty?
 
   public init(
     id: String, description: String? = nil, periods: [Period], hardware: [Hardware] = [],
     companions: [CompanionRule]? = nil, sites: [Site] = [], offerings: [Offering] = [],
-    policies: [Policy]? = nil, stability: Stability? = nil, finance: Finance? = nil
+    policies: [Policy]? = nil, stability: Stability? = nil, finance: Finance? = nil,
+    uncertainty: Uncertainty? = nil
   ) {
     self.id = id
     self.description = description
@@ -35,6 +38,7 @@ public struct Scenario: Sendable, Equatable, Codable {
     self.policies = policies
     self.stability = stability
     self.finance = finance
+    self.uncertainty = uncertainty
   }
 }
 
@@ -191,7 +195,7 @@ extension Scenario {
 
   enum CodingKeys: String, CodingKey, CaseIterable {
     case id = "scenario", description, periods, hardware, companions, sites, offerings, policies, stability
-    case finance
+    case finance, uncertainty
   }
 }
 

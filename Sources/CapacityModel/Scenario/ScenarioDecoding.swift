@@ -27,11 +27,12 @@ extension NodeReader {
     let policies = optional(f, "policies", nullMeansAbsent: true) { list($0, at: $1, decodePolicy) }
     let stability = optional(f, "stability", decodeStability)
     let finance = optional(f, "finance", decodeFinance)
+    let uncertainty = optional(f, "uncertainty", decodeUncertainty)
     guard let id, let periods, let hardware, let sites, let offerings else { return nil }
     return Scenario(
       id: id, description: description, periods: periods, hardware: hardware,
       companions: companions, sites: sites, offerings: offerings, policies: policies, stability: stability,
-      finance: finance)
+      finance: finance, uncertainty: uncertainty)
   }
 
   func decodePeriod(_ node: Node, at path: String) -> Scenario.Period? {
@@ -178,7 +179,7 @@ extension NodeReader {
     return Scenario.Finance(discountRate: optional(f, "discount_rate", number))
   }
 
-  private func names<K: CodingKey & CaseIterable>(_: K.Type) -> [String] {
+  func names<K: CodingKey & CaseIterable>(_: K.Type) -> [String] {
     K.allCases.map(\.stringValue)
   }
 }

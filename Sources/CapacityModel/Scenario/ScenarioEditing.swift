@@ -28,6 +28,8 @@ extension Scenario {
   ///   `offerings.claude.tiers.0.share` (bands counted from 0), any series such as
   ///   `offerings.gpu-rental.demand_mw[.PERIOD]`
   /// - `policies.trn-majority.share`, `stability.move_cost`, `finance.discount_rate`
+  /// - `uncertainty.risk.weight` (the risk-return frontier), `uncertainty.risk.cvar_alpha`,
+  ///   `uncertainty.cases.high.probability`, `uncertainty.cases.high.demand_scale.claude`
   ///
   /// Ids may contain dots; the longest id that matches is taken. Setting a period entry of a
   /// constant series turns it into a map that holds the old value from the first period. The
@@ -37,6 +39,7 @@ extension Scenario {
     var copy = self
     switch try cursor.field(in: [
       "periods", "hardware", "companions", "sites", "offerings", "policies", "stability", "finance",
+      "uncertainty",
     ]) {
     case "periods":
       let p = try cursor.index(of: "period", in: periods.map(\.id))
@@ -65,6 +68,8 @@ extension Scenario {
       _ = try cursor.field(in: ["share"])
       try cursor.end()
       copy.policies?[p].share = value
+    case "uncertainty":
+      try copy.setUncertainty(&cursor, value)
     case "finance":
       _ = try cursor.field(in: ["discount_rate"])
       try cursor.end()
@@ -75,6 +80,38 @@ extension Scenario {
       copy.stability = Scenario.Stability(moveCost: value)
     }
     return copy
+  }
+}
+
+extension Scenario {
+  /// `uncertainty.risk.weight` (or `cvar_alpha`), `uncertainty.cases.ID.probability`,
+  /// `uncertainty.cases.ID.demand_scale.OFFERING` (an entry the case already scales).
+  fileprivate mutating func setUncertainty(_ cursor: inout EditCursor, _ value: Double)
+    throws(ScenarioEditError)
+  {
+    guard var u = uncertainty else {
+      throw ScenarioEditError(path: cursor.path, message: "the scenario has no uncertainty section")
+    }
+    switch try cursor.field(in: ["risk", "cases"]) {
+    case "risk":
+      var risk = u.risk ?? Scenario.Risk()
+      if try cursor.field(in: ["weight", "cvar_alpha"]) == "weight" {
+        risk.weight = value
+      } else {
+        risk.cvarAlpha = value
+      }
+      try cursor.end()
+      u.risk = risk
+    default:
+      let c = try cursor.index(of: "demand case", in: u.cases.map(\.id))
+      if try cursor.field(in: ["probability", "demand_scale"]) == "probability" {
+        try cursor.end()
+        u.cases[c].probability = value
+      } else {
+        u.cases[c].demandScale = try cursor.entry(u.cases[c].demandScale, value, of: "offering")
+      }
+    }
+    uncertainty = u
   }
 }
 
@@ -227,15 +264,17 @@ private struct EditCursor {
   }
 
   /// One existing entry of a hardware map.
-  mutating func entry(_ map: IDMap<Double>?, _ value: Double) throws(ScenarioEditError) -> IDMap<Double>? {
+  mutating func entry(_ map: IDMap<Double>?, _ value: Double, of kind: String = "hardware")
+    throws(ScenarioEditError) -> IDMap<Double>?
+  {
     guard var map else { throw fail("\(here) is not given in this scenario") }
     let key: String
     do {
-      key = try id(of: "hardware", in: map.keys)
+      key = try id(of: kind, in: map.keys)
     } catch {
       throw fail(
         "no entry '\(parts.first ?? "")' in \(here) (entries: \(ScenarioText.ids(map.keys))); a sweep changes figures, "
-          + "not which hardware can serve")
+          + (kind == "hardware" ? "not which hardware can serve" : "not which entries exist"))
     }
     try end()
     map[key] = value

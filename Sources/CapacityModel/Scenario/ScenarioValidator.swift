@@ -62,6 +62,7 @@ final class ScenarioChecker {
       checkNumber(stability.moveCost, at: "stability.move_cost", .money)
     }
     if let rate = scenario.finance?.discountRate { checkDiscountRate(rate, at: "finance.discount_rate") }
+    if let uncertainty = scenario.uncertainty { checkUncertainty(uncertainty) }
   }
 
   func report(_ path: String, _ message: String) {

@@ -22,6 +22,13 @@ struct PlanDiffTables {
     s += "; \(diff.marginals.count) marginal value\(diff.marginals.count == 1 ? "" : "s"), "
     s += "\(diff.installs.count) install\(diff.installs.count == 1 ? "" : "s") and "
     s += "\(diff.expansions.count) expansion\(diff.expansions.count == 1 ? "" : "s") differ\n"
+    if let d = diff.demandCases {
+      s += "Over demand cases: expected EBIT $\(money(d.expectedEbit.a))M -> $\(money(d.expectedEbit.b))M, "
+      s += "CVaR $\(money(d.cvar.a))M -> $\(money(d.cvar.b))M"
+      if let evpi = d.evpi { s += ", EVPI $\(money(evpi.a))M -> $\(money(evpi.b))M" }
+      if let vss = d.vss { s += ", VSS $\(money(vss.a))M -> $\(money(vss.b))M" }
+      s += "; installs and expansions below are the decisions shared by every case\n"
+    }
     for w in diff.warnings { s += "Warning: \(w)\n" }
     if diff.isEmpty {
       s += "The plans are the same: no MW, money, marginal value, install or expansion differs.\n"

@@ -55,7 +55,7 @@ struct PlanExport {
       summary, allocations, financials, revenue, economics, capacity, lab, marginals, power, installs,
       expansions,
       bindings, cashFlows,
-    ]
+    ] + uncertaintySheets
   }
 
   /// The EBIT breakdown, one row per line and period plus a `total` row per line (money in

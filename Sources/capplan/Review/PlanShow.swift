@@ -104,7 +104,8 @@ struct PlanShowTables {
     let diagnosis = [base.warnings, base.infeasibility, base.shortfalls].compactMap { $0 }
     guard plan.status.hasSolution else { return [summary] + diagnosis + [base.solver] }
     var tables =
-      [summary] + diagnosis + [base.financials] + [base.cashFlows].compactMap { $0 } + base.economicsTables
+      [summary] + diagnosis + [base.financials] + base.uncertaintyTables + [base.cashFlows].compactMap { $0 }
+      + base.economicsTables
       + [base.lab, allocationPivot]
     if siteDetail { tables.append(base.allocations) }
     tables += [base.installs, power, bindings, base.marginals]

@@ -42,6 +42,9 @@ struct ReportHTML {
     }
     if plan.status.hasSolution {
       // What each offering earns first: the question a planner opens the plan with.
+      if plan.uncertainty != nil {
+        sections.append(("demand-cases", "Demand cases: EBIT by case, EVPI and VSS", demandCaseSection))
+      }
       sections.append(("ebit-by-offering", "EBIT by offering per quarter", ebitByOffering))
       sections.append(("mw-by-use", "MW by use", mwByUse))
       sections.append(("capacity", "Capacity by site over time", capacityBySite))

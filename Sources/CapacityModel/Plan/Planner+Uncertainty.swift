@@ -1,0 +1,252 @@
+import LinearProgramming
+
+/// Plans for scenarios with demand cases (``StochasticFormulation``): one install and expansion
+/// plan for all cases, allocations per case, and the extra solves behind EVPI and VSS.
+enum StochasticPlanner {
+  static func plan(_ scenario: ValidScenario, cases: DemandCases, options: PlanOptions)
+    throws(PlanningError) -> Plan
+  {
+    // One case is the deterministic model (its risk term equals its EBIT at the optimum): solved
+    // as such, with the MIP's rounding start and the previous plan's moves, it is the same plan.
+    let single = cases.ids.count == 1
+    let sf = StochasticFormulation(
+      single ? cases.expectedOnly : cases, previous: options.previous, previousByCase: options.previousByCase,
+      objective: options.settings.objective)
+    let solution =
+      single
+      ? try Planner.solveRecording(sf.formulations[0], options: options).0
+      : try solve(sf.model, options: options)
+    let status = Planner.status(solution)
+    guard status.hasSolution else {
+      return try unsolved(sf, solution: solution, status: status, options: options)
+    }
+    let method = options.settings.method
+    // With CVaR in the objective, a case outside the tail has nothing pushing its allocations to
+    // its best: they are re-solved with the installs fixed, each case for its own EBIT.
+    var (explained, explainedSolution) = (sf, solution)
+    if sf.cases.riskWeight > 0 {
+      let polish = StochasticFormulation(
+        cases.expectedOnly, previous: options.previous, previousByCase: options.previousByCase,
+        objective: options.settings.objective, fixed: sf.firstStage(of: solution))
+      var polishOptions = options
+      polishOptions.warmStart = nil
+      if let s = try? solve(polish.model, options: polishOptions), Planner.status(s).hasSolution {
+        (explained, explainedSolution) = (polish, s)
+      }
+    }
+    var casePlans: [Plan] = []
+    for k in cases.ids.indices {
+      let s = explained.caseSolution(k, of: explainedSolution)
+      casePlans.append(
+        PlanExplanation(f: explained.formulations[k], solution: s).explain(status: status, method: method))
+    }
+    var expectedSolution = explained.expectedSolution(of: explainedSolution)
+    // The polish holds the installs fixed, so its duals price nothing shared: the joint solve's do.
+    expectedSolution.duals = sf.expectedSolution(of: solution).duals
+    let expected = PlanExplanation(f: explained.formulations[0], solution: expectedSolution)
+    var plan = expected.explain(status: status, method: method)
+    plan.objective = solution.objectiveValue
+    plan.solver = PlanExplanation(f: sf.formulations[0], solution: solution).record(method: method)
+    plan.message = solution.message
+    plan.warmStart = WarmStartMapping.record(solution, model: sf.model)
+    plan.solver.start = WarmStartMapping.label(options.warmStart, model: sf.model, solution: solution)
+    if let previous = options.previous, let cost = scenario.moveCost, cost > 0 {
+      plan.stability = expected.stabilityReport(previous: previous, moveCost: cost)
+    }
+    averageFinancials(into: &plan, casePlans: casePlans, cases: cases, scenario: cases.scenarios[0])
+    plan.uncertainty = report(casePlans, cases: cases)
+    if options.valueOfInformation {
+      addValueOfInformation(to: &plan.uncertainty, scenario: scenario, cases: cases, options: options)
+    }
+    plan.warnings = plan.plausibilityWarnings.isEmpty ? nil : plan.plausibilityWarnings
+    return plan
+  }
+
+  static func solve(_ model: Model, options: PlanOptions) throws(PlanningError) -> Solution {
+    var solve = options.settings.solveOptions
+    solve.progress = options.progress
+    if let warm = options.warmStart { _ = WarmStartMapping.apply(warm, to: model, options: &solve) }
+    do {
+      return try options.solver.solve(model, options: solve)
+    } catch {
+      throw PlanningError(message: "the solver refused the model: \(error)")
+    }
+  }
+
+  /// A plan without a solution. An infeasible joint model has an infeasible case (the cases share
+  /// only installs and expansions, which no case's limits force down): its plan names the limits.
+  static func unsolved(
+    _ sf: StochasticFormulation, solution: Solution, status: PlanStatus, options: PlanOptions
+  ) throws(PlanningError) -> Plan {
+    if status == .infeasible {
+      var alone = options
+      alone.valueOfInformation = false
+      for (k, scenario) in sf.cases.scenarios.enumerated() {
+        var plan = try Planner.plan(scenario, options: alone)
+        guard plan.status == .infeasible || plan.status == .infeasibleRelaxed else { continue }
+        plan.message = "demand case \(sf.cases.ids[k]) is infeasible: \(plan.message ?? "")"
+        return plan
+      }
+    }
+    var empty = solution
+    empty.values = []
+    empty.rowActivities = []
+    var plan = PlanExplanation(f: sf.formulations[0], solution: empty).explain(
+      status: status, method: options.settings.method)
+    plan.message = solution.message ?? (status == .infeasible ? "infeasible across the demand cases" : nil)
+    return plan
+  }
+
+  /// The plan's totals and period figures as the probability-weighted mean over the cases (each
+  /// figure is computed with its case's prices). Economics and the lab side are kept only when
+  /// they are linear in the allocations (no tiers, no price changes), where the mean allocation's
+  /// figures are the mean figures.
+  static func averageFinancials(
+    into plan: inout Plan, casePlans: [Plan], cases: DemandCases, scenario: ValidScenario
+  ) {
+    let p = cases.probabilities
+    var periods = casePlans[0].periods
+    for t in periods.indices {
+      var mean = periods[t]
+      (mean.revenue, mean.opex, mean.depreciation, mean.fixed, mean.ebit) = (0, 0, 0, 0, 0)
+      mean.revenueByUse = [:]
+      mean.revenueByOffering = [:]
+      for (k, c) in casePlans.enumerated() {
+        let q = c.periods[t]
+        mean.revenue += p[k] * q.revenue
+        mean.opex += p[k] * q.opex
+        mean.depreciation += p[k] * q.depreciation
+        mean.fixed += p[k] * q.fixed
+        mean.ebit += p[k] * q.ebit
+        for (u, v) in q.revenueByUse { mean.revenueByUse[u, default: 0] += p[k] * v }
+        for (o, v) in q.revenueByOffering { mean.revenueByOffering[o, default: 0] += p[k] * v }
+      }
+      mean.ebitMargin = mean.revenue != 0 ? mean.ebit / mean.revenue : nil
+      periods[t] = mean
+    }
+    plan.periods = periods
+    if var totals = casePlans[0].totals {
+      (totals.revenue, totals.opex, totals.depreciation, totals.fixed, totals.ebit) = (0, 0, 0, 0, 0)
+      totals.revenueByUse = [:]
+      totals.revenueByOffering = [:]
+      for (k, c) in casePlans.enumerated() {
+        guard let q = c.totals else { continue }
+        totals.revenue += p[k] * q.revenue
+        totals.opex += p[k] * q.opex
+        totals.depreciation += p[k] * q.depreciation
+        totals.fixed += p[k] * q.fixed
+        totals.ebit += p[k] * q.ebit
+        for (u, v) in q.revenueByUse { totals.revenueByUse[u, default: 0] += p[k] * v }
+        for (o, v) in q.revenueByOffering { totals.revenueByOffering[o, default: 0] += p[k] * v }
+      }
+      totals.ebitMargin = totals.revenue != 0 ? totals.ebit / totals.revenue : nil
+      plan.totals = totals
+    }
+    plan.cashFlows = Plan.CashFlows(plan: plan, scenario: scenario)
+    let linear = !cases.changesPrices && scenario.offerings.allSatisfy { $0.tiers == nil }
+    if !linear {
+      plan.economics = nil
+      plan.lab = []
+    }
+  }
+
+  static func report(_ casePlans: [Plan], cases: DemandCases) -> Plan.Uncertainty {
+    let results = cases.ids.indices.map {
+      Plan.DemandCaseResult(id: cases.ids[$0], probability: cases.probabilities[$0], plan: casePlans[$0])
+    }
+    let ebit = results.map(\.ebit)
+    let expected = zip(ebit, cases.probabilities).reduce(0) { $0 + $1.0 * $1.1 }
+    return Plan.Uncertainty(
+      cases: results, expectedEbit: expected,
+      cvar: Plan.Uncertainty.cvar(ebit, probabilities: cases.probabilities, alpha: cases.cvarAlpha),
+      cvarAlpha: cases.cvarAlpha, riskWeight: cases.riskWeight)
+  }
+
+  /// EVPI from each case solved alone; VSS from the expected-demand plan's installs and
+  /// expansions, fixed, with allocations re-solved in every case. A solve that fails leaves its
+  /// figure out, with the reason in `note`.
+  static func addValueOfInformation(
+    to report: inout Plan.Uncertainty?, scenario: ValidScenario, cases: DemandCases, options: PlanOptions
+  ) {
+    guard var r = report else { return }
+    var alone = options
+    alone.valueOfInformation = false
+    alone.priceOfStability = false
+    alone.elastic = false
+    alone.warmStart = nil
+    var notes: [String] = []
+    var waitAndSee = 0.0
+    var solvedAll = true
+    for (k, caseScenario) in cases.scenarios.enumerated() {
+      var caseOptions = alone
+      caseOptions.previous = options.previousByCase?[cases.ids[k]] ?? options.previous
+      guard let plan = try? Planner.plan(caseScenario, options: caseOptions), plan.status.hasSolution,
+        let ebit = plan.totals?.ebit
+      else {
+        notes.append("EVPI: demand case \(cases.ids[k]) alone has no solution")
+        solvedAll = false
+        break
+      }
+      r.cases[k].aloneEbit = ebit
+      waitAndSee += cases.probabilities[k] * ebit
+    }
+    if solvedAll {
+      r.waitAndSeeEbit = waitAndSee
+      r.evpi = waitAndSee - r.expectedEbit
+    }
+    if let evaluated = expectedDemandPlanEbits(scenario: scenario, cases: cases, options: alone) {
+      switch evaluated {
+      case .success(let ebits):
+        for k in ebits.indices { r.cases[k].expectedDemandPlanEbit = ebits[k] }
+        let eev = zip(ebits, cases.probabilities).reduce(0) { $0 + $1.0 * $1.1 }
+        r.expectedDemandPlanEbit = eev
+        r.vss = r.expectedEbit - eev
+      case .failure(let why): notes.append("VSS: \(why.message)")
+      }
+    }
+    r.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
+    report = r
+  }
+
+  /// Each case's EBIT with the expected-demand plan's first stage held fixed.
+  static func expectedDemandPlanEbits(
+    scenario: ValidScenario, cases: DemandCases, options: PlanOptions
+  ) -> Result<[Double], PlanningError>? {
+    guard let mean = scenario.expectedDemandScenario else { return nil }
+    let f = Formulation(mean, previous: options.previous, objective: options.settings.objective)
+    let solution: Solution
+    do {
+      solution = try Planner.solveRecording(f, options: options).0
+    } catch {
+      return .failure(error)
+    }
+    guard Planner.status(solution).hasSolution else {
+      return .failure(PlanningError(message: "the expected-demand plan has no solution"))
+    }
+    var fixed: [VariableKey: Double] = [:]
+    for (j, key) in f.variableKeys.enumerated() where StochasticFormulation.isFirstStage(key) {
+      let x = solution.values[j]
+      fixed[key] = f.model.variableKinds[j] == .continuous ? x : x.rounded()
+    }
+    let sf = StochasticFormulation(
+      cases.expectedOnly, previous: options.previous, previousByCase: options.previousByCase,
+      objective: options.settings.objective, fixed: fixed)
+    let evaluated: Solution
+    do {
+      evaluated = try solve(sf.model, options: options)
+    } catch {
+      return .failure(error)
+    }
+    let status = Planner.status(evaluated)
+    guard status.hasSolution else {
+      return .failure(
+        PlanningError(
+          message: "the expected-demand plan's installs leave a demand case \(status.rawValue)"))
+    }
+    return .success(
+      cases.ids.indices.map { k in
+        PlanExplanation(f: sf.formulations[k], solution: sf.caseSolution(k, of: evaluated))
+          .explain(status: status, method: options.settings.method).totals?.ebit ?? 0
+      })
+  }
+}
