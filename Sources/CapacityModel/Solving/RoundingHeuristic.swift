@@ -199,8 +199,12 @@ struct RoundingHeuristic: Sendable {
     o.method = method
     o.warmStartBasis = basis
     o.mipDuals = false
-    // GLPK's interior point cannot stop at a time limit: it runs to its end.
+    // GLPK's plain interior point cannot stop at a time limit: it runs to its end (the
+    // crossover variant stops between its iterations).
     o.timeLimitSeconds = method.stopsAtTimeLimit ? deadline.remaining : nil
+    // A caller's stop ends the LP in progress, not only the next one.
+    let cancel = cancel
+    o.shouldStop = { cancel?.isSet ?? false }
     o.relativeGap = 1e-4
     return o
   }
