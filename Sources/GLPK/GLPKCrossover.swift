@@ -49,6 +49,7 @@ extension GLPKSolver {
       solution.statistics.interiorSeconds = interiorSeconds
       return solution
     }
+    let interiorValues = (0..<statistics.columns).map { glp_ipt_col_prim(p, Int32($0 + 1)) }
     let held = holdColumnsAtBounds(p)
     var parm = glp_smcp()
     glp_init_smcp(&parm)
@@ -74,6 +75,7 @@ extension GLPKSolver {
     }
     var solution = lpOutcome(p, ret: ret, isMIP: false)
     if options.ranging, solution.termination == .optimal { solution.ranging = try ranging(p, session: &s) }
+    solution.interiorValues = interiorValues
     solution.statistics.interiorSeconds = interiorSeconds
     solution.statistics.crossoverSeconds = seconds(clock.now - start) - interiorSeconds
     return solution

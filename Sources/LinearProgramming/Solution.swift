@@ -91,6 +91,10 @@ public struct Solution: Sendable {
   public var duals: [Double]?
   public var reducedCosts: [Double]?
   public var basis: Basis?
+  /// `interior-crossover`: the interior point's own values, before the crossover moved them to a
+  /// vertex. Inside the optimal face they spread fractional amounts over equivalent choices, which
+  /// a rounding heuristic rounds far better than a vertex's few large fractions.
+  public var interiorValues: [Double]?
   public var ranging: Ranging?
   public var statistics: SolveStatistics
   /// GLPK's terminal output, when `captureLog` was set.

@@ -30,15 +30,19 @@ public struct MIPProgress: Sendable {
   public var relativeGap: Double?
   public var nodes: Int
   public var elapsedSeconds: Double
+  /// Set when an LP (not a MIP search) reports that it runs: its method. `nodes` is then 0.
+  public var lpMethod: String?
 
   public init(
-    incumbent: Double?, bestBound: Double?, relativeGap: Double?, nodes: Int, elapsedSeconds: Double
+    incumbent: Double?, bestBound: Double?, relativeGap: Double?, nodes: Int, elapsedSeconds: Double,
+    lpMethod: String? = nil
   ) {
     self.incumbent = incumbent
     self.bestBound = bestBound
     self.relativeGap = relativeGap
     self.nodes = nodes
     self.elapsedSeconds = elapsedSeconds
+    self.lpMethod = lpMethod
   }
 }
 
