@@ -91,7 +91,7 @@ public struct GLPKSolver: LPSolver {
     } else if options.method == .race && options.warmStartBasis == nil && nonEmpty {
       solution = try race(GLPKProblem.extract(p), options: options)
     } else if options.method == .interiorPoint && nonEmpty {
-      solution = try solveInterior(p, session: &s, options: options)
+      solution = try solveInterior(p, session: &s, options: options, statistics: statistics)
     } else if options.method == .interiorCrossover && options.warmStartBasis == nil && nonEmpty {
       solution = try interiorCrossover(
         p, session: &s, options: options, statistics: statistics, deadline: deadline)
@@ -238,15 +238,23 @@ public struct GLPKSolver: LPSolver {
       statistics: SolveStatistics(), log: "", message: message)
   }
 
-  static func solveInterior(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions)
+  static func solveInterior(
+    _ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions, statistics: SolveStatistics
+  )
     throws(LPError)
     -> Solution
   {
     var parm = glp_iptcp()
     glp_init_iptcp(&parm)
     parm.msg_lev = options.logLevel.glpk
+    // With a stop asked for, it prints (into the session's log) once per iteration, when the
+    // stop is looked at.
+    let poll = options.shouldStop.map { StopPoll(stop: $0, deadline: nil) }
+    if poll != nil { parm.msg_lev = max(parm.msg_lev, GLP_MSG_ON) }
     var ret: Int32 = 0
-    try s.guarded("interior point") { cg_interior(p, &parm, &ret) }
+    if try s.stoppable("interior point", poll: poll, { cg_interior(p, &parm, &ret) }) {
+      return stopped(statistics, timedOut: false)
+    }
     let termination: TerminationReason
     switch ret {
     case 0:

@@ -110,12 +110,12 @@ struct RoundingHeuristicTests {
     #expect(!plan.marginals.supply.isEmpty, "marginals from the LP with the first plan's integers fixed")
   }
 
-  @Test func largeRelaxationsGoToTheInteriorPointWithCrossoverUnlessAMethodIsChosen() {
+  @Test func largeRelaxationsGoToTheInteriorPointUnlessAMethodIsChosen() {
     var model = Model()
     let x = model.addVariable("x", kind: .integer, upper: 10)
     for _ in 0..<10_001 { model.addConstraint(LinearExpression(x), lower: 0, upper: 10) }
     var options = PlanOptions()
-    #expect(MIPSolve.heuristicMethod(options, model: model) == .interiorCrossover)
+    #expect(MIPSolve.heuristicMethod(options, model: model) == .interiorPoint)
     #expect(MIPSolve.heuristicMethod(options, model: Model()) == .primalSimplex)
     options.settings.glpk.heuristicMethod = .dualSimplex
     #expect(MIPSolve.heuristicMethod(options, model: model) == .dualSimplex)

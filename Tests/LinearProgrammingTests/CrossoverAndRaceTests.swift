@@ -84,7 +84,7 @@ struct CrossoverAndRaceTests {
     #expect(unbounded.termination == .unbounded, "\(method): \(unbounded.termination)")
   }
 
-  @Test(arguments: [LPMethod.primalSimplex, .interiorCrossover, .race])
+  @Test(arguments: [LPMethod.primalSimplex, .interiorPoint, .interiorCrossover, .race])
   func aStopEndsTheLPAndGLPKStaysUsable(_ method: LPMethod) throws {
     let model = try Model.read(contentsOf: Self.netlib.first { $0.name == "boeing1" }!.path, format: .mps)
     var o = SolveOptions()

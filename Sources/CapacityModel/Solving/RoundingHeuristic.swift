@@ -205,9 +205,11 @@ struct RoundingHeuristic: Sendable {
     // GLPK's plain interior point cannot stop at a time limit: it runs to its end (the
     // crossover variant stops between its iterations).
     o.timeLimitSeconds = method.stopsAtTimeLimit ? deadline.remaining : nil
-    // A caller's stop ends the LP in progress, not only the next one.
+    // A caller's stop, or the deadline, ends the LP in progress, not only the next one (the
+    // plain interior point too, which takes no time limit of its own).
     let cancel = cancel
-    o.shouldStop = { cancel?.isSet ?? false }
+    let deadline = deadline
+    o.shouldStop = { (cancel?.isSet ?? false) || deadline.passed }
     o.relativeGap = 1e-4
     return o
   }
