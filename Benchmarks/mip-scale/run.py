@@ -94,13 +94,15 @@ def run_capplan(capplan, scenario, limit, rounding=True, extra=()):
     solver = plan.get("solver", {})
     status = plan.get("status")
     result = {
-        "solver": "capplan" if rounding else "capplan --no-rounding",
+        "solver": ("capplan" if rounding else "capplan --no-rounding") + "".join(" " + e for e in extra),
         "status": status, "wall": wall,
         "objective": solver.get("objective"), "bound": solver.get("best_bound"), "gap": solver.get("gap"),
         "first_seconds": first[0] if first else None,
         "first_objective": first[1] if first else None,
         "first_bound": first[2] if first else None,
         "nodes": solver.get("nodes"),
+        "method": solver.get("method"), "iterations": solver.get("iterations"),
+        "solver_seconds": solver.get("seconds"),
     }
     if solver.get("first_plan"):
         result["first_rule"] = solver["first_plan"]["rule"]
@@ -228,7 +230,8 @@ def main():
     ap.add_argument("--limit", type=float, default=600)
     ap.add_argument("--lp", action="store_true", help="the LPs (no --integers) instead of the MIPs")
     ap.add_argument("--solvers", default="capplan,glpsol,highs",
-                    help="any of capplan, capplan-alone (GLPK without the rounding), glpsol, highs")
+                    help="any of capplan, capplan:METHOD (capplan with --method METHOD), "
+                         "capplan-alone (GLPK without the rounding), glpsol, highs")
     ap.add_argument("--workdir", default=tempfile.mkdtemp(prefix="mip-scale-"))
     ap.add_argument("--demand-cases", default=None,
                     help="comma-separated K: each scenario gets K demand cases (two-stage model)")
@@ -259,6 +262,10 @@ def main():
             extra = ["--skip-evpi-vss"] if cases and not args.with_evpi_vss else []
             if solver == "capplan":
                 r = run_capplan(args.capplan, scenario, args.limit, extra=extra)
+            elif solver.startswith("capplan:"):
+                # capplan:METHOD, e.g. capplan:interior-crossover or capplan:race.
+                r = run_capplan(args.capplan, scenario, args.limit,
+                                extra=["--method", solver.split(":", 1)[1], *extra])
             elif solver == "capplan-alone":
                 r = run_capplan(args.capplan, scenario, args.limit, rounding=False, extra=extra)
             elif solver == "glpsol":

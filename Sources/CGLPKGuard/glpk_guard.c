@@ -5,19 +5,61 @@
 
 static void cg_on_error(void *info) { longjmp(*(jmp_buf *)info, 1); }
 
+/* The guarded call running on this thread (its jump buffer), and the poll that may stop it. */
+static _Thread_local jmp_buf *cg_active = NULL;
+static _Thread_local cg_poll_fn cg_poll = NULL;
+static _Thread_local void *cg_poll_info = NULL;
+static _Thread_local cg_output_fn cg_output = NULL;
+static _Thread_local void *cg_output_info = NULL;
+
+/* GLPK's terminal hook: hands the text on, then asks the poll whether to stop. The poll has
+ * returned before the jump, so only GLPK's C frames and the guarded wrapper are unwound. */
+static int cg_term(void *info, const char *s) {
+  (void)info;
+  int handled = cg_output ? cg_output(cg_output_info, s) : 0;
+  if (cg_active != NULL && cg_poll != NULL && cg_poll(cg_poll_info)) {
+    jmp_buf *target = cg_active;
+    cg_active = NULL;
+    glp_error_hook(NULL, NULL);
+    longjmp(*target, 2);
+  }
+  return handled;
+}
+
+void cg_term_hook(cg_output_fn output, void *info) {
+  cg_output = output;
+  cg_output_info = info;
+  glp_term_hook(output ? cg_term : NULL, NULL);
+}
+
+void cg_set_poll(cg_poll_fn poll, void *info) {
+  cg_poll = poll;
+  cg_poll_info = info;
+}
+
 /* GUARDED(body): run body with the error hook pointing at a jump buffer local
- * to this wrapper; a fatal error lands in the setjmp branch. */
-#define GUARDED(body)                         \
-  do {                                        \
-    jmp_buf env;                              \
-    if (setjmp(env)) {                        \
-      glp_error_hook(NULL, NULL);             \
-      return CG_FATAL;                        \
-    }                                         \
-    glp_error_hook(cg_on_error, &env);        \
-    body;                                     \
-    glp_error_hook(NULL, NULL);               \
-    return CG_OK;                             \
+ * to this wrapper; a fatal error lands in the setjmp branch with 1, a stop
+ * asked by the poll with 2. */
+#define GUARDED(body)                          \
+  do {                                         \
+    jmp_buf env;                               \
+    switch (setjmp(env)) {                     \
+    case 0: break;                             \
+    case 2:                                    \
+      cg_active = NULL;                        \
+      glp_error_hook(NULL, NULL);              \
+      return CG_STOPPED;                       \
+    default:                                   \
+      cg_active = NULL;                        \
+      glp_error_hook(NULL, NULL);              \
+      return CG_FATAL;                         \
+    }                                          \
+    cg_active = &env;                          \
+    glp_error_hook(cg_on_error, &env);         \
+    body;                                      \
+    glp_error_hook(NULL, NULL);                \
+    cg_active = NULL;                          \
+    return CG_OK;                              \
   } while (0)
 
 int cg_simplex(glp_prob *P, const glp_smcp *parm, int *ret) { GUARDED(*ret = glp_simplex(P, parm)); }

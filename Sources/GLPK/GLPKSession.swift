@@ -66,6 +66,35 @@ struct GLPKSession: ~Copyable {
     }
   }
 
+  /// Runs a guarded GLPK call that `poll` may stop (see cg_set_poll); returns true if it was
+  /// stopped. A stopped call leaves GLPK's state on this thread as a fatal error does.
+  mutating func stoppable(_ what: String, poll: StopPoll?, _ call: () -> Int32) throws(LPError) -> Bool {
+    if poisoned { throw .solverFailure("GLPK is unusable after an earlier fatal error") }
+    guard let poll else {
+      try guarded(what, call)
+      return false
+    }
+    let box = Unmanaged.passRetained(poll)
+    cg_set_poll(
+      { info in
+        guard let info else { return 0 }
+        return Unmanaged<StopPoll>.fromOpaque(info).takeUnretainedValue().shouldStop() ? 1 : 0
+      }, box.toOpaque())
+    defer {
+      cg_set_poll(nil, nil)
+      box.release()
+    }
+    switch call() {
+    case Int32(CG_OK): return false
+    case Int32(CG_STOPPED):
+      poisoned = true
+      return true
+    default:
+      poisoned = true
+      throw .solverFailure("\(what): \(output.tail)")
+    }
+  }
+
   func deleteProblem(_ p: OpaquePointer) {
     if !poisoned { glp_delete_prob(p) }
   }
@@ -82,7 +111,7 @@ func withGLPKSession<T>(
   // Only the outermost session hooks GLPK's output: an inner one must not
   // leave the hook pointing at its own, released, collector.
   if depth == 1 {
-    glp_term_hook(
+    cg_term_hook(
       { info, s in
         guard let info, let s else { return 1 }
         Unmanaged<GLPKOutput>.fromOpaque(info).takeUnretainedValue().append(String(cString: s))
@@ -92,7 +121,7 @@ func withGLPKSession<T>(
   defer {
     session.output.flush()
     if depth == 1 {
-      glp_term_hook(nil, nil)
+      cg_term_hook(nil, nil)
       glp_free_env()
     }
     _ = cg_session_depth(-1)
@@ -110,5 +139,25 @@ extension SolverLogLevel {
     case .normal: return GLP_MSG_ON
     case .all: return GLP_MSG_ALL
     }
+  }
+}
+
+/// What a stoppable LP asks between its steps: the caller's stop, or a deadline passed.
+final class StopPoll {
+  let stop: (@Sendable () -> Bool)?
+  let deadline: ContinuousClock.Instant?
+  private(set) var timedOut = false
+
+  init(stop: (@Sendable () -> Bool)?, deadline: ContinuousClock.Instant?) {
+    self.stop = stop
+    self.deadline = deadline
+  }
+
+  func shouldStop() -> Bool {
+    if let deadline, ContinuousClock.now >= deadline {
+      timedOut = true
+      return true
+    }
+    return stop?() ?? false
   }
 }

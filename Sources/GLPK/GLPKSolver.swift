@@ -77,21 +77,44 @@ public struct GLPKSolver: LPSolver {
   {
     let clock = ContinuousClock()
     let start = clock.now
+    // Read before solving: a stopped LP leaves GLPK's objects unusable.
+    var statistics = SolveStatistics()
+    statistics.rows = Int(glp_get_num_rows(p))
+    statistics.columns = Int(glp_get_num_cols(p))
+    statistics.nonzeros = Int(glp_get_num_nz(p))
+    statistics.integerColumns = Int(glp_get_num_int(p))
+    let deadline = options.timeLimitSeconds.map { start + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+    let nonEmpty = statistics.rows > 0 && statistics.columns > 0
     var solution: Solution
-    if glp_get_num_int(p) > 0 {
+    if statistics.integerColumns > 0 {
       solution = try solveMIP(p, session: &s, options: options, clock: clock, start: start)
-    } else if options.method == .interiorPoint && glp_get_num_rows(p) > 0 && glp_get_num_cols(p) > 0 {
-      solution = try solveInterior(p, session: &s, options: options)
+    } else if options.method == .race && options.warmStartBasis == nil && nonEmpty {
+      solution = try race(GLPKProblem.extract(p), options: options)
+    } else if options.method == .interiorPoint && nonEmpty {
+      solution = try solveInterior(p, session: &s, options: options, statistics: statistics)
+    } else if options.method == .interiorCrossover && options.warmStartBasis == nil && nonEmpty {
+      solution = try interiorCrossover(
+        p, session: &s, options: options, statistics: statistics, deadline: deadline)
     } else {
-      let ret = try runSimplex(p, session: &s, options: options, basis: options.warmStartBasis)
-      solution = lpOutcome(p, ret: ret, isMIP: false)
-      if options.ranging, solution.termination == .optimal { solution.ranging = try ranging(p, session: &s) }
+      let poll = options.shouldStop.map { StopPoll(stop: $0, deadline: nil) }
+      let ret = try runSimplex(p, session: &s, options: options, basis: options.warmStartBasis, poll: poll)
+      if s.poisoned {
+        solution = stopped(statistics, timedOut: false)
+      } else {
+        solution = lpOutcome(p, ret: ret, isMIP: false)
+        if options.ranging, solution.termination == .optimal {
+          solution.ranging = try ranging(p, session: &s)
+        }
+      }
     }
-    solution.statistics.rows = Int(glp_get_num_rows(p))
-    solution.statistics.columns = Int(glp_get_num_cols(p))
-    solution.statistics.nonzeros = Int(glp_get_num_nz(p))
-    solution.statistics.integerColumns = Int(glp_get_num_int(p))
-    solution.statistics.iterations = Int(glp_get_it_cnt(p))
+    solution.statistics.rows = statistics.rows
+    solution.statistics.columns = statistics.columns
+    solution.statistics.nonzeros = statistics.nonzeros
+    solution.statistics.integerColumns = statistics.integerColumns
+    // A race's iterations are its winner's, counted on its own thread.
+    if !s.poisoned && solution.statistics.winningMethod == nil {
+      solution.statistics.iterations = Int(glp_get_it_cnt(p))
+    }
     solution.statistics.seconds = seconds(clock.now - start)
     solution.log = options.captureLog ? s.output.text : ""
     return solution
@@ -107,15 +130,16 @@ public struct GLPKSolver: LPSolver {
   /// carries a basis and a definite status.
   static func runSimplex(
     _ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions, basis: Basis?,
-    timeLimit: Double? = nil
+    timeLimit: Double? = nil, poll: StopPoll? = nil
   ) throws(LPError) -> Int32 {
     var parm = glp_smcp()
     glp_init_smcp(&parm)
     parm.msg_lev = options.logLevel.glpk
+    if poll != nil { stoppable(&parm) }
     switch options.method {
-    case .primalSimplex: parm.meth = GLP_PRIMAL
+    case .primalSimplex, .race: parm.meth = GLP_PRIMAL
     case .dualSimplex: parm.meth = GLP_DUAL
-    case .dualPrimalSimplex, .interiorPoint: parm.meth = GLP_DUALP
+    case .dualPrimalSimplex, .interiorPoint, .interiorCrossover: parm.meth = GLP_DUALP
     }
     if let t = timeLimit ?? options.timeLimitSeconds { parm.tm_lim = milliseconds(t) }
     if let n = options.iterationLimit { parm.it_lim = Int32(clamping: n) }
@@ -127,14 +151,14 @@ public struct GLPKSolver: LPSolver {
       parm.presolve = options.presolve ? GLP_ON : GLP_OFF
     }
     var ret: Int32 = 0
-    try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+    if try s.stoppable("simplex", poll: poll, { cg_simplex(p, &parm, &ret) }) { return Int32(CG_STOPPED) }
     if basis != nil, ret == GLP_EBADB || ret == GLP_ESING || ret == GLP_ECOND {
       glp_std_basis(p)
-      try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+      if try s.stoppable("simplex", poll: poll, { cg_simplex(p, &parm, &ret) }) { return Int32(CG_STOPPED) }
     }
     if parm.presolve == GLP_ON, ret == GLP_ENOPFS || ret == GLP_ENODFS {
       parm.presolve = GLP_OFF
-      try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+      if try s.stoppable("simplex", poll: poll, { cg_simplex(p, &parm, &ret) }) { return Int32(CG_STOPPED) }
     }
     // The dual simplex can prove dual infeasibility without settling whether the
     // primal is infeasible or unbounded; the primal simplex, from here, settles it.
@@ -142,9 +166,28 @@ public struct GLPKSolver: LPSolver {
     if ret == 0, status != GLP_OPT, status != GLP_NOFEAS, status != GLP_UNBND, parm.meth != GLP_PRIMAL {
       parm.meth = GLP_PRIMAL
       parm.presolve = GLP_OFF
-      try s.guarded("simplex") { cg_simplex(p, &parm, &ret) }
+      if try s.stoppable("simplex", poll: poll, { cg_simplex(p, &parm, &ret) }) { return Int32(CG_STOPPED) }
     }
     return ret
+  }
+
+  /// GLPK asks a stop poll only when it prints: the simplex then prints (into the session's
+  /// collector) every 250 ms, so a stop is seen within about a quarter second.
+  static func stoppable(_ parm: inout glp_smcp) {
+    parm.msg_lev = max(parm.msg_lev, GLP_MSG_ON)
+    parm.out_frq = 250
+    parm.out_dly = 0
+  }
+
+  /// An LP stopped by its poll: GLPK's objects are gone, so there are no values.
+  static func stopped(_ statistics: SolveStatistics, timedOut: Bool) -> Solution {
+    Solution(
+      termination: timedOut ? .timeLimit : .interrupted, hasFeasibleSolution: false, isMIP: false,
+      objectiveValue: nil, bestBound: nil, relativeGap: nil,
+      values: Array(repeating: 0, count: statistics.columns),
+      rowActivities: Array(repeating: 0, count: statistics.rows), duals: nil, reducedCosts: nil,
+      basis: nil, ranging: nil, statistics: statistics, log: "",
+      message: timedOut ? "the time limit stopped the LP" : "the LP was stopped")
   }
 
   static func milliseconds(_ t: Double) -> Int32 { Int32(clamping: Int64(min(max(t * 1000, 1), 2e9))) }
@@ -195,15 +238,23 @@ public struct GLPKSolver: LPSolver {
       statistics: SolveStatistics(), log: "", message: message)
   }
 
-  static func solveInterior(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions)
+  static func solveInterior(
+    _ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions, statistics: SolveStatistics
+  )
     throws(LPError)
     -> Solution
   {
     var parm = glp_iptcp()
     glp_init_iptcp(&parm)
     parm.msg_lev = options.logLevel.glpk
+    // With a stop asked for, it prints (into the session's log) once per iteration, when the
+    // stop is looked at.
+    let poll = options.shouldStop.map { StopPoll(stop: $0, deadline: nil) }
+    if poll != nil { parm.msg_lev = max(parm.msg_lev, GLP_MSG_ON) }
     var ret: Int32 = 0
-    try s.guarded("interior point") { cg_interior(p, &parm, &ret) }
+    if try s.stoppable("interior point", poll: poll, { cg_interior(p, &parm, &ret) }) {
+      return stopped(statistics, timedOut: false)
+    }
     let termination: TerminationReason
     switch ret {
     case 0:

@@ -18,19 +18,22 @@ public struct JobProgress: Codable, Sendable, Equatable {
   public var gap: Double?
   /// Branch-and-cut nodes so far.
   public var nodes: Int?
+  /// An LP job: the LP method running (an LP has no plan, bound or nodes until it ends).
+  public var method: String?
 
   /// The migration that adds `jobs.progress` to both stores.
   public static let migrationName = "v5: job progress"
 
   enum CodingKeys: String, CodingKey {
-    case objective, bound, gap, nodes
+    case objective, bound, gap, nodes, method
     case reportedAt = "reported_at", elapsedSeconds = "elapsed_seconds", bestPlan = "best_plan"
   }
 
   public init(
     reportedAt: Date, elapsedSeconds: Double, objective: String? = nil, bestPlan: Double? = nil,
-    bound: Double? = nil, gap: Double? = nil, nodes: Int? = nil
+    bound: Double? = nil, gap: Double? = nil, nodes: Int? = nil, method: String? = nil
   ) {
+    self.method = method
     self.reportedAt = reportedAt
     self.elapsedSeconds = elapsedSeconds
     self.objective = objective
@@ -72,9 +75,10 @@ public struct ChildProgressReport: Codable, Sendable, Equatable {
   public var bound: Double?
   public var gap: Double?
   public var nodes: Int?
+  public var method: String?
 
   enum CodingKeys: String, CodingKey {
-    case objective, bound, gap, nodes
+    case objective, bound, gap, nodes, method
     case elapsedSeconds = "elapsed_seconds", bestPlan = "best_plan"
   }
 
@@ -84,8 +88,9 @@ public struct ChildProgressReport: Codable, Sendable, Equatable {
 
   public init(
     elapsedSeconds: Double, objective: String? = nil, bestPlan: Double? = nil, bound: Double? = nil,
-    gap: Double? = nil, nodes: Int? = nil
+    gap: Double? = nil, nodes: Int? = nil, method: String? = nil
   ) {
+    self.method = method
     self.elapsedSeconds = elapsedSeconds
     self.objective = objective
     self.bestPlan = bestPlan
@@ -118,14 +123,15 @@ public struct ChildProgressReport: Codable, Sendable, Equatable {
     return ChildProgressReport(
       elapsedSeconds: elapsedSeconds, objective: objective.flatMap { $0.count <= 16 ? $0 : nil },
       bestPlan: sane(bestPlan), bound: sane(bound), gap: sane(gap).flatMap { $0 >= 0 ? $0 : nil },
-      nodes: nodes.flatMap { $0 >= 0 ? $0 : nil })
+      nodes: nodes.flatMap { $0 >= 0 ? $0 : nil },
+      method: method.flatMap { m in m.count <= 32 && m.allSatisfy { $0.isLetter || $0 == "-" } ? m : nil })
   }
 
   /// The report as stored on the job, stamped with when the worker received it.
   public func progress(receivedAt: Date) -> JobProgress {
     JobProgress(
       reportedAt: receivedAt, elapsedSeconds: elapsedSeconds, objective: objective, bestPlan: bestPlan,
-      bound: bound, gap: gap, nodes: nodes)
+      bound: bound, gap: gap, nodes: nodes, method: method)
   }
 }
 

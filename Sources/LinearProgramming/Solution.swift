@@ -62,6 +62,14 @@ public struct SolveStatistics: Sendable, Codable, Equatable {
   public var iterations = 0
   public var nodes = 0
   public var seconds = 0.0
+  /// The LP method that gave the answer, when it was not simply the one asked for: a race's
+  /// winner (`primal` or `interior-crossover`). Nil otherwise.
+  public var winningMethod: LPMethod?
+  /// Interior point with crossover: seconds in the interior point, and in the crossover's simplex.
+  public var interiorSeconds: Double?
+  public var crossoverSeconds: Double?
+  /// A race: seconds from the winner's answer until the other method had stopped.
+  public var raceStopSeconds: Double?
   public init() {}
 }
 
@@ -83,6 +91,10 @@ public struct Solution: Sendable {
   public var duals: [Double]?
   public var reducedCosts: [Double]?
   public var basis: Basis?
+  /// `interior-crossover`: the interior point's own values, before the crossover moved them to a
+  /// vertex. Inside the optimal face they spread fractional amounts over equivalent choices, which
+  /// a rounding heuristic rounds far better than a vertex's few large fractions.
+  public var interiorValues: [Double]?
   public var ranging: Ranging?
   public var statistics: SolveStatistics
   /// GLPK's terminal output, when `captureLog` was set.

@@ -6,8 +6,16 @@ public enum LPMethod: String, Sendable, Codable, CaseIterable {
   case dualPrimalSimplex = "dualp"
   /// Has no basis: no warm start, ranging or basis-based duals in integer fixing.
   case interiorPoint = "interior"
+  /// The interior point, then a crossover to an optimal vertex with its basis: the columns the
+  /// interior point leaves at a bound are held there while the simplex solves the rest, then
+  /// released for a few primal simplex iterations. Warm-startable, and its plan is a vertex.
+  case interiorCrossover = "interior-crossover"
+  /// Primal simplex and interior point with crossover at once, on two threads: the first
+  /// definite answer (optimal, infeasible, unbounded) wins and the other is stopped.
+  case race
 
-  /// GLPK's interior point method takes no time limit: it runs to its end once started.
+  /// GLPK's interior point method takes no time limit: it runs to its end once started. The
+  /// crossover and race variants stop it between its iterations.
   public var stopsAtTimeLimit: Bool { self != .interiorPoint }
 }
 
@@ -22,15 +30,19 @@ public struct MIPProgress: Sendable {
   public var relativeGap: Double?
   public var nodes: Int
   public var elapsedSeconds: Double
+  /// Set when an LP (not a MIP search) reports that it runs: its method. `nodes` is then 0.
+  public var lpMethod: String?
 
   public init(
-    incumbent: Double?, bestBound: Double?, relativeGap: Double?, nodes: Int, elapsedSeconds: Double
+    incumbent: Double?, bestBound: Double?, relativeGap: Double?, nodes: Int, elapsedSeconds: Double,
+    lpMethod: String? = nil
   ) {
     self.incumbent = incumbent
     self.bestBound = bestBound
     self.relativeGap = relativeGap
     self.nodes = nodes
     self.elapsedSeconds = elapsedSeconds
+    self.lpMethod = lpMethod
   }
 }
 
@@ -54,6 +66,10 @@ public struct SolveOptions: Sendable {
   public var initialSolution: [Double]?
   /// Called from the solving thread as a MIP search moves; return false to stop it.
   public var progress: (@Sendable (MIPProgress) -> Bool)?
+  /// Asked from the solving thread while an LP runs (the simplex about four times a second, the
+  /// interior point once per iteration); true stops the LP, which then ends `interrupted` with no
+  /// values. Not asked during branch-and-cut (use `progress` there).
+  public var shouldStop: (@Sendable () -> Bool)?
   /// Keep GLPK's terminal output in `Solution.log`.
   public var captureLog: Bool = false
   /// After a MIP, solve the LP with integers fixed to get duals. On by default.

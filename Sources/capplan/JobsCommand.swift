@@ -131,6 +131,7 @@ enum JobTables {
       String(format: "%.0f s ago", age) + " (\(isoDate(p.reportedAt)))",
     ])
     t.add(["solve time", String(format: "%.1f s", p.elapsedSeconds)])
+    if let m = p.method { t.add(["LP method", "\(m) (no plan until the LP ends)"]) }
     let name = p.objective == "npv" ? "NPV" : "EBIT"
     t.add(["best plan \(name)", p.bestPlan.map { "$\(money($0, 2))M" } ?? "no plan yet"])
     if let b = p.bound { t.add(["bound", "$\(money(b, 2))M"]) }

@@ -43,6 +43,9 @@ final class Progress: Sendable {
 
   /// "12.3 s  plan EBIT $1,234.56M  bound $1,240.00M  gap 0.43%  nodes 120".
   static func describe(_ p: MIPProgress) -> String {
+    if let method = p.lpMethod {
+      return String(format: "%.1f s  ", p.elapsedSeconds) + "LP running (\(method))"
+    }
     let plan = p.incumbent.map { "plan EBIT $\(money($0, 2))M" } ?? "no plan yet"
     let bound = p.bestBound.map { "  bound $\(money($0, 2))M" } ?? ""
     let gap = p.relativeGap.map { "  gap " + String(format: "%.3f%%", 100 * $0) } ?? ""

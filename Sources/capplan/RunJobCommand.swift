@@ -101,7 +101,7 @@ final class ProgressReporter: Sendable {
         last = p.elapsedSeconds
         let report = ChildProgressReport(
           elapsedSeconds: p.elapsedSeconds, objective: objective, bestPlan: p.incumbent, bound: p.bestBound,
-          gap: p.relativeGap, nodes: p.nodes)
+          gap: p.relativeGap, nodes: p.lpMethod == nil ? p.nodes : nil, method: p.lpMethod)
         FileHandle.standardError.write(Data(report.line.utf8))
       }
       return true

@@ -10,7 +10,18 @@
  * is inconsistent: the caller must not touch any GLPK object of this thread
  * again and must call glp_free_env(). On success the wrapper returns CG_OK and
  * stores GLPK's own return code in *ret. */
-enum { CG_OK = 0, CG_FATAL = -1 };
+enum { CG_OK = 0, CG_FATAL = -1, CG_STOPPED = -2 };
+
+/* GLPK's terminal output goes to `output` (return non-zero: handled). While a
+ * guarded call runs, every line GLPK prints also asks `poll` (if set) whether
+ * to stop; if it says yes, the call is left as after a fatal error (the same
+ * rules follow) but the wrapper returns CG_STOPPED. GLPK prints only at
+ * msg_lev GLP_MSG_ON or above: the simplex every out_frq ms, the interior
+ * point every iteration. Both settings are per thread. */
+typedef int (*cg_output_fn)(void *info, const char *s);
+typedef int (*cg_poll_fn)(void *info);
+void cg_term_hook(cg_output_fn output, void *info);
+void cg_set_poll(cg_poll_fn poll, void *info);
 
 int cg_simplex(glp_prob *P, const glp_smcp *parm, int *ret);
 int cg_interior(glp_prob *P, const glp_iptcp *parm, int *ret);

@@ -200,7 +200,9 @@ struct PlanExplanation {
       bestBound: solution.bestBound,
       gap: solution.relativeGap, rows: st.rows, columns: st.columns, nonzeros: st.nonzeros,
       integerColumns: st.integerColumns, iterations: st.iterations, nodes: st.nodes, seconds: st.seconds,
-      method: solution.isMIP ? "branch-and-cut" : method.rawValue)
+      method: solution.isMIP
+        ? "branch-and-cut"
+        : st.winningMethod.map { "\(method.rawValue) (won by \($0.rawValue))" } ?? method.rawValue)
   }
 
   /// MW moved against the previous plan in the periods it covers.

@@ -121,6 +121,22 @@ public enum Planner {
         solve.initialSolution = nil
         return try MIPSolve(formulation: formulation, options: options, solve: solve).run()
       }
+      if !model.isMIP, let progress = options.progress {
+        // An LP has no plan until it ends; it reports that it runs, and with which method, from
+        // the solver's stop poll (the simplex four times a second, the crossover's interior
+        // point once per iteration); the reporter decides how often to pass it on.
+        let clock = ContinuousClock()
+        let start = clock.now
+        let method = options.settings.method.rawValue
+        solve.shouldStop = {
+          let d = clock.now - start
+          let elapsed = Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+          return !progress(
+            MIPProgress(
+              incumbent: nil, bestBound: nil, relativeGap: nil, nodes: 0, elapsedSeconds: elapsed,
+              lpMethod: method))
+        }
+      }
       return (try options.solver.solve(model, options: solve), nil)
     } catch {
       throw PlanningError(message: "the solver refused the model: \(error)")

@@ -148,6 +148,9 @@ struct MIPSolve {
   /// The heuristic's LP method: the plan's, except that GLPK's interior point solves large
   /// relaxations several times faster than its simplex (0.23x the dual simplex's time at 200 sites,
   /// but 1.23x at 50: BENCHMARKS.md), so it is taken above 10,000 rows unless asked otherwise.
+  /// Not `interior-crossover`: measured at 200 sites, the crossover's basis left the fixed LPs to
+  /// a dual simplex that took longer than the interior point solving them afresh (first plan at
+  /// 120.9 s against 33.9 s, same load, same plan).
   static func heuristicMethod(_ options: PlanOptions, model: Model) -> LPMethod {
     if let chosen = options.settings.glpk.heuristicMethod { return chosen }
     return model.constraintCount > 10_000 ? .interiorPoint : options.settings.method
