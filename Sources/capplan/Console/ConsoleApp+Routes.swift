@@ -5,10 +5,6 @@ import JobQueue
 /// The console's pages (GET, role read) and actions (POST, the role the matching API action
 /// needs: cancel, retry and submit need submit; schedule changes need admin).
 extension ConsoleApp {
-  /// Jobs counted per state on the overview stop here ("1000+"): the store lists jobs, it does
-  /// not count them, and the overview must stay quick on a big queue.
-  static let countCap = 1000
-
   func get(_ request: ConsoleRequest, caller: Caller, now: Date) async -> ConsoleResponse {
     let parts = segments(request.path)
     let route = (parts.count, parts.first ?? "", parts.count > 1 ? parts[1] : "", parts.last ?? "")
@@ -20,11 +16,9 @@ extension ConsoleApp {
     switch route {
     case (0, _, _, _):
       return await respond(viewer) { store throws(StoreError) in
-        var counts: [(state: JobState, count: Int, capped: Bool)] = []
-        for state in JobState.allCases {
-          let n = try store.jobs(JobFilter(states: [state], limit: Self.countCap)).count
-          counts.append((state, n, n >= Self.countCap))
-        }
+        // One grouped count in the store, exact however big the queue.
+        let byState = try store.jobCountsByState()
+        let counts = JobState.allCases.map { (state: $0, count: byState[$0] ?? 0) }
         let overview = ConsoleQueuePages.Overview(
           counts: counts, running: try store.jobs(JobFilter(states: [.running], limit: 100)),
           failed: try store.jobs(JobFilter(states: [.failed], limit: 10)),

@@ -6,8 +6,8 @@ import JobQueue
 enum ConsoleQueuePages {
   /// What the overview shows, read from the store by the caller.
   struct Overview {
-    /// Jobs in each state; `capped` when the count stopped at the store read's limit.
-    var counts: [(state: JobState, count: Int, capped: Bool)]
+    /// Jobs in each state.
+    var counts: [(state: JobState, count: Int)]
     var running: [Job]
     /// The newest failed jobs.
     var failed: [Job]
@@ -21,7 +21,7 @@ enum ConsoleQueuePages {
     for c in o.counts {
       body += "<div class=\"card\"><div class=\"label\">\(c.state.rawValue)</div>"
       body +=
-        "<div class=\"value\"><a href=\"\(ConsolePaths.jobs)?state=\(c.state.rawValue)\">\(c.count)\(c.capped ? "+" : "")</a></div>"
+        "<div class=\"value\"><a href=\"\(ConsolePaths.jobs)?state=\(c.state.rawValue)\">\(c.count)</a></div>"
       body += "<div class=\"unit\">jobs</div></div>"
     }
     body += "</div>"

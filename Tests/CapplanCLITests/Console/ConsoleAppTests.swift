@@ -247,6 +247,10 @@ import Testing
     #expect(job.source == "seed-bedrock-deal.yaml")
     let page = await browser.get("/console/jobs/1?notice=queued")
     #expect(page.body.contains("Scenario queued."))
+    let overview = await browser.get("/console")
+    #expect(
+      overview.body.contains("?state=queued\">1</a>"), "the queued count, from the store's grouped count")
+    #expect(overview.body.contains("?state=succeeded\">0</a>"))
 
     let bad = try seedText().replacingOccurrences(of: "opex_per_mw_year: 6.5", with: "opex_per_mw_year: -6.5")
       .replacingOccurrences(of: "life_years: 5", with: "life_years: five")

@@ -42,7 +42,7 @@ import Testing
 
   @Test func queueAndJobPages() {
     let overview = ConsoleQueuePages.Overview(
-      counts: JobState.allCases.map { ($0, 1, false) }, running: [job(1, .running)],
+      counts: JobState.allCases.map { ($0, 1) }, running: [job(1, .running)],
       failed: [job(2, .failed)],
       queued: [job(3, .queued)])
     expectEscaped(
