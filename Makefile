@@ -41,3 +41,10 @@ clean:
 .PHONY: report-check
 report-check:     ## solve the example, write its HTML report, open it in headless Chromium (skips without it)
 	SWIFT=$(SWIFT) scripts/report-check
+
+.PHONY: openapi api-check
+openapi:          ## regenerate Sources/capplan/HTTP/OpenAPIDocument.swift from openapi.yaml
+	scripts/openapi-swift
+
+api-check:        ## run schemathesis against `serve --http` on a temporary SQLite store (pip install schemathesis)
+	SWIFT=$(SWIFT) scripts/api-check
