@@ -59,7 +59,7 @@ struct APIServer: Sendable {
     return router
   }
 
-  /// Every route's path (":name" for a parameter) and method, read off a router built for
+  /// Every route's path ("{name}" for a parameter, as in openapi.yaml) and method, read off a router built for
   /// the purpose: what 405 answers, and what the tests hold against openapi.yaml.
   func routeTable() -> [(path: String, method: String)] {
     let scratch = Router(context: APIRequestContext.self)
@@ -192,7 +192,7 @@ struct HTTPAddress: Sendable, Equatable {
 /// path is one it serves with other methods (Hummingbird's router says 404).
 struct MethodNotAllowedMiddleware: RouterMiddleware {
   typealias Context = APIRequestContext
-  /// Each route's path split into segments (":name" matches any) and its method.
+  /// Each route's path split into segments ("{name}" matches any) and its method.
   let routes: [(segments: [Substring], method: String)]
 
   init(routes: [(path: String, method: String)]) {
@@ -209,7 +209,7 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
       let path = request.uri.path.split(separator: "/")
       let allowed = routes.filter { route in
         route.segments.count == path.count
-          && zip(route.segments, path).allSatisfy { $0.hasPrefix(":") || $0 == $1 }
+          && zip(route.segments, path).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
       }.map(\.method)
       guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
       throw APIProblem(

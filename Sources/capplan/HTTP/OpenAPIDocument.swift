@@ -515,5 +515,6 @@ components:
         gap: {type: number}
         method: {type: string, enum: [primal, dual, dualp, interior]}
         objective: {type: string, enum: [ebit, npv]}
+
 """#
 }
