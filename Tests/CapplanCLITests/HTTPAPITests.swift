@@ -26,19 +26,23 @@ import Testing
       let seed = CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path
       #expect(try CLI.run(["submit", seed, "--db", db]).status == 0)
       #expect(try CLI.run(["worker", "--once", "--db", db]).status == 0)
-      #expect(try CLI.run(["schedule", "add", "nightly", seed, "--cron", "0 2 * * *", "--db", db]).status == 0)
+      #expect(
+        try CLI.run(["schedule", "add", "nightly", seed, "--cron", "0 2 * * *", "--db", db]).status == 0)
       store = try SQLiteStore(path: db)
       var secrets: [APIRole: String] = [:]
       for role in APIRole.allCases {
         let secret = APITokenSecret.generate()
         _ = try store.createToken(
-          name: "\(role.rawValue) <script>\"'", role: role, secretSHA256: APITokenSecret.hash(secret), now: Date())
+          name: "\(role.rawValue) <script>\"'", role: role, secretSHA256: APITokenSecret.hash(secret),
+          now: Date())
         secrets[role] = secret
       }
       self.secrets = secrets
     }
 
-    func server() -> APIServer { APIServer(store: store, threads: StoreThreads(threads: 2), maxBodyBytes: 1 << 20) }
+    func server() -> APIServer {
+      APIServer(store: store, threads: StoreThreads(threads: 2), maxBodyBytes: 1 << 20)
+    }
     func headers(_ role: APIRole?) -> HTTPFields {
       guard let role, let secret = secrets[role] else { return [:] }
       return [.authorization: "Bearer \(secret)"]
@@ -57,14 +61,16 @@ import Testing
 
   static let seedText: String = {
     (try? String(
-      contentsOf: CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml"), encoding: .utf8)) ?? ""
+      contentsOf: CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml"), encoding: .utf8))
+      ?? ""
   }()
 
   /// Every /v1 route, with a request that succeeds for its role. Order matters where a
   /// route changes what a later one sees (pause before resume, remove last).
   static let cases: [Case] = [
     Case(method: .get, uri: "/v1/jobs?state=succeeded&limit=5", route: "/v1/jobs", role: .read),
-    Case(method: .post, uri: "/v1/jobs?priority=1&gap=0.001", route: "/v1/jobs", role: .submit, body: seedText),
+    Case(
+      method: .post, uri: "/v1/jobs?priority=1&gap=0.001", route: "/v1/jobs", role: .submit, body: seedText),
     Case(method: .get, uri: "/v1/jobs/1", route: "/v1/jobs/{id}", role: .read),
     Case(method: .post, uri: "/v1/jobs/2/cancel", route: "/v1/jobs/{id}/cancel", role: .submit),
     Case(method: .post, uri: "/v1/jobs/2/retry", route: "/v1/jobs/{id}/retry", role: .submit),
@@ -79,8 +85,10 @@ import Testing
     Case(
       method: .post, uri: "/v1/schedules", route: "/v1/schedules", role: .admin,
       body: #"{"name": "weekly", "scenario_path": "SEED", "every": "7d"}"#),
-    Case(method: .post, uri: "/v1/schedules/nightly/pause", route: "/v1/schedules/{name}/pause", role: .admin),
-    Case(method: .post, uri: "/v1/schedules/nightly/resume", route: "/v1/schedules/{name}/resume", role: .admin),
+    Case(
+      method: .post, uri: "/v1/schedules/nightly/pause", route: "/v1/schedules/{name}/pause", role: .admin),
+    Case(
+      method: .post, uri: "/v1/schedules/nightly/resume", route: "/v1/schedules/{name}/resume", role: .admin),
     Case(method: .post, uri: "/v1/schedules/nightly/run", route: "/v1/schedules/{name}/run", role: .admin),
     Case(method: .delete, uri: "/v1/schedules/weekly", route: "/v1/schedules/{name}", role: .admin),
   ]
@@ -91,7 +99,8 @@ import Testing
     let app = Application(router: server.makeRouter())
     let seed = CLI.packageRoot.appendingPathComponent("Models/seed-bedrock-deal.yaml").path
     // Every /v1 route of the router is in the table.
-    let routed = Set(server.routeTable().filter { $0.path.hasPrefix("/v1") }.map { "\($0.method) \($0.path)" })
+    let routed = Set(
+      server.routeTable().filter { $0.path.hasPrefix("/v1") }.map { "\($0.method) \($0.path)" })
     #expect(routed == Set(Self.cases.map { "\($0.method) \($0.route)" }))
     try await app.test(.router) { client in
       for c in Self.cases {
@@ -103,10 +112,12 @@ import Testing
           uri: c.uri, method: c.method, headers: [.authorization: "Bearer cpl_not-a-token"], body: body)
         #expect(bad.status == .unauthorized, "\(c) with a wrong token")
         if let lower = APIRole.allCases.last(where: { $0 < c.role }) {
-          let low = try await client.execute(uri: c.uri, method: c.method, headers: fixture.headers(lower), body: body)
+          let low = try await client.execute(
+            uri: c.uri, method: c.method, headers: fixture.headers(lower), body: body)
           #expect(low.status == .forbidden, "\(c) as \(lower)")
         }
-        let ok = try await client.execute(uri: c.uri, method: c.method, headers: fixture.headers(c.role), body: body)
+        let ok = try await client.execute(
+          uri: c.uri, method: c.method, headers: fixture.headers(c.role), body: body)
         #expect((200..<300).contains(Int(ok.status.code)), "\(c) as \(c.role): \(String(buffer: ok.body))")
       }
     }
@@ -125,7 +136,8 @@ import Testing
       let revoked = try await client.execute(uri: "/v1/jobs", method: .get, headers: fixture.headers(.read))
       #expect(revoked.status == .unauthorized)
       #expect(String(buffer: revoked.body).contains("the API token was revoked"))
-      let wrongMethod = try await client.execute(uri: "/v1/jobs/1", method: .put, headers: fixture.headers(.admin))
+      let wrongMethod = try await client.execute(
+        uri: "/v1/jobs/1", method: .put, headers: fixture.headers(.admin))
       #expect(wrongMethod.status == .methodNotAllowed)
       #expect(wrongMethod.headers[.allow] == "GET")
     }
@@ -137,7 +149,8 @@ import Testing
     let app = Application(router: fixture.server().makeRouter())
     let hostile = #"<script>alert("x")</script>'"#
     let text = Self.seedText.replacingOccurrences(
-      of: "scenario: seed-bedrock-deal", with: "scenario: '\(hostile.replacingOccurrences(of: "'", with: "''"))'")
+      of: "scenario: seed-bedrock-deal",
+      with: "scenario: '\(hostile.replacingOccurrences(of: "'", with: "''"))'")
     #expect(text != Self.seedText)
     try await app.test(.router) { client in
       // Scenario ids refuse markup; the refusal quotes it back intact, as JSON text.
@@ -162,7 +175,8 @@ import Testing
       // A scenario with two errors: both come back, with their paths and lines.
       let broken = Self.seedText.replacingOccurrences(of: "periods:", with: "periodz:")
       let invalid = try await client.execute(
-        uri: "/v1/jobs", method: .post, headers: fixture.headers(.submit), body: ByteBuffer(string: broken + "\nbogus: 1\n"))
+        uri: "/v1/jobs", method: .post, headers: fixture.headers(.submit),
+        body: ByteBuffer(string: broken + "\nbogus: 1\n"))
       #expect(invalid.status == .unprocessableContent)
       let problem = try JSONSerialization.jsonObject(with: Data(buffer: invalid.body)) as? [String: Any]
       let errors = problem?["errors"] as? [[String: Any]] ?? []
@@ -177,14 +191,17 @@ import Testing
   /// document is the committed file byte for byte.
   @Test func openAPIDocumentMatchesTheRouterAndTheCommittedFile() async throws {
     let fixture = try Fixture()
-    let committed = try String(contentsOf: CLI.packageRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
+    let committed = try String(
+      contentsOf: CLI.packageRoot.appendingPathComponent("openapi.yaml"), encoding: .utf8)
     #expect(committed == OpenAPIDocument.yaml, "run make openapi after editing openapi.yaml")
     var documented: Set<String> = []
     var path: String?
     for line in committed.split(separator: "\n", omittingEmptySubsequences: false) {
       if line.hasPrefix("  /"), line.hasSuffix(":") { path = String(line.dropFirst(2).dropLast()) }
       if line.hasPrefix("components:") { path = nil }
-      if let path, let method = ["get", "post", "put", "delete", "patch"].first(where: { line == "    \($0):" }) {
+      if let path,
+        let method = ["get", "post", "put", "delete", "patch"].first(where: { line == "    \($0):" })
+      {
         documented.insert("\(method.uppercased()) \(path)")
       }
     }

@@ -8,7 +8,8 @@ import Testing
 /// `capplan serve --http` as a real process: a job submitted over HTTP is
 /// solved by the process's worker, and its plan's EBIT is the one `capplan solve` finds.
 @Suite struct HTTPServeTests {
-  func request(_ url: String, method: String = "GET", token: String?, body: Data? = nil) throws -> (Int, Data) {
+  func request(_ url: String, method: String = "GET", token: String?, body: Data? = nil) throws -> (Int, Data)
+  {
     var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url]
     if let token { args += ["-H", "Authorization: Bearer \(token)"] }
     let dir = try CLI.temporaryDirectory()
@@ -46,7 +47,9 @@ import Testing
     }
     var base: String?
     for _ in 0..<200 where base == nil {
-      if let range = serve.output.range(of: #"listening on http://127\.0\.0\.1:\d+"#, options: .regularExpression) {
+      if let range = serve.output.range(
+        of: #"listening on http://127\.0\.0\.1:\d+"#, options: .regularExpression)
+      {
         base = String(serve.output[range].dropFirst("listening on ".count))
       }
       Thread.sleep(forTimeInterval: 0.05)
@@ -55,7 +58,8 @@ import Testing
     #expect(try request(url + "/healthz", token: nil).0 == 200)
     #expect(try request(url + "/readyz", token: nil).0 == 200)
 
-    let (status, body) = try request(url + "/v1/jobs", method: "POST", token: token, body: try Data(contentsOf: seed))
+    let (status, body) = try request(
+      url + "/v1/jobs", method: "POST", token: token, body: try Data(contentsOf: seed))
     #expect(status == 201, "\(String(decoding: body, as: UTF8.self))")
     let id = try #require(try CLI.json(String(decoding: body, as: UTF8.self))["id"] as? Int)
     var job: [String: Any] = [:]
@@ -66,7 +70,8 @@ import Testing
     }
     #expect(job["state"] as? String == "succeeded", "\(job) \(serve.output)")
     let planID = try #require(job["plan_id"] as? Int)
-    let plan = try CLI.json(String(decoding: try request(url + "/v1/plans/\(planID)", token: token).1, as: UTF8.self))
+    let plan = try CLI.json(
+      String(decoding: try request(url + "/v1/plans/\(planID)", token: token).1, as: UTF8.self))
     let solved = try CLI.json(try CLI.run(["solve", seed.path, "--format", "json"]).stdout)
     let ebit = (plan["totals"] as? [String: Any])?["ebit"] as? Double
     let expected = (solved["totals"] as? [String: Any])?["ebit"] as? Double

@@ -214,7 +214,8 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
       guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
       throw APIProblem(
         status: .methodNotAllowed, title: "Method Not Allowed",
-        detail: "\(request.method) is not served at \(request.uri.path); use \(allowed.joined(separator: ", "))",
+        detail:
+          "\(request.method) is not served at \(request.uri.path); use \(allowed.joined(separator: ", "))",
         headers: [.allow: allowed.joined(separator: ", ")])
     }
   }
