@@ -45,3 +45,10 @@ report-check:     ## solve the example, write its HTML report, open it in headle
 .PHONY: console-check
 console-check:    ## the web console in headless Chromium against `serve --http`: sign in, upload, plan page, every page (skips without it)
 	SWIFT=$(SWIFT) scripts/console-check
+
+.PHONY: openapi api-check
+openapi:          ## regenerate Sources/capplan/HTTP/OpenAPIDocument.swift from openapi.yaml
+	scripts/openapi-swift
+
+api-check:        ## run schemathesis against `serve --http` on a temporary SQLite store (pip install schemathesis)
+	SWIFT=$(SWIFT) scripts/api-check

@@ -183,12 +183,17 @@ struct ScheduleCommand: ParsableCommand {
 /// `option` writes a setting's name as the caller's user knows it (--cron, or cron).
 enum ScheduleAddition {
   static func definition(
-    name: String, file: String, source: ScenarioSourceOptions, cron: String?, every: String?, timeZone: String,
+    name: String, file: String, source: ScenarioSourceOptions, cron: String?, every: String?,
+    timeZone: String,
     skipUnchanged: Bool, settings: SolveSettings, option: (String) -> String = { "--" + $0 },
     check: (ValidScenario, String) throws(CommandFailure) -> Void
   ) throws(CommandFailure) -> ScheduleDefinition {
-    func invalid(_ message: String) -> CommandFailure { CommandFailure(message: message, outcome: .invalidInput) }
-    if (cron == nil) == (every == nil) { throw invalid("give exactly one of \(option("cron")) and \(option("every"))") }
+    func invalid(_ message: String) -> CommandFailure {
+      CommandFailure(message: message, outcome: .invalidInput)
+    }
+    if (cron == nil) == (every == nil) {
+      throw invalid("give exactly one of \(option("cron")) and \(option("every"))")
+    }
     var interval: Double?
     if let every {
       guard let seconds = IntervalParser.seconds(every) else {

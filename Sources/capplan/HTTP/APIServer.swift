@@ -30,6 +30,7 @@ struct APIServer: Sendable {
   static var routeGroups: [any RouteGroupProvider.Type] {
     [
       HealthRoutes.self,
+      OpenAPIRoutes.self,
       JobRoutes.self,
       PlanRoutes.self,
       ScheduleRoutes.self,
@@ -56,9 +57,18 @@ struct APIServer: Sendable {
   func makeRouter() -> Router<APIRequestContext> {
     let router = Router(context: APIRequestContext.self)
     router.add(middleware: ProblemMiddleware<APIRequestContext>())
+    router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable()))
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: maxBodyBytes))
     for group in Self.routeGroups { group.addRoutes(to: router, server: self) }
     return router
+  }
+
+  /// Every route's path ("{name}" for a parameter, as in openapi.yaml) and method, read off a router built for
+  /// the purpose: what 405 answers, and what the tests hold against openapi.yaml.
+  func routeTable() -> [(path: String, method: String)] {
+    let scratch = Router(context: APIRequestContext.self)
+    for group in Self.routeGroups { group.addRoutes(to: scratch, server: self) }
+    return scratch.routes.map { ("\($0.path)", $0.method.rawValue) }
   }
 
   /// The `/v1` group: every route in it needs a valid bearer token.
@@ -179,5 +189,38 @@ struct HTTPAddress: Sendable, Equatable {
     let ip = address.ipAddress ?? "?"
     let host = ip.contains(":") ? "[\(ip)]" : ip
     return "http://\(host):\(address.port ?? 0)"
+  }
+}
+
+/// Answers 405 with an Allow header where the router found no route but the
+/// path is one it serves with other methods (Hummingbird's router says 404).
+struct MethodNotAllowedMiddleware: RouterMiddleware {
+  typealias Context = APIRequestContext
+  /// Each route's path split into segments ("{name}" matches any) and its method.
+  let routes: [(segments: [Substring], method: String)]
+
+  init(routes: [(path: String, method: String)]) {
+    self.routes = routes.map { ($0.path.split(separator: "/"), $0.method) }
+  }
+
+  func handle(
+    _ request: Request, context: APIRequestContext,
+    next: (Request, APIRequestContext) async throws -> Response
+  ) async throws -> Response {
+    do {
+      return try await next(request, context)
+    } catch let error as HTTPError where error.status == .notFound {
+      let path = request.uri.path.split(separator: "/")
+      let allowed = routes.filter { route in
+        route.segments.count == path.count
+          && zip(route.segments, path).allSatisfy { $0.hasPrefix("{") || $0 == $1 }
+      }.map(\.method)
+      guard !allowed.isEmpty, !allowed.contains(request.method.rawValue) else { throw error }
+      throw APIProblem(
+        status: .methodNotAllowed, title: "Method Not Allowed",
+        detail:
+          "\(request.method) is not served at \(request.uri.path); use \(allowed.joined(separator: ", "))",
+        headers: [.allow: allowed.joined(separator: ", ")])
+    }
   }
 }

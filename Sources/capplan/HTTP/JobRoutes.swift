@@ -78,7 +78,8 @@ struct SubmitRequest: Sendable {
       throw APIProblem.badRequest(Limits.maxAttempts.refusal(Double(maxAttempts), label: "max_attempts"))
     }
     previousPlan = try query.id("previous_plan")
-    idempotencyKey = request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty ? nil : $0 }
+    idempotencyKey = request.headers.first { $0.name.canonicalName == "idempotency-key" }.map(\.value).flatMap
+    { $0.isEmpty ? nil : $0 }
     if let key = idempotencyKey, key.count > 200 {
       throw APIProblem.badRequest("the Idempotency-Key is at most 200 characters (this one has \(key.count))")
     }

@@ -18,7 +18,8 @@ enum PlanRoutes: RouteGroupProvider {
       filter.limit = try query.limit(default: 50)
       if let since = query.string("since") {
         guard let date = SinceDate.parse(since) else {
-          throw APIProblem.badRequest("since '\(since)': expected YYYY-MM-DD or ISO 8601 (2026-11-26T09:30:00Z)")
+          throw APIProblem.badRequest(
+            "since '\(since)': expected YYYY-MM-DD or ISO 8601 (2026-11-26T09:30:00Z)")
         }
         filter.since = date
       }
@@ -37,7 +38,9 @@ enum PlanRoutes: RouteGroupProvider {
       _ = try context.requireRole(.read)
       let query = QueryParameters(request)
       let ids = try query.all("ids").map { text throws(APIProblem) -> Int64 in
-        guard let id = Int64(text), id > 0 else { throw APIProblem.badRequest("ids: '\(text)' is not a plan id") }
+        guard let id = Int64(text), id > 0 else {
+          throw APIProblem.badRequest("ids: '\(text)' is not a plan id")
+        }
         return id
       }
       let most = PlansCommand.Compare.most
@@ -47,16 +50,25 @@ enum PlanRoutes: RouteGroupProvider {
       let format = try query.choice("format", PlansCommand.Compare.CompareFormat.self) ?? .json
       let only = try query.bool("only_differences") ?? false
       let payload = try await server.store { db throws in
-        let comparison = PlanComparison(try ids.map { id throws(CommandFailure) in try StoredPlan.load(id, from: db) })
+        let comparison = PlanComparison(try ids.map { id throws in try loadPlan(id, from: db) })
         switch format {
         case .json:
-          return APIPayload(data: try APIJSON.encoder().encode(comparison.document(onlyDifferences: only)), contentType: "application/json")
-        case .table: return APIPayload(comparison.table(onlyDifferences: only).text, contentType: "text/plain; charset=utf-8")
-        case .markdown: return APIPayload(comparison.table(onlyDifferences: only).markdown, contentType: "text/markdown; charset=utf-8")
-        case .csv: return APIPayload(comparison.table(onlyDifferences: only, raw: true).csv, contentType: "text/csv; charset=utf-8")
+          return APIPayload(
+            data: try APIJSON.encoder().encode(comparison.document(onlyDifferences: only)),
+            contentType: "application/json")
+        case .table:
+          return APIPayload(
+            comparison.table(onlyDifferences: only).text, contentType: "text/plain; charset=utf-8")
+        case .markdown:
+          return APIPayload(
+            comparison.table(onlyDifferences: only).markdown, contentType: "text/markdown; charset=utf-8")
+        case .csv:
+          return APIPayload(
+            comparison.table(onlyDifferences: only, raw: true).csv, contentType: "text/csv; charset=utf-8")
         case .html:
           return APIPayload(
-            CompareReportHTML(comparison: comparison, onlyDifferences: only).render(), contentType: "text/html; charset=utf-8")
+            CompareReportHTML(comparison: comparison, onlyDifferences: only).render(),
+            contentType: "text/html; charset=utf-8")
         }
       }
       return APIJSON.payload(payload)
@@ -71,16 +83,21 @@ enum PlanRoutes: RouteGroupProvider {
 
     v1.get("plans/:id/diff/:other") { request, context in
       _ = try context.requireRole(.read)
-      let (a, b) = (try context.parameters.id("id", what: "plan"), try context.parameters.id("other", what: "plan"))
+      let (a, b) = (
+        try context.parameters.id("id", what: "plan"), try context.parameters.id("other", what: "plan")
+      )
       let query = QueryParameters(request)
       let format = try query.choice("format", PlansCommand.Diff.DiffFormat.self) ?? .json
-      let top = max(0, try query.int("top") ?? 30)
+      let top = try query.int("top") ?? 30
+      guard top >= 0 else { throw APIProblem.badRequest("top must be 0 (all) or more; got \(top)") }
       let payload = try await server.store { db throws in
-        let (planA, planB) = (try StoredPlan.load(a, from: db), try StoredPlan.load(b, from: db))
+        let (planA, planB) = (try loadPlan(a, from: db), try loadPlan(b, from: db))
         let diff = PlanDiff(planA.plan, planB.plan)
         switch format {
         case .json:
-          return APIPayload(data: try APIJSON.encoder().encode(PlanDiffDocument(planA, planB, diff: diff)), contentType: "application/json")
+          return APIPayload(
+            data: try APIJSON.encoder().encode(PlanDiffDocument(planA, planB, diff: diff)),
+            contentType: "application/json")
         case .text, .markdown:
           var tables = PlanDiffTables(diff: diff, nameA: planA.name, nameB: planB.name)
           tables.top = top
@@ -88,7 +105,8 @@ enum PlanRoutes: RouteGroupProvider {
           let text =
             (markdown ? "## " : "") + OutputEscaping.lines(tables.headline, markdown: markdown) + "\n"
             + tables.all.rendered(markdown ? .markdown : .table)
-          return APIPayload(text, contentType: markdown ? "text/markdown; charset=utf-8" : "text/plain; charset=utf-8")
+          return APIPayload(
+            text, contentType: markdown ? "text/markdown; charset=utf-8" : "text/plain; charset=utf-8")
         }
       }
       return APIJSON.payload(payload)
@@ -98,7 +116,9 @@ enum PlanRoutes: RouteGroupProvider {
       _ = try context.requireRole(.read)
       let id = try context.parameters.id("id", what: "plan")
       let format = try QueryParameters(request).choice("format", PlanExport.Format.self) ?? .csv
-      let payload = try await server.store { db throws in try exportPayload(try StoredPlan.load(id, from: db), id: id, format: format) }
+      let payload = try await server.store { db throws in
+        try exportPayload(try loadPlan(id, from: db), id: id, format: format)
+      }
       return APIJSON.payload(payload)
     }
 
@@ -107,12 +127,19 @@ enum PlanRoutes: RouteGroupProvider {
       let id = try context.parameters.id("id", what: "plan")
       let compare = try QueryParameters(request).id("compare")
       let html = try await server.store { db throws in
-        let stored = try StoredPlan.load(id, from: db)
-        let other = try compare.map { other throws(CommandFailure) in try StoredPlan.load(other, from: db) }
+        let stored = try loadPlan(id, from: db)
+        let other = try compare.map { other throws in try loadPlan(other, from: db) }
         return ReportHTML(stored: stored, compare: other).render()
       }
       return APIJSON.text(html, contentType: "text/html; charset=utf-8")
     }
+  }
+
+  /// A stored plan for the review code; a missing one is 404 (the review code's own error,
+  /// meant for a command line, would say 400).
+  static func loadPlan(_ id: Int64, from db: any PlanDatabase) throws -> StoredPlan {
+    _ = try db.planSummary(id)
+    return try StoredPlan.load(id, from: db)
   }
 
   /// csv: a zip of plan.json and the CSV files; json: one object with a key per table (and

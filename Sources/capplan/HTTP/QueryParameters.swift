@@ -16,7 +16,9 @@ struct QueryParameters {
 
   func int(_ name: String) throws(APIProblem) -> Int? {
     guard let text = string(name) else { return nil }
-    guard let value = Int(text) else { throw APIProblem.badRequest("\(name) '\(text)' is not a whole number") }
+    guard let value = Int(text) else {
+      throw APIProblem.badRequest("\(name) '\(text)' is not a whole number")
+    }
     return value
   }
 
@@ -58,7 +60,9 @@ struct QueryParameters {
   /// `limit`, checked like the CLI's --limit.
   func limit(default value: Int, most: Int = 1000) throws(APIProblem) -> Int {
     let limit = try int("limit") ?? value
-    guard (1...most).contains(limit) else { throw APIProblem.badRequest("limit must be 1 to \(most); got \(limit)") }
+    guard (1...most).contains(limit) else {
+      throw APIProblem.badRequest("limit must be 1 to \(most); got \(limit)")
+    }
     return limit
   }
 }
@@ -67,7 +71,9 @@ extension Parameters {
   /// A path id, or 404: /v1/jobs/abc names no job.
   func id(_ name: String, what: String) throws(APIProblem) -> Int64 {
     let text = get(name) ?? ""
-    guard let id = Int64(text), id > 0 else { throw APIProblem.notFound("no \(what) '\(text)': ids are whole numbers from 1") }
+    guard let id = Int64(text), id > 0 else {
+      throw APIProblem.notFound("no \(what) '\(text)': ids are whole numbers from 1")
+    }
     return id
   }
 }

@@ -50,7 +50,9 @@ enum ScheduleRoutes: RouteGroupProvider {
       }
     }
 
-    static func check(_ settings: SolveSettings, for scenario: ValidScenario, file: String) throws(CommandFailure) {
+    static func check(_ settings: SolveSettings, for scenario: ValidScenario, file: String)
+      throws(CommandFailure)
+    {
       do {
         try settings.check(for: scenario, naming: SubmitRequest.parameter)
       } catch {
@@ -88,9 +90,13 @@ enum ScheduleRoutes: RouteGroupProvider {
       do {
         addition = try JSONDecoder().decode(Addition.self, from: Data(body.readableBytesView))
       } catch {
-        throw APIProblem.badRequest("the body is not a schedule (JSON with name, scenario_path, cron or every): \(Self.describe(error))")
+        throw APIProblem.badRequest(
+          "the body is not a schedule (JSON with name, scenario_path, cron or every): \(Self.describe(error))"
+        )
       }
-      let schedule = try await server.store { db throws in try db.addSchedule(try addition.definition(), now: Date()) }
+      let schedule = try await server.store { db throws in
+        try db.addSchedule(try addition.definition(), now: Date())
+      }
       var response = try APIJSON.response(schedule, status: .created)
       response.headers[.location] = "/v1/schedules/\(schedule.name)"
       return response
@@ -99,13 +105,15 @@ enum ScheduleRoutes: RouteGroupProvider {
     v1.post("schedules/:name/pause") { _, context in
       _ = try context.requireRole(.admin)
       let name = context.parameters.get("name") ?? ""
-      return try APIJSON.response(try await server.store { db throws in try db.setPaused(name, true, now: Date()) })
+      return try APIJSON.response(
+        try await server.store { db throws in try db.setPaused(name, true, now: Date()) })
     }
 
     v1.post("schedules/:name/resume") { _, context in
       _ = try context.requireRole(.admin)
       let name = context.parameters.get("name") ?? ""
-      return try APIJSON.response(try await server.store { db throws in try db.setPaused(name, false, now: Date()) })
+      return try APIJSON.response(
+        try await server.store { db throws in try db.setPaused(name, false, now: Date()) })
     }
 
     v1.post("schedules/:name/run") { _, context in
@@ -127,7 +135,8 @@ enum ScheduleRoutes: RouteGroupProvider {
   static func describe(_ error: any Error) -> String {
     switch error {
     case DecodingError.keyNotFound(let key, _): return "'\(key.stringValue)' is missing"
-    case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c), DecodingError.dataCorrupted(let c):
+    case DecodingError.typeMismatch(_, let c), DecodingError.valueNotFound(_, let c),
+      DecodingError.dataCorrupted(let c):
       let path = c.codingPath.map(\.stringValue).joined(separator: ".")
       return (path.isEmpty ? "" : "\(path): ") + c.debugDescription
     default: return "\(error)"
