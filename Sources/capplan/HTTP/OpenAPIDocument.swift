@@ -51,6 +51,23 @@ paths:
           content:
             application/yaml:
               schema: {type: string}
+  /metrics:
+    get:
+      operationId: metrics
+      summary: Prometheus metrics (jobs by state, submits, claims, failures by reason, solve seconds, schedule lag).
+      description: |
+        Needs no token when the server listens on a loopback address only;
+        otherwise a token with the read role. Metric names and labels are
+        listed in docs/operations.md.
+      security: [{}, {bearer: []}]
+      responses:
+        '200':
+          description: The Prometheus text exposition format.
+          content:
+            text/plain:
+              schema: {type: string}
+        '401': {$ref: '#/components/responses/Problem'}
+        '403': {$ref: '#/components/responses/Problem'}
   /v1/jobs:
     post:
       operationId: submitJob
