@@ -40,8 +40,10 @@ import Testing
       self.secrets = secrets
     }
 
-    func server() -> APIServer {
-      APIServer(store: store, threads: StoreThreads(threads: 2), maxBodyBytes: 1 << 20)
+    func server(tokenCacheLifetime: Duration = APIServer.defaultTokenCacheLifetime) -> APIServer {
+      APIServer(
+        store: store, threads: StoreThreads(threads: 2), maxBodyBytes: 1 << 20,
+        tokenCacheLifetime: tokenCacheLifetime)
     }
     func headers(_ role: APIRole?) -> HTTPFields {
       guard let role, let secret = secrets[role] else { return [:] }
@@ -125,21 +127,33 @@ import Testing
 
   @Test func aRevokedTokenIsRefusedAndHealthNeedsNone() async throws {
     let fixture = try Fixture()
-    let app = Application(router: fixture.server().makeRouter())
-    try await app.test(.router) { client in
-      #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
-      #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
-      let ok = try await client.execute(uri: "/v1/jobs", method: .get, headers: fixture.headers(.read))
-      #expect(ok.status == .ok)
-      let readID = try fixture.store.tokens().first { $0.role == .read }?.id ?? 0
-      _ = try fixture.store.revokeToken(readID, now: Date())
-      let revoked = try await client.execute(uri: "/v1/jobs", method: .get, headers: fixture.headers(.read))
-      #expect(revoked.status == .unauthorized)
-      #expect(String(buffer: revoked.body).contains("the API token was revoked"))
-      let wrongMethod = try await client.execute(
-        uri: "/v1/jobs/1", method: .put, headers: fixture.headers(.admin))
-      #expect(wrongMethod.status == .methodNotAllowed)
-      #expect(wrongMethod.headers[.allow] == "GET")
+    // A server trusts an accepted secret for its cache's lifetime (docs/http-api.md): one
+    // with a minute's cache still takes the revoked token; one with 0.3 s refuses it after.
+    let slow = Application(router: fixture.server(tokenCacheLifetime: .seconds(60)).makeRouter())
+    let app = Application(router: fixture.server(tokenCacheLifetime: .milliseconds(300)).makeRouter())
+    try await slow.test(.router) { slowClient in
+      try await app.test(.router) { client in
+        #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+        #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+        let ok = try await client.execute(uri: "/v1/jobs", method: .get, headers: fixture.headers(.read))
+        #expect(ok.status == .ok)
+        let cachedOK = try await slowClient.execute(
+          uri: "/v1/jobs", method: .get, headers: fixture.headers(.read))
+        #expect(cachedOK.status == .ok)
+        let readID = try fixture.store.tokens().first { $0.role == .read }?.id ?? 0
+        _ = try fixture.store.revokeToken(readID, now: Date())
+        let cached = try await slowClient.execute(
+          uri: "/v1/jobs", method: .get, headers: fixture.headers(.read))
+        #expect(cached.status == .ok, "within the cache's lifetime")
+        try await Task.sleep(for: .milliseconds(400))
+        let revoked = try await client.execute(uri: "/v1/jobs", method: .get, headers: fixture.headers(.read))
+        #expect(revoked.status == .unauthorized)
+        #expect(String(buffer: revoked.body).contains("the API token was revoked"))
+        let wrongMethod = try await client.execute(
+          uri: "/v1/jobs/1", method: .put, headers: fixture.headers(.admin))
+        #expect(wrongMethod.status == .methodNotAllowed)
+        #expect(wrongMethod.headers[.allow] == "GET")
+      }
     }
   }
 

@@ -9,19 +9,24 @@ import JobQueue
 struct APIAuthenticator: Sendable {
   let store: any TokenStore
   let threads: StoreThreads
+  /// Secrets accepted in the last seconds; nil checks every request in the store.
+  var cache: TokenIdentityCache? = nil
 
   /// The identity of a valid, unrevoked secret; 401 for any other.
   func identity(forSecret secret: String) async throws -> APIIdentity {
     // Hash before looking: the store only knows hashes, and a lookup by hash takes
     // the same time whatever prefix of a real secret the caller guessed.
     let hash = APITokenSecret.hash(secret)
+    if let known = cache?.identity(forHash: hash) { return known }
     let store = self.store
     let token = try await threads.run { () throws(StoreError) in
       try store.authenticate(secretSHA256: hash, now: Date())
     }
     guard let token else { throw APIProblem.unauthorized("the API token is not valid") }
     guard !token.isRevoked else { throw APIProblem.unauthorized("the API token was revoked") }
-    return APIIdentity(token)
+    let identity = APIIdentity(token)
+    cache?.remember(identity, forHash: hash)
+    return identity
   }
 
   /// The secret of an `Authorization: Bearer SECRET` header, or 401.

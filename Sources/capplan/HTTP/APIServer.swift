@@ -44,12 +44,20 @@ struct APIServer: Sendable {
   let maxBodyBytes: Int
   /// `/metrics` answers without a token: set when the server listens on loopback only.
   var metricsWithoutToken = false
-  var authenticator: APIAuthenticator { APIAuthenticator(store: store, threads: threads) }
+  /// How long an accepted token secret is trusted without asking the store again
+  /// (`TokenIdentityCache`): how long a revoked token can still be used.
+  static let defaultTokenCacheLifetime = Duration.seconds(2)
+  let tokenCache: TokenIdentityCache
+  var authenticator: APIAuthenticator { APIAuthenticator(store: store, threads: threads, cache: tokenCache) }
 
-  init(store: any PlanDatabase, threads: StoreThreads, maxBodyBytes: Int = APIServer.defaultMaxBodyBytes) {
+  init(
+    store: any PlanDatabase, threads: StoreThreads, maxBodyBytes: Int = APIServer.defaultMaxBodyBytes,
+    tokenCacheLifetime: Duration = APIServer.defaultTokenCacheLifetime
+  ) {
     self.store = store
     self.threads = threads
     self.maxBodyBytes = maxBodyBytes
+    self.tokenCache = TokenIdentityCache(lifetime: tokenCacheLifetime)
   }
 
   /// The router with every route group mounted, and the middleware every request passes:
