@@ -29,6 +29,10 @@ struct ServeCommand: AsyncParsableCommand {
   var http: String?
   @Option(name: .customLong("max-body-mb"), help: "Largest request body the HTTP API accepts, in MB.")
   var maxBodyMB: Int = APIServer.defaultMaxBodyBytes / (1024 * 1024)
+  @Option(
+    name: .customLong("token-cache"),
+    help: "Seconds an accepted API token is trusted before the store is asked again (0: every request).")
+  var tokenCacheSeconds: Double = 2
   @Flag(name: .customLong("no-worker"), help: "Run no worker: solve nothing in this process.")
   var noWorker = false
   @Flag(name: .customLong("no-scheduler"), help: "Run no scheduler: fire no schedules in this process.")
@@ -41,6 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
   func validate() throws {
     try checkRange(tick, Limits.tick, "--tick")
     try checkRange(maxBodyMB, Limit("body limit", 1...4096, unit: "MB"), "--max-body-mb")
+    try checkRange(tokenCacheSeconds, Limit("token cache", 0...60, unit: "s"), "--token-cache")
     if noWorker && noScheduler && http == nil {
       throw ValidationError("--no-worker and --no-scheduler without --http leave nothing to run")
     }
@@ -65,7 +70,9 @@ struct ServeCommand: AsyncParsableCommand {
         logger.info("web console at /console; session secret: \(consoleSecret)")
         let storeThreads = StoreThreads()
         threads = storeThreads
-        var server = APIServer(store: db, threads: storeThreads, maxBodyBytes: maxBodyMB * 1024 * 1024)
+        var server = APIServer(
+          store: db, threads: storeThreads, maxBodyBytes: maxBodyMB * 1024 * 1024,
+          tokenCacheLifetime: .milliseconds(Int64((tokenCacheSeconds * 1000).rounded())))
         server.metricsWithoutToken = address.isLoopback
         // Last in the list, so first to stop: no new submissions while the worker drains.
         services.append(

@@ -86,3 +86,19 @@ import Testing
     #expect(try request(url + "/v1/jobs/\(id)", token: token).0 == 200)
   }
 }
+
+/// `serve`'s HTTP options refuse values out of range before anything starts.
+@Suite struct ServeHTTPOptionTests {
+  @Test(arguments: [
+    (["--token-cache=-1"], "--token-cache -1 is out of range: give 0 to 60 s"),
+    (["--token-cache", "nan"], "--token-cache nan is out of range: give 0 to 60 s"),
+    (["--token-cache", "61"], "--token-cache 61 is out of range: give 0 to 60 s"),
+    (["--max-body-mb", "0"], "--max-body-mb 0 is out of range"),
+  ])
+  func outOfRangeOptionsAreRefused(_ options: [String], _ message: String) throws {
+    let db = try CLI.temporaryDirectory().appendingPathComponent("q.sqlite").path
+    let r = try CLI.run(["serve", "--http", "127.0.0.1:0", "--db", db] + options)
+    #expect(r.status == 64)
+    #expect(r.stderr.contains(message), "\(r.stderr)")
+  }
+}
