@@ -85,7 +85,7 @@ extension PostgresStore {
     }
     guard var token = found, !token.isRevoked else { return found }
     if (token.lastUsedAt.map { now.timeIntervalSince($0) } ?? .infinity) >= APIToken.lastUsedResolution {
-      try transaction("recording an API token's use") { tx in
+      _ = try transaction("recording an API token's use") { tx in
         try tx.execute(
           "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", [.double(now.unix), .int(token.id)])
       }

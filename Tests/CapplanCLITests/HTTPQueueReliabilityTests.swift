@@ -6,46 +6,6 @@ import Testing
 /// --no-worker --no-scheduler`) takes the submissions, separate worker processes
 /// solve them, and kill -9 hits both.
 @Suite(.serialized) struct HTTPQueueReliabilityTests {
-  /// One `curl` call: the status and the body.
-  func request(
-    _ url: String, method: String = "GET", token: String, body: Data? = nil, headers: [String] = [],
-    in dir: URL
-  ) throws -> (status: Int, body: String) {
-    var args = [
-      "-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url, "-H", "Authorization: Bearer \(token)",
-    ]
-    for h in headers { args += ["-H", h] }
-    if let body {
-      let file = dir.appendingPathComponent("body-\(UUID().uuidString.prefix(8))")
-      try body.write(to: file)
-      args += ["--data-binary", "@\(file.path)"]
-    }
-    let curl = Process()
-    curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    curl.arguments = args
-    let out = Pipe()
-    curl.standardOutput = out
-    try curl.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    curl.waitUntilExit()
-    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-    return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
-  }
-
-  /// The front end's address, from its `listening on` line.
-  func address(of serve: Background) throws -> String {
-    for _ in 0..<400 {
-      if let range = serve.output.range(
-        of: #"listening on http://127\.0\.0\.1:\d+"#, options: .regularExpression)
-      {
-        return String(serve.output[range].dropFirst("listening on ".count))
-      }
-      Thread.sleep(forTimeInterval: 0.05)
-    }
-    Issue.record("no listening line: \(serve.output)")
-    throw CancellationError()
-  }
-
   /// 12 scenarios submitted over HTTP (one of them twice with the same
   /// Idempotency-Key), the front end killed with -9 right after the last
   /// acknowledgement, a worker killed with -9 in the middle of a solve: every
@@ -60,21 +20,21 @@ import Testing
     let front = try Background(
       ["serve", "--http", "127.0.0.1:0", "--no-worker", "--no-scheduler", "--db", q.db],
       log: q.dir.appendingPathComponent("front.log"))
-    let url = try address(of: front)
+    let url = try HTTPTestClient.address(of: front)
     let scenario = try Data(contentsOf: URL(fileURLWithPath: q.model("seed-bedrock-deal.yaml")))
 
     var acknowledged: [Int64] = []
     for i in 0..<12 {
-      let r = try request(
+      let r = try HTTPTestClient.request(
         url + "/v1/jobs", method: "POST", token: token, body: scenario,
-        headers: ["Idempotency-Key: reliability-\(i)", "Content-Type: application/yaml"], in: q.dir)
+        headers: ["Idempotency-Key: reliability-\(i)", "Content-Type: application/yaml"])
       #expect(r.status == 201, "\(r.body)")
       acknowledged.append(Int64(try #require(try CLI.json(r.body)["id"] as? Int)))
     }
     // The same key again names the same job and queues nothing new.
-    let replay = try request(
+    let replay = try HTTPTestClient.request(
       url + "/v1/jobs", method: "POST", token: token, body: scenario,
-      headers: ["Idempotency-Key: reliability-0", "Content-Type: application/yaml"], in: q.dir)
+      headers: ["Idempotency-Key: reliability-0", "Content-Type: application/yaml"])
     #expect((200..<300).contains(replay.status), "\(replay.body)")
     #expect((try CLI.json(replay.body)["id"] as? Int).map(Int64.init) == acknowledged[0])
     front.signal(SIGKILL)

@@ -10,25 +10,8 @@ import Testing
 @Suite struct HTTPServeTests {
   func request(_ url: String, method: String = "GET", token: String?, body: Data? = nil) throws -> (Int, Data)
   {
-    var args = ["-s", "-o", "-", "-w", "\n%{http_code}", "-X", method, url]
-    if let token { args += ["-H", "Authorization: Bearer \(token)"] }
-    let dir = try CLI.temporaryDirectory()
-    if let body {
-      let file = dir.appendingPathComponent("body")
-      try body.write(to: file)
-      args += ["--data-binary", "@\(file.path)"]
-    }
-    let curl = Process()
-    curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-    curl.arguments = args
-    let out = Pipe()
-    curl.standardOutput = out
-    try curl.run()
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    curl.waitUntilExit()
-    let text = String(decoding: data, as: UTF8.self)
-    let code = Int(text.split(separator: "\n").last ?? "") ?? 0
-    return (code, Data(text.split(separator: "\n").dropLast().joined(separator: "\n").utf8))
+    let r = try HTTPTestClient.request(url, method: method, token: token, body: body)
+    return (r.status, Data(r.body.utf8))
   }
 
   @Test func aJobSubmittedOverHTTPIsSolvedAndItsPlanMatchesSolve() throws {
@@ -45,16 +28,7 @@ import Testing
       serve.signal(SIGTERM)
       serve.wait(seconds: 30)
     }
-    var base: String?
-    for _ in 0..<200 where base == nil {
-      if let range = serve.output.range(
-        of: #"listening on http://127\.0\.0\.1:\d+"#, options: .regularExpression)
-      {
-        base = String(serve.output[range].dropFirst("listening on ".count))
-      }
-      Thread.sleep(forTimeInterval: 0.05)
-    }
-    let url = try #require(base, "\(serve.output)")
+    let url = try HTTPTestClient.address(of: serve)
     #expect(try request(url + "/healthz", token: nil).0 == 200)
     #expect(try request(url + "/readyz", token: nil).0 == 200)
 

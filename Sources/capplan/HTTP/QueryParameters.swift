@@ -10,8 +10,12 @@ struct QueryParameters {
     request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
   }
 
+  /// Every value of a repeated or comma-separated parameter. Empty values are kept (`state=`,
+  /// `ids=1,,2`), so the route refuses them by name instead of reading them as absent.
   func all(_ name: String) -> [String] {
-    request.uri.queryParameters.getAll(name).flatMap { $0.split(separator: ",").map(String.init) }
+    request.uri.queryParameters.getAll(name).flatMap {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
   }
 
   func int(_ name: String) throws(APIProblem) -> Int? {
