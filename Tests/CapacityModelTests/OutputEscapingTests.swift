@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import CapacityModel
@@ -21,6 +22,19 @@ import Testing
   @Test func typedTextCellsAreNeutralisedEvenWhenNumeric() {
     #expect(OutputEscaping.csvField("-5", numeric: false) == "'-5")
     #expect(OutputEscaping.csvField("-5", numeric: true) == "-5")
+  }
+
+  /// One JSON string escaper serves the exports, the HTTP zip index and the JSON log lines:
+  /// whatever the text, it parses back to the same text, and line separators never stay raw.
+  @Test(arguments: [
+    "plain", "", "quote \" backslash \\", "line\nbreak\r\ttab", "\u{0}\u{1}\u{1F}\u{7F}",
+    "sep \u{2028} para \u{2029}", "é ✓ 😀 \u{E2}", "</script><script>alert('x')</script>",
+  ])
+  func jsonStringsParseBackToTheSameText(_ text: String) throws {
+    let literal = OutputEscaping.jsonString(text)
+    #expect(!literal.unicodeScalars.contains { $0.value < 0x20 || $0 == "\u{2028}" || $0 == "\u{2029}" })
+    let parsed = try JSONSerialization.jsonObject(with: Data(literal.utf8), options: .fragmentsAllowed)
+    #expect(parsed as? String == text)
   }
 
   @Test func markdownEscapesHTMLLinksPipesAndLineBreaks() {

@@ -105,42 +105,12 @@ enum StochasticPlanner {
     into plan: inout Plan, casePlans: [Plan], cases: DemandCases, scenario: ValidScenario
   ) {
     let p = cases.probabilities
-    var periods = casePlans[0].periods
-    for t in periods.indices {
-      var mean = periods[t]
-      (mean.revenue, mean.opex, mean.depreciation, mean.fixed, mean.ebit) = (0, 0, 0, 0, 0)
-      mean.revenueByUse = [:]
-      mean.revenueByOffering = [:]
-      for (k, c) in casePlans.enumerated() {
-        let q = c.periods[t]
-        mean.revenue += p[k] * q.revenue
-        mean.opex += p[k] * q.opex
-        mean.depreciation += p[k] * q.depreciation
-        mean.fixed += p[k] * q.fixed
-        mean.ebit += p[k] * q.ebit
-        for (u, v) in q.revenueByUse { mean.revenueByUse[u, default: 0] += p[k] * v }
-        for (o, v) in q.revenueByOffering { mean.revenueByOffering[o, default: 0] += p[k] * v }
-      }
-      mean.ebitMargin = mean.revenue != 0 ? mean.ebit / mean.revenue : nil
-      periods[t] = mean
+    plan.periods = casePlans[0].periods.indices.map { t in
+      .weightedMean(of: casePlans.map { $0.periods[t] }, weights: p)
     }
-    plan.periods = periods
-    if var totals = casePlans[0].totals {
-      (totals.revenue, totals.opex, totals.depreciation, totals.fixed, totals.ebit) = (0, 0, 0, 0, 0)
-      totals.revenueByUse = [:]
-      totals.revenueByOffering = [:]
-      for (k, c) in casePlans.enumerated() {
-        guard let q = c.totals else { continue }
-        totals.revenue += p[k] * q.revenue
-        totals.opex += p[k] * q.opex
-        totals.depreciation += p[k] * q.depreciation
-        totals.fixed += p[k] * q.fixed
-        totals.ebit += p[k] * q.ebit
-        for (u, v) in q.revenueByUse { totals.revenueByUse[u, default: 0] += p[k] * v }
-        for (o, v) in q.revenueByOffering { totals.revenueByOffering[o, default: 0] += p[k] * v }
-      }
-      totals.ebitMargin = totals.revenue != 0 ? totals.ebit / totals.revenue : nil
-      plan.totals = totals
+    if casePlans[0].totals != nil {
+      let totals = casePlans.indices.compactMap { k in casePlans[k].totals.map { (k, $0) } }
+      plan.totals = .weightedMean(of: totals.map(\.1), weights: totals.map { p[$0.0] })
     }
     plan.cashFlows = Plan.CashFlows(plan: plan, scenario: scenario)
     let linear = !cases.changesPrices && scenario.offerings.allSatisfy { $0.tiers == nil }
@@ -248,5 +218,43 @@ enum StochasticPlanner {
         PlanExplanation(f: sf.formulations[k], solution: sf.caseSolution(k, of: evaluated))
           .explain(status: status, method: options.settings.method).totals?.ebit ?? 0
       })
+  }
+}
+
+/// The money figures a plan has per period and in total, which a plan over demand cases
+/// reports as the probability-weighted mean of its cases'.
+protocol CaseWeightedFigures {
+  var revenue: Double { get set }
+  var opex: Double { get set }
+  var depreciation: Double { get set }
+  var fixed: Double { get set }
+  var ebit: Double { get set }
+  var ebitMargin: Double? { get set }
+  var revenueByUse: [String: Double] { get set }
+  var revenueByOffering: [String: Double] { get set }
+}
+
+extension Plan.Totals: CaseWeightedFigures {}
+extension Plan.PeriodFinancials: CaseWeightedFigures {}
+
+extension CaseWeightedFigures {
+  /// `Σ weights[k] · items[k]` figure by figure, other fields (a period's id and years) from
+  /// the first item; the margin is the mean EBIT over the mean revenue.
+  static func weightedMean(of items: [Self], weights: [Double]) -> Self {
+    var mean = items[0]
+    (mean.revenue, mean.opex, mean.depreciation, mean.fixed, mean.ebit) = (0, 0, 0, 0, 0)
+    mean.revenueByUse = [:]
+    mean.revenueByOffering = [:]
+    for (q, w) in zip(items, weights) {
+      mean.revenue += w * q.revenue
+      mean.opex += w * q.opex
+      mean.depreciation += w * q.depreciation
+      mean.fixed += w * q.fixed
+      mean.ebit += w * q.ebit
+      for (u, v) in q.revenueByUse { mean.revenueByUse[u, default: 0] += w * v }
+      for (o, v) in q.revenueByOffering { mean.revenueByOffering[o, default: 0] += w * v }
+    }
+    mean.ebitMargin = mean.revenue != 0 ? mean.ebit / mean.revenue : nil
+    return mean
   }
 }

@@ -22,6 +22,38 @@ public enum OutputEscaping {
       ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
   }
 
+  /// A JSON string literal: quote, backslash and every control character
+  /// escaped, and U+2028/U+2029 too (some JSON readers are JavaScript). Swift
+  /// strings hold only valid Unicode (bytes that were not UTF-8 became U+FFFD
+  /// when decoded), so the result is valid UTF-8.
+  public static func jsonString(_ text: String) -> String {
+    // 0xE2 starts U+2028/U+2029 in UTF-8; text without it or an escape needs no work.
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x7F || $0 == 0xE2 }) {
+      return "\"" + text + "\""
+    }
+    var out = "\""
+    out.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 2)
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case "\n": out += "\\n"
+      case "\r": out += "\\r"
+      case "\t": out += "\\t"
+      case "\u{08}": out += "\\b"
+      case "\u{0C}": out += "\\f"
+      default:
+        if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
+          let hex = String(scalar.value, radix: 16)
+          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          out.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return out + "\""
+  }
+
   /// `=`, `+`, `-`, `@`, tab, carriage return.
   static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
 

@@ -165,7 +165,7 @@ enum PlanRoutes: RouteGroupProvider {
       var parts: [String] = []
       for file in files {
         let key = file.name.hasSuffix(".json") ? String(file.name.dropLast(5)) : file.name
-        parts.append(PlanExport.jsonString(key) + ":" + String(decoding: file.data, as: UTF8.self))
+        parts.append(OutputEscaping.jsonString(key) + ":" + String(decoding: file.data, as: UTF8.self))
       }
       return APIPayload("{" + parts.joined(separator: ",") + "}", contentType: "application/json")
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CapacityModel
 import Foundation
 import Logging
 import Synchronization
@@ -57,7 +58,7 @@ struct JSONLogHandler: LogHandler {
     var line = "{"
     for (index, (key, value)) in fields.enumerated() {
       if index > 0 { line += "," }
-      line += Self.quoted(key) + ":" + Self.quoted(value)
+      line += OutputEscaping.jsonString(key) + ":" + OutputEscaping.jsonString(value)
     }
     line += "}\n"
     write(line)
@@ -72,34 +73,6 @@ struct JSONLogHandler: LogHandler {
     case .array(let array):
       for (index, inner) in array.enumerated() { flatten(inner, key: key + "." + String(index), into: &out) }
     }
-  }
-
-  /// A JSON string literal: quote, backslash and every control character
-  /// escaped, and U+2028/U+2029 too (some JSON readers are JavaScript). Swift
-  /// strings hold only valid Unicode (bytes that were not UTF-8 became U+FFFD
-  /// when decoded), so the line is valid UTF-8.
-  static func quoted(_ text: String) -> String {
-    var out = "\""
-    out.unicodeScalars.reserveCapacity(text.unicodeScalars.count + 2)
-    for scalar in text.unicodeScalars {
-      switch scalar {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      case "\u{08}": out += "\\b"
-      case "\u{0C}": out += "\\f"
-      default:
-        if scalar.value < 0x20 || scalar.value == 0x7F || scalar == "\u{2028}" || scalar == "\u{2029}" {
-          let hex = String(scalar.value, radix: 16)
-          out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-        } else {
-          out.unicodeScalars.append(scalar)
-        }
-      }
-    }
-    return out + "\""
   }
 
   /// ISO 8601 in UTC with milliseconds, as log pipelines parse by default.

@@ -349,30 +349,9 @@ struct PlanExport {
     return out
   }
 
-  static func jsonString(_ s: String) -> String {
-    if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
-    var out = "\""
-    for u in s.unicodeScalars {
-      switch u {
-      case "\"": out += "\\\""
-      case "\\": out += "\\\\"
-      case "\n": out += "\\n"
-      case "\r": out += "\\r"
-      case "\t": out += "\\t"
-      default:
-        if u.value < 0x20 {
-          out += String(format: "\\u%04x", u.value)
-        } else {
-          out.unicodeScalars.append(u)
-        }
-      }
-    }
-    return out + "\""
-  }
-
   /// An array of objects whose keys are the column names, in column order.
   static func json(_ sheet: Sheet) -> String {
-    let keys = sheet.columns.map(jsonString)
+    let keys = sheet.columns.map(OutputEscaping.jsonString)
     var out = "["
     out.reserveCapacity(sheet.rows.count * 128)
     for (i, r) in sheet.rows.enumerated() {
@@ -381,7 +360,7 @@ struct PlanExport {
         if j > 0 { out += ", " }
         out += keys[j] + ": "
         switch cell {
-        case .text(let s): out += jsonString(s)
+        case .text(let s): out += OutputEscaping.jsonString(s)
         case .number(let x): out += x.map { $0.isFinite ? exact($0) : "null" } ?? "null"
         case .flag(let b): out += b ? "true" : "false"
         }
