@@ -9,7 +9,7 @@ extension PostgresStore {
     let token = UUID().uuidString
     // Counted once the transaction committed, not per try.
     let (lease, rescued) = try transaction("claiming a job") { tx -> (Lease?, Int) in
-      let now = now.addingTimeInterval(tx.delay)
+      let now = now.addingTimeInterval(tx.delay).asStored
       var rescued = 0
       var claimed =
         !tx.isRetry

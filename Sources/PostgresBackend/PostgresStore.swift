@@ -73,8 +73,3 @@ public final class PostgresStore: PlanDatabase {
     try PostgresMigrations.states(connections)
   }
 }
-
-extension Date {
-  var unix: Double { timeIntervalSince1970 }
-  init(unix: Double) { self.init(timeIntervalSince1970: unix) }
-}

@@ -5,6 +5,7 @@ import JobQueue
 
 extension SQLiteStore {
   public func claim(owner: String, leaseSeconds: Double, now: Date) throws(StoreError) -> Lease? {
+    let now = now.asStored
     // Counted once the transaction committed.
     let (lease, rescued) = try writeImmediate { db -> (Lease?, Int) in
       let rescued = try Self.rescueExpiredLeases(db, now: now)

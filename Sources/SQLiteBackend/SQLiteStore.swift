@@ -191,8 +191,3 @@ public final class SQLiteStore: PlanDatabase {
     return m
   }
 }
-
-extension Date {
-  var unix: Double { timeIntervalSince1970 }
-  init(unix: Double) { self.init(timeIntervalSince1970: unix) }
-}
