@@ -99,6 +99,7 @@ public struct JobSubmission: Sendable {
   /// options as the JSON text the stores keep.
   public func validatedOptionsText() throws(StoreError) -> String {
     try Limits.maxAttempts.check(maxAttempts)
+    try Limits.priority.check(priority)
     try options.checkRanges()
     return try options.storedText()
   }

@@ -22,6 +22,7 @@ public enum Limits {
   public static let concurrency = Limit("concurrency", 1...256, unit: "slots")
   public static let memoryLimit = Limit("memory limit", 64...4_194_304, unit: "MB")
   public static let maxAttempts = Limit("max attempts", 1...1000, unit: "tries")
+  public static let priority = Limit("priority", -1_000_000...1_000_000, unit: "(higher runs first)")
   public static let relativeGap = SolveSettings.relativeGapRange
   /// `capplan generate`: far past the benchmarks' 200 sites, short of exhausting memory.
   public static let generatedSites = Limit("sites", 1...10_000, unit: "sites")

@@ -45,6 +45,7 @@ struct SubmitCommand: AsyncParsableCommand {
 
   func validate() throws {
     try checkRange(maxAttempts, Limits.maxAttempts, "--max-attempts")
+    try checkRange(priority, Limits.priority, "--priority")
   }
 
   func run() async throws {

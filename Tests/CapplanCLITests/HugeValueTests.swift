@@ -31,6 +31,10 @@ func rawSQL(_ q: QueueFixture, _ sql: String) throws {
       "--max-attempts 100000000 is out of range: give 1 to 1000 tries"
     ),
     (["submit", "SEED", "--gap", "nan"], "--gap nan is out of range"),
+    (
+      ["submit", "SEED", "--priority", "2000000"],
+      "--priority 2000000 is out of range: give -1000000 to 1000000 (higher runs first)"
+    ),
     (["worker", "--time-limit", "1e21"], "--time-limit 1e+21 is out of range"),
     (["worker", "--lease", "1e21"], "--lease 1e+21 is out of range: give 1 to 86400 seconds (1 day)"),
     (["worker", "--poll", "1e21"], "--poll 1e+21 is out of range: give 0.01 to 3600 seconds (1 hour)"),

@@ -79,6 +79,9 @@ struct ConsoleSubmitForm: Equatable {
       return v
     }
     let priority = integer(priority, "priority") ?? 0
+    if !Limits.priority.contains(Double(priority)) {
+      problems.append(Limits.priority.refusal(Double(priority), label: "priority"))
+    }
     let maxAttempts = integer(maxAttempts, "max attempts") ?? 3
     if !Limits.maxAttempts.contains(Double(maxAttempts)) {
       problems.append(Limits.maxAttempts.refusal(Double(maxAttempts), label: "max attempts"))

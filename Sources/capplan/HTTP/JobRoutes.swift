@@ -11,7 +11,7 @@ enum JobRoutes: RouteGroupProvider {
     let v1 = server.apiGroup(router)
 
     v1.post("jobs") { request, context in
-      _ = try context.requireRole(.submit)
+      try context.requireRole(.submit)
       let body = try await request.body.collect(upTo: context.maxUploadSize)
       let request = try SubmitRequest(request, body: String(decoding: body.readableBytesView, as: UTF8.self))
       let (job, created) = try await server.store { db throws in try request.submit(to: db) }
@@ -21,7 +21,7 @@ enum JobRoutes: RouteGroupProvider {
     }
 
     v1.get("jobs") { request, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let query = QueryParameters(request)
       var states: [JobState] = []
       for text in query.all("state") {
@@ -36,19 +36,19 @@ enum JobRoutes: RouteGroupProvider {
     }
 
     v1.get("jobs/:id") { _, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let id = try context.parameters.id("id", what: "job")
       return try APIJSON.response(try await server.store { db throws in try db.job(id) })
     }
 
     v1.post("jobs/:id/cancel") { _, context in
-      _ = try context.requireRole(.submit)
+      try context.requireRole(.submit)
       let id = try context.parameters.id("id", what: "job")
       return try APIJSON.response(try await server.store { db throws in try db.cancel(id, now: Date()) })
     }
 
     v1.post("jobs/:id/retry") { _, context in
-      _ = try context.requireRole(.submit)
+      try context.requireRole(.submit)
       let id = try context.parameters.id("id", what: "job")
       return try APIJSON.response(try await server.store { db throws in try db.retry(id, now: Date()) })
     }
@@ -73,6 +73,9 @@ struct SubmitRequest: Sendable {
   init(_ request: Request, body: String) throws(APIProblem) {
     let query = QueryParameters(request)
     priority = try query.int("priority") ?? 0
+    guard Limits.priority.contains(Double(priority)) else {
+      throw APIProblem.badRequest(Limits.priority.refusal(Double(priority), label: "priority"))
+    }
     maxAttempts = try query.int("max_attempts") ?? 3
     guard Limits.maxAttempts.contains(Double(maxAttempts)) else {
       throw APIProblem.badRequest(Limits.maxAttempts.refusal(Double(maxAttempts), label: "max_attempts"))

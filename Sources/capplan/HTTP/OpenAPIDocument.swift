@@ -75,12 +75,12 @@ paths:
       parameters:
         - {name: priority, in: query, description: Higher runs first., schema: {type: integer, minimum: -1000000, maximum: 1000000}}
         - {name: max_attempts, in: query, description: Tries before the job fails., schema: {type: integer, minimum: 1, maximum: 1000}}
-        - {name: time_limit, in: query, description: Seconds before the solve stops (keeping a plan if it has one)., schema: {type: number, minimum: 1, maximum: 86400}}
-        - {name: gap, in: query, description: Relative MIP gap at which to stop., schema: {type: number, minimum: 0, maximum: 1}}
-        - {name: method, in: query, schema: {type: string, enum: [primal, dual, dualp, interior]}}
+        - {name: time_limit, in: query, description: Seconds before the solve stops (keeping a plan if it has one)., schema: {type: number, minimum: 0.001, maximum: 31536000}}
+        - {name: gap, in: query, description: Relative MIP gap at which to stop (0.01 is 1%)., schema: {type: number, minimum: 0, maximum: 1000000}}
+        - {name: method, in: query, schema: {type: string, enum: [primal, dual, dualp, interior, interior-crossover, race]}}
         - {name: objective, in: query, schema: {type: string, enum: [ebit, npv]}}
         - {name: previous_plan, in: query, description: A stored plan to stay close to., schema: {type: integer, minimum: 1}}
-        - {name: case, in: query, description: A case from the scenario's cases section., schema: {type: string}}
+        - {name: case, in: query, description: A case from the scenario's cases section., schema: {type: string, minLength: 1}}
         - {name: Idempotency-Key, in: header, description: The same key returns the first job., schema: {type: string, maxLength: 200}}
       requestBody:
         required: true
@@ -181,10 +181,10 @@ paths:
       operationId: listPlans
       summary: Stored plans, newest first (role read), as `capplan plans list`.
       parameters:
-        - {name: schedule, in: query, description: A schedule's name or id., schema: {type: string}}
-        - {name: scenario, in: query, description: A scenario id., schema: {type: string}}
-        - {name: status, in: query, description: 'optimal, infeasible, ...', schema: {type: string}}
-        - {name: since, in: query, description: 'YYYY-MM-DD (UTC) or ISO 8601.', schema: {type: string}}
+        - {name: schedule, in: query, description: A schedule's name or id., schema: {type: string, minLength: 1}}
+        - {name: scenario, in: query, description: A scenario id., schema: {type: string, minLength: 1}}
+        - {name: status, in: query, description: 'optimal, infeasible, ...', schema: {type: string, minLength: 1}}
+        - {name: since, in: query, description: 'YYYY-MM-DD (UTC) or ISO 8601.', schema: {type: string, minLength: 1}}
         - {$ref: '#/components/parameters/Limit'}
       responses:
         '200':
@@ -528,9 +528,9 @@ components:
         skip_unchanged: {type: boolean}
         case: {type: string}
         overrides: {type: array, items: {type: string}}
-        time_limit: {type: number}
-        gap: {type: number}
-        method: {type: string, enum: [primal, dual, dualp, interior]}
+        time_limit: {type: number, minimum: 0.001, maximum: 31536000}
+        gap: {type: number, minimum: 0, maximum: 1000000}
+        method: {type: string, enum: [primal, dual, dualp, interior, interior-crossover, race]}
         objective: {type: string, enum: [ebit, npv]}
 
 """#

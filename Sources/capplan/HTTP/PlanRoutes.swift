@@ -10,20 +10,20 @@ enum PlanRoutes: RouteGroupProvider {
     let v1 = server.apiGroup(router)
 
     v1.get("plans") { request, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let query = QueryParameters(request)
       var filter = PlanFilter()
-      filter.scenarioID = query.string("scenario")
-      filter.status = query.string("status")
+      filter.scenarioID = try query.string("scenario")
+      filter.status = try query.string("status")
       filter.limit = try query.limit(default: 50)
-      if let since = query.string("since") {
+      if let since = try query.string("since") {
         guard let date = SinceDate.parse(since) else {
           throw APIProblem.badRequest(
             "since '\(since)': expected YYYY-MM-DD or ISO 8601 (2026-11-26T09:30:00Z)")
         }
         filter.since = date
       }
-      let schedule = query.string("schedule")
+      let schedule = try query.string("schedule")
       let asked = filter
       let plans = try await server.store { db throws in
         var filter = asked
@@ -35,7 +35,7 @@ enum PlanRoutes: RouteGroupProvider {
 
     // Before "plans/:id", though the router prefers the literal either way.
     v1.get("plans/compare") { request, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let query = QueryParameters(request)
       let ids = try query.all("ids").map { text throws(APIProblem) -> Int64 in
         guard let id = Int64(text), id > 0 else {
@@ -50,7 +50,7 @@ enum PlanRoutes: RouteGroupProvider {
       let format = try query.choice("format", PlansCommand.Compare.CompareFormat.self) ?? .json
       let only = try query.bool("only_differences") ?? false
       let payload = try await server.store { db throws in
-        let comparison = PlanComparison(try ids.map { id throws in try loadPlan(id, from: db) })
+        let comparison = PlanComparison(try ids.map { id throws in try StoredPlan.read(id, from: db) })
         switch format {
         case .json:
           return APIPayload(
@@ -75,14 +75,14 @@ enum PlanRoutes: RouteGroupProvider {
     }
 
     v1.get("plans/:id") { _, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let id = try context.parameters.id("id", what: "plan")
       let data = try await server.store { db throws in try db.plan(id).jsonData() }
       return APIJSON.payload(APIPayload(data: data, contentType: "application/json"))
     }
 
     v1.get("plans/:id/diff/:other") { request, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let (a, b) = (
         try context.parameters.id("id", what: "plan"), try context.parameters.id("other", what: "plan")
       )
@@ -91,7 +91,7 @@ enum PlanRoutes: RouteGroupProvider {
       let top = try query.int("top") ?? 30
       guard top >= 0 else { throw APIProblem.badRequest("top must be 0 (all) or more; got \(top)") }
       let payload = try await server.store { db throws in
-        let (planA, planB) = (try loadPlan(a, from: db), try loadPlan(b, from: db))
+        let (planA, planB) = (try StoredPlan.read(a, from: db), try StoredPlan.read(b, from: db))
         let diff = PlanDiff(planA.plan, planB.plan)
         switch format {
         case .json:
@@ -113,33 +113,26 @@ enum PlanRoutes: RouteGroupProvider {
     }
 
     v1.get("plans/:id/export") { request, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let id = try context.parameters.id("id", what: "plan")
       let format = try QueryParameters(request).choice("format", PlanExport.Format.self) ?? .csv
       let payload = try await server.store { db throws in
-        try exportPayload(try loadPlan(id, from: db), id: id, format: format)
+        try exportPayload(try StoredPlan.read(id, from: db), id: id, format: format)
       }
       return APIJSON.payload(payload)
     }
 
     v1.get("plans/:id/report") { request, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let id = try context.parameters.id("id", what: "plan")
       let compare = try QueryParameters(request).id("compare")
       let html = try await server.store { db throws in
-        let stored = try loadPlan(id, from: db)
-        let other = try compare.map { other throws in try loadPlan(other, from: db) }
+        let stored = try StoredPlan.read(id, from: db)
+        let other = try compare.map { other throws in try StoredPlan.read(other, from: db) }
         return ReportHTML(stored: stored, compare: other).render()
       }
       return APIJSON.text(html, contentType: "text/html; charset=utf-8")
     }
-  }
-
-  /// A stored plan for the review code; a missing one is 404 (the review code's own error,
-  /// meant for a command line, would say 400).
-  static func loadPlan(_ id: Int64, from db: any PlanDatabase) throws -> StoredPlan {
-    _ = try db.planSummary(id)
-    return try StoredPlan.load(id, from: db)
   }
 
   /// csv: a zip of plan.json and the CSV files; json: one object with a key per table (and

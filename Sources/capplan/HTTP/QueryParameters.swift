@@ -1,13 +1,19 @@
 import Hummingbird
 
 /// Query parameters read with a 400 that names the parameter, not a silent default.
+/// A parameter given with no value (`top=`) is refused rather than read as absent: the caller
+/// asked for something, and quietly dropping it would answer a different question.
 struct QueryParameters {
   let request: Request
 
   init(_ request: Request) { self.request = request }
 
-  func string(_ name: String) -> String? {
-    request.uri.queryParameters.get(name).flatMap { $0.isEmpty ? nil : $0 }
+  func string(_ name: String) throws(APIProblem) -> String? {
+    guard let text = request.uri.queryParameters.get(name) else { return nil }
+    guard !text.isEmpty else {
+      throw APIProblem.badRequest("\(name) is empty: give it a value or leave it out")
+    }
+    return text
   }
 
   /// Every value of a repeated or comma-separated parameter. Empty values are kept (`state=`,
@@ -19,7 +25,7 @@ struct QueryParameters {
   }
 
   func int(_ name: String) throws(APIProblem) -> Int? {
-    guard let text = string(name) else { return nil }
+    guard let text = try string(name) else { return nil }
     guard let value = Int(text) else {
       throw APIProblem.badRequest("\(name) '\(text)' is not a whole number")
     }
@@ -27,7 +33,7 @@ struct QueryParameters {
   }
 
   func id(_ name: String) throws(APIProblem) -> Int64? {
-    guard let text = string(name) else { return nil }
+    guard let text = try string(name) else { return nil }
     guard let value = Int64(text), value > 0 else {
       throw APIProblem.badRequest("\(name) '\(text)' is not an id (a whole number from 1)")
     }
@@ -35,7 +41,7 @@ struct QueryParameters {
   }
 
   func double(_ name: String) throws(APIProblem) -> Double? {
-    guard let text = string(name) else { return nil }
+    guard let text = try string(name) else { return nil }
     guard let value = Double(text), value.isFinite else {
       throw APIProblem.badRequest("\(name) '\(text)' is not a number")
     }
@@ -43,7 +49,7 @@ struct QueryParameters {
   }
 
   func bool(_ name: String) throws(APIProblem) -> Bool? {
-    guard let text = string(name) else { return nil }
+    guard let text = try string(name) else { return nil }
     switch text.lowercased() {
     case "true", "1", "yes": return true
     case "false", "0", "no": return false
@@ -53,7 +59,7 @@ struct QueryParameters {
 
   func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws(APIProblem) -> T?
   where T.RawValue == String, T: CaseIterable {
-    guard let text = string(name) else { return nil }
+    guard let text = try string(name) else { return nil }
     guard let value = T(rawValue: text) else {
       let names = T.allCases.map(\.rawValue).joined(separator: ", ")
       throw APIProblem.badRequest("\(name) '\(text)' is not one of: \(names)")
