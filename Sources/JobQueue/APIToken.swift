@@ -104,6 +104,8 @@ public protocol TokenStore: Sendable {
     -> APIToken
   /// Every token, revoked ones included, in id order.
   func tokens() throws(StoreError) -> [APIToken]
+  /// One token by id, revoked or not, or nil (the console's session check, on every page).
+  func token(_ id: Int64) throws(StoreError) -> APIToken?
   /// Marks the token revoked (a token already revoked keeps its first time).
   func revokeToken(_ id: Int64, now: Date) throws(StoreError) -> APIToken
   /// The token whose secret hashes to `secretSHA256`, revoked or not, or nil.

@@ -57,9 +57,12 @@ extension PostgresStore {
     }
   }
 
-  public func tokens() throws(StoreError) -> [APIToken] {
-    try read("reading API tokens") { tx in
-      try tx.rows("SELECT \(Self.tokenColumns) FROM api_tokens ORDER BY id").map(Self.token(from:))
+  public func tokens() throws(StoreError) -> [APIToken] { try exportTokens().map(\.token) }
+
+  public func token(_ id: Int64) throws(StoreError) -> APIToken? {
+    try read("reading API token \(id)") { tx in
+      try tx.one("SELECT \(Self.tokenColumns) FROM api_tokens WHERE id = $1", [.int(id)]).map(
+        Self.token(from:))
     }
   }
 

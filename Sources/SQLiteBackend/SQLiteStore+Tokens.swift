@@ -45,9 +45,14 @@ extension SQLiteStore {
     }
   }
 
-  public func tokens() throws(StoreError) -> [APIToken] {
-    try read { db in try Row.fetchAll(db, sql: "SELECT * FROM api_tokens ORDER BY id").map(Self.token(from:))
-    }
+  public func tokens() throws(StoreError) -> [APIToken] { try exportTokens().map(\.token) }
+
+  public func token(_ id: Int64) throws(StoreError) -> APIToken? {
+    try read { db in try Self.token(id, in: db) }
+  }
+
+  static func token(_ id: Int64, in db: Database) throws -> APIToken? {
+    try Row.fetchOne(db, sql: "SELECT * FROM api_tokens WHERE id = ?", arguments: [id]).map(Self.token(from:))
   }
 
   public func revokeToken(_ id: Int64, now: Date) throws(StoreError) -> APIToken {
@@ -55,11 +60,8 @@ extension SQLiteStore {
       try db.execute(
         sql: "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
         arguments: [now.unix, id])
-      guard let row = try Row.fetchOne(db, sql: "SELECT * FROM api_tokens WHERE id = ?", arguments: [id])
-      else {
-        throw StoreError(.notFound, "no API token \(id)")
-      }
-      return try Self.token(from: row)
+      guard let token = try Self.token(id, in: db) else { throw StoreError(.notFound, "no API token \(id)") }
+      return token
     }
   }
 

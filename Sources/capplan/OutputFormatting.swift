@@ -26,15 +26,17 @@ func money(_ x: Double, _ decimals: Int = 1) -> String { NumberText.grouped(x, d
 func fixed(_ x: Double, _ decimals: Int = 2) -> String { NumberText.fixed(x, decimals) }
 func percent(_ x: Double?) -> String { x.map { NumberText.percent($0) } ?? "-" }
 
+/// One value-type style, not a formatter made per call: the console and the tables call this
+/// for every row.
+private let isoDateStyle = Date.ISO8601FormatStyle()
+
 func isoDate(_ d: Date?) -> String {
   guard let d else { return "-" }
   // Past year 9999 (a corrupt row) the formatter has no answer worth printing.
   guard abs(d.timeIntervalSince1970) < 253_402_300_800 else {
     return "(\(d.timeIntervalSince1970) s after 1970)"
   }
-  let f = ISO8601DateFormatter()
-  f.formatOptions = [.withInternetDateTime]
-  return f.string(from: d)
+  return isoDateStyle.format(d)
 }
 
 extension String {

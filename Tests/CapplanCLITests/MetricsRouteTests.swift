@@ -77,7 +77,9 @@ import Testing
     #expect(scrape.value("capplan_solve_seconds_count", ["outcome": "exited"]) == 2)
     #expect(scrape.value("capplan_jobs", ["state": "succeeded"]) == 2)
     // The log lines (all but the listening line, which is plain stderr) are JSON objects.
-    for logLine in server.output.split(separator: "\n") where !logLine.hasPrefix("listening on ") {
+    let logLines = server.output.split(separator: "\n").filter { !$0.hasPrefix("listening on ") }
+    #expect(!logLines.isEmpty, "serve logs at info: at least its start")
+    for logLine in logLines {
       #expect((try? CLI.json(String(logLine)))?["level"] is String, "\(logLine)")
     }
   }

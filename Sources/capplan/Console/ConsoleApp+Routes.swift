@@ -155,8 +155,8 @@ extension ConsoleApp {
   {
     let compareID = compare.flatMap { Int64($0.trimmingCharacters(in: .whitespaces)) }
     return await respond(viewer) { store throws(StoreError) in
-      let stored = try Self.loadPlan(id, store)
-      let other = try compareID.map { id throws(StoreError) in try Self.loadPlan(id, store) }
+      let stored = try StoredPlan.read(id, from: store)
+      let other = try compareID.map { id throws(StoreError) in try StoredPlan.read(id, from: store) }
       if alone { return .page(200, ReportHTML(stored: stored, compare: other, generatedAt: now).render()) }
       return .page(200, ConsolePlanPages.plan(stored, compare: other, viewer: viewer, now: now))
     }
@@ -177,7 +177,7 @@ extension ConsoleApp {
     let only = query["only_differences"] != nil
     return await respond(viewer) { store throws(StoreError) in
       var plans: [StoredPlan] = []
-      for id in ids { plans.append(try Self.loadPlan(id, store)) }
+      for id in ids { plans.append(try StoredPlan.read(id, from: store)) }
       return .page(
         200, ConsolePlanPages.compare(PlanComparison(plans), onlyDifferences: only, viewer: viewer, now: now))
     }
@@ -201,15 +201,6 @@ extension ConsoleApp {
 
   // MARK: Pieces
 
-  static func loadPlan(_ id: Int64, _ store: any PlanDatabase) throws(StoreError) -> StoredPlan {
-    _ = try store.planSummary(id)
-    do {
-      return try StoredPlan.load(id, from: store)
-    } catch {
-      throw StoreError(.database, error.message)
-    }
-  }
-
   /// The path's segments after `/console`, percent-decoded.
   func segments(_ path: String) -> [String] {
     guard path.hasPrefix(ConsolePaths.root) else { return ["-"] }
@@ -226,13 +217,7 @@ extension ConsoleApp {
     switch await storeCall(body) {
     case .success(let response): return response
     case .failure(let error):
-      let (status, title): (Int, String) =
-        switch error.kind {
-        case .notFound: (404, "Not found")
-        case .conflict: (409, "Not possible now")
-        case .invalid: (400, "Refused")
-        case .database: (503, "The store did not answer")
-        }
+      let (status, title) = APIProblem.status(of: error.kind)
       return .page(
         status, ConsoleFormPages.message(status: status, title: title, message: error.message, viewer: viewer)
       )

@@ -70,13 +70,12 @@ struct ConsoleApp: Sendable {
   let store: any PlanDatabase
   let tokens: any ConsoleTokenDirectory
   let keys: ConsoleSessionKeys
-  /// The server's store threads; nil (tests) runs each store call on a thread of its own.
-  var threads: StoreThreads? = nil
+  /// The server's store threads.
+  let threads: StoreThreads
   var clock: @Sendable () -> Date = Date.init
 
   /// Who is signed in, for a route.
   struct Caller: Sendable {
-    var session: ConsoleSession
     var identity: ConsoleIdentity
     var viewer: ConsoleViewer
   }
@@ -96,7 +95,7 @@ struct ConsoleApp: Sendable {
       return .redirect(ConsolePaths.signIn + ConsolePaths.query([("next", next)]))
     }
     let caller = Caller(
-      session: session, identity: identity,
+      identity: identity,
       viewer: ConsoleViewer(
         tokenName: identity.name, role: identity.role.rawValue, csrfToken: keys.csrfToken(for: session),
         canSubmit: identity.role >= .submit, canAdmin: identity.role >= .admin))
@@ -203,19 +202,12 @@ struct ConsoleApp: Sendable {
       secure: request.isSecure)
   }
 
-  /// Runs a synchronous store call off Swift's cooperative threads (a store call may wait on
-  /// the database): on the server's store threads, or a thread of its own without them.
+  /// Runs a synchronous store call on the server's store threads, off Swift's cooperative
+  /// threads (a store call may wait on the database).
   func storeCall<T: Sendable>(_ body: @escaping @Sendable (any PlanDatabase) throws(StoreError) -> T) async
     -> Result<T, StoreError>
   {
     let store = self.store
-    guard let threads else {
-      return await withCheckedContinuation { continuation in
-        Thread {
-          continuation.resume(returning: Result { () throws(StoreError) -> T in try body(store) })
-        }.start()
-      }
-    }
     do {
       return .success(try await threads.run { () throws(StoreError) -> T in try body(store) })
     } catch let error as StoreError {

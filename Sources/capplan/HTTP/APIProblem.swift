@@ -63,11 +63,18 @@ struct APIProblem: Error, HTTPResponseError, Sendable {
 extension APIProblem {
   /// A store failure, with the status its kind means to a client.
   init(_ error: StoreError) {
-    switch error.kind {
-    case .notFound: self.init(status: .notFound, title: "Not Found", detail: error.message)
-    case .invalid: self.init(status: .badRequest, title: "Bad Request", detail: error.message)
-    case .conflict: self.init(status: .conflict, title: "Conflict", detail: error.message)
-    case .database: self.init(status: .serviceUnavailable, title: "Store Unavailable", detail: error.message)
+    let (status, title) = Self.status(of: error.kind)
+    self.init(status: .init(code: status), title: title, detail: error.message)
+  }
+
+  /// The HTTP status a store failure's kind means, and its title: one table for the API and
+  /// the console's pages.
+  static func status(of kind: StoreError.Kind) -> (Int, String) {
+    switch kind {
+    case .notFound: (404, "Not Found")
+    case .invalid: (400, "Bad Request")
+    case .conflict: (409, "Conflict")
+    case .database: (503, "Store Unavailable")
     }
   }
 

@@ -29,6 +29,7 @@ struct APIRequestContext: RequestContext {
   }
 
   /// The identity, or 401 when the request has none (a route outside an authenticated group).
+  @discardableResult
   func requireRole(_ role: APIRole) throws(APIProblem) -> APIIdentity {
     guard let identity else { throw APIProblem.unauthorized("this route needs an API token") }
     guard identity.role >= role else {

@@ -70,8 +70,7 @@ struct StoreTokenDirectory: ConsoleTokenDirectory {
 
   func identity(tokenID: String) async -> ConsoleIdentity? {
     guard let id = Int64(tokenID) else { return nil }
-    let token = try? await server.store { store throws(StoreError) in try store.tokens().first { $0.id == id }
-    }
+    let token = try? await server.store { store throws(StoreError) in try store.token(id) }
     guard let token = token ?? nil, !token.isRevoked else { return nil }
     return ConsoleIdentity(tokenID: tokenID, name: token.name, role: token.role)
   }

@@ -15,7 +15,7 @@ enum MetricsRoutes: RouteGroupProvider {
         var context = context
         context.identity = try await server.authenticator.identity(
           forSecret: try APIAuthenticator.bearerSecret(request))
-        _ = try context.requireRole(.read)
+        try context.requireRole(.read)
       }
       // One grouped count in the store: on the store threads, off the event loop.
       let store = server.store

@@ -73,18 +73,18 @@ enum ScheduleRoutes: RouteGroupProvider {
     let v1 = server.apiGroup(router)
 
     v1.get("schedules") { _, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       return try APIJSON.response(try await server.store { db throws in try db.schedules() })
     }
 
     v1.get("schedules/:name") { _, context in
-      _ = try context.requireRole(.read)
+      try context.requireRole(.read)
       let name = context.parameters.get("name") ?? ""
       return try APIJSON.response(try await server.store { db throws in try db.schedule(named: name) })
     }
 
     v1.post("schedules") { request, context in
-      _ = try context.requireRole(.admin)
+      try context.requireRole(.admin)
       let body = try await request.body.collect(upTo: context.maxUploadSize)
       let addition: Addition
       do {
@@ -103,28 +103,28 @@ enum ScheduleRoutes: RouteGroupProvider {
     }
 
     v1.post("schedules/:name/pause") { _, context in
-      _ = try context.requireRole(.admin)
+      try context.requireRole(.admin)
       let name = context.parameters.get("name") ?? ""
       return try APIJSON.response(
         try await server.store { db throws in try db.setPaused(name, true, now: Date()) })
     }
 
     v1.post("schedules/:name/resume") { _, context in
-      _ = try context.requireRole(.admin)
+      try context.requireRole(.admin)
       let name = context.parameters.get("name") ?? ""
       return try APIJSON.response(
         try await server.store { db throws in try db.setPaused(name, false, now: Date()) })
     }
 
     v1.post("schedules/:name/run") { _, context in
-      _ = try context.requireRole(.admin)
+      try context.requireRole(.admin)
       let name = context.parameters.get("name") ?? ""
       let fire = try await server.store { db throws in try Scheduler(store: db).fireNow(name) }
       return try APIJSON.response(Fired(schedule: fire.schedule, jobID: fire.jobID, note: fire.note))
     }
 
     v1.delete("schedules/:name") { _, context in
-      _ = try context.requireRole(.admin)
+      try context.requireRole(.admin)
       let name = context.parameters.get("name") ?? ""
       try await server.store { db throws in try db.removeSchedule(name) }
       return Response(status: .noContent)

@@ -23,14 +23,20 @@ struct StoredPlan {
   static func load(
     _ id: Int64, from store: any PlanDatabase, withScenario: Bool = true, scenarioFile: String? = nil
   ) throws(CommandFailure) -> StoredPlan {
-    let plan: Plan
-    let summary: PlanSummary
     do {
-      plan = try store.plan(id)
-      summary = try store.planSummary(id)
+      return try read(id, from: store, withScenario: withScenario, scenarioFile: scenarioFile)
     } catch {
       throw error.failure
     }
+  }
+
+  /// `load` with the store's own error, whose kind the HTTP API and the console answer
+  /// with (a missing plan is 404 there).
+  static func read(
+    _ id: Int64, from store: any PlanDatabase, withScenario: Bool = true, scenarioFile: String? = nil
+  ) throws(StoreError) -> StoredPlan {
+    let plan = try store.plan(id)
+    let summary = try store.planSummary(id)
     guard withScenario else {
       return StoredPlan(id: id, plan: plan, summary: summary, scenario: nil, scenarioNote: nil)
     }

@@ -83,7 +83,8 @@ import Testing
     let dir = try CLI.temporaryDirectory()
     store = try SQLiteStore(path: dir.appendingPathComponent("console.sqlite").path)
     app = ConsoleApp(
-      store: store, tokens: tokens, keys: ConsoleSessionKeys(secret: Data(repeating: 1, count: 32)))
+      store: store, tokens: tokens, keys: ConsoleSessionKeys(secret: Data(repeating: 1, count: 32)),
+      threads: StoreThreads(threads: 2))
   }
 
   func seedText() throws -> String {
@@ -138,6 +139,9 @@ import Testing
     #expect(ok.status == 303 && ok.headers["Location"] == "/console/schedules")
     #expect(browser.cookie != nil && browser.cookie != pageSession, "a new session after signing in")
     #expect(browser.cookie?.contains("cpl_admin") == false, "the secret is not in the cookie")
+    let payload = try ConsoleSessionTests.payload(ofCookie: try #require(browser.cookie))
+    #expect(
+      payload.contains("\"tid\"") && !payload.contains("cpl_admin"), "nor in its decoded payload: \(payload)")
     let schedules = await browser.get("/console/schedules")
     #expect(schedules.status == 200 && schedules.body.contains("administrator (admin)"))
     // An open redirect is not followed.

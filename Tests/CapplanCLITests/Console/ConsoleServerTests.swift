@@ -103,6 +103,8 @@ import Testing
     #expect(signedIn.status == 303 && signedIn.headers["location"] == "/console/plans", "\(signedIn.body)")
     let cookie = String(try #require(signedIn.headers["set-cookie"]).split(separator: ";")[0])
     #expect(cookie != pageCookie && !cookie.contains(secret))
+    let payload = try ConsoleSessionTests.payload(ofCookie: cookie)
+    #expect(payload.contains("\"tid\"") && !payload.contains(secret), "the decoded payload: \(payload)")
 
     let plans = try Self.exchange(port: p, "GET", "/console/plans", headers: ["Cookie": cookie])
     #expect(

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Testing
 
@@ -20,6 +21,13 @@ import Testing
     #expect(session.expiresAt == 1_800_000_000 + ConsoleSession.signedInSeconds)
     #expect(session.id.count == 32, "128 random bits as hex")
     #expect(ConsoleSession.new(tokenID: "tok_12", now: now).id != session.id)
+  }
+
+  /// The JSON a cookie value (or a `name=value` cookie) carries, decoded from its base64url.
+  static func payload(ofCookie cookie: String) throws -> String {
+    let value = cookie.split(separator: "=", maxSplits: 1).last.map(String.init) ?? cookie
+    let data = try #require(Base64URL.decode(value.split(separator: ".")[0]))
+    return String(decoding: data, as: UTF8.self)
   }
 
   @Test func theCookieCarriesTheTokenIdAndExpiryOnly() throws {
@@ -91,6 +99,17 @@ import Testing
     #expect(!keys.checkCSRF(other.csrfToken(for: a), for: a), "another server's token")
     // The CSRF token is not the cookie's signature (keys derived apart).
     #expect(!keys.cookieValue(a).hasSuffix(tokenA))
+    // Recomputed from the secret: the CSRF token is the session id's HMAC under the key derived
+    // for CSRF, not under the one derived for cookies (a leaked cookie key forges no form).
+    let master = SymmetricKey(data: Data(repeating: 7, count: 32))
+    func derived(_ label: String) -> SymmetricKey {
+      SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(label.utf8), using: master)))
+    }
+    func mac(_ key: SymmetricKey) -> String {
+      Base64URL.encode(Data(HMAC<SHA256>.authenticationCode(for: Data(a.id.utf8), using: key)))
+    }
+    #expect(tokenA == mac(derived("capplan console csrf")))
+    #expect(tokenA != mac(derived("capplan console cookie")))
   }
 
   @Test func cookieAttributes() {

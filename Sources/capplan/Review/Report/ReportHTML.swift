@@ -503,3 +503,13 @@ struct ReportHTML {
       + table(header: t.columns, rows: rows, numericFrom: t.firstNumeric) + "</div>"
   }
 }
+
+/// A report's table of contents and its sections, each under its title and anchor (the plan
+/// report and the comparison report).
+func reportSections(_ sections: [(id: String, title: String, html: String)]) -> String {
+  var out = "<nav class=\"toc\"><strong>Contents</strong><ol>"
+  for s in sections { out += "<li><a href=\"#\(s.id)\">\(html(s.title))</a></li>" }
+  out += "</ol></nav>"
+  for s in sections { out += "<section id=\"\(s.id)\"><h2>\(html(s.title))</h2>\(s.html)</section>\n" }
+  return out
+}

@@ -1,15 +1,6 @@
 import Foundation
 
 /// Escapes text for HTML and SVG content and attribute values.
-/// A report's table of contents and its sections, each under its title and anchor.
-func reportSections(_ sections: [(id: String, title: String, html: String)]) -> String {
-  var out = "<nav class=\"toc\"><strong>Contents</strong><ol>"
-  for s in sections { out += "<li><a href=\"#\(s.id)\">\(html(s.title))</a></li>" }
-  out += "</ol></nav>"
-  for s in sections { out += "<section id=\"\(s.id)\"><h2>\(html(s.title))</h2>\(s.html)</section>\n" }
-  return out
-}
-
 func html(_ s: String) -> String {
   var out = ""
   out.reserveCapacity(s.utf8.count)
