@@ -67,6 +67,8 @@ int cg_interior(glp_prob *P, const glp_iptcp *parm, int *ret) { GUARDED(*ret = g
 int cg_intopt(glp_prob *P, const glp_iocp *parm, int *ret) { GUARDED(*ret = glp_intopt(P, parm)); }
 int cg_factorize(glp_prob *P, int *ret) { GUARDED(*ret = glp_factorize(P)); }
 
+int cg_warm_up(glp_prob *P, int *ret) { GUARDED(*ret = glp_warm_up(P)); }
+
 int cg_analyze_bound(glp_prob *P, int k, double *value1, int *var1, double *value2, int *var2) {
   GUARDED(glp_analyze_bound(P, k, value1, var1, value2, var2));
 }

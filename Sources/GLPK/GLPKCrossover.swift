@@ -23,28 +23,41 @@ extension GLPKSolver {
 
   static func interiorCrossover(
     _ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions, statistics: SolveStatistics,
-    deadline: ContinuousClock.Instant?
+    deadline: ContinuousClock.Instant?, racing: Bool = false
   ) throws(LPError) -> Solution {
     let clock = ContinuousClock()
     let start = clock.now
-    let poll = StopPoll(stop: options.shouldStop, deadline: deadline)
+    // Polled only when there is a stop or a deadline to see.
+    let poll =
+      options.shouldStop != nil || deadline != nil
+      ? StopPoll(stop: options.shouldStop, deadline: deadline) : nil
+    let timedOut = { poll?.timedOut ?? false }
     var ipt = glp_iptcp()
     glp_init_iptcp(&ipt)
+    ipt.msg_lev = options.logLevel.glpk
     // The interior point prints once per iteration at GLP_MSG_ON: that is when a stop is seen.
-    ipt.msg_lev = max(options.logLevel.glpk, GLP_MSG_ON)
+    if poll != nil { ipt.msg_lev = max(ipt.msg_lev, GLP_MSG_ON) }
     var ret: Int32 = 0
     if try s.stoppable("interior point", poll: poll, { cg_interior(p, &ipt, &ret) }) {
-      return stopped(statistics, timedOut: poll.timedOut)
+      return stopped(statistics, timedOut: timedOut())
     }
     let interiorSeconds = seconds(clock.now - start)
     guard ret == 0, glp_ipt_status(p) == GLP_OPT else {
-      // No optimum from the interior point (infeasible, or it did not converge): the primal
-      // simplex settles the status from scratch.
+      // No optimum from the interior point (infeasible, or it did not converge). In a race the
+      // other racer is already running the primal simplex from scratch: leave it to settle.
+      if racing {
+        var solution = stopped(statistics, timedOut: false)
+        solution.termination = .numericalError
+        solution.message = "the interior point reached no optimum (GLPK code \(ret)); the primal simplex settles the LP"
+        solution.statistics.interiorSeconds = interiorSeconds
+        return solution
+      }
+      // Alone, the primal simplex settles the status from scratch.
       var primal = options
       primal.method = .primalSimplex
       let ret = try runSimplex(
         p, session: &s, options: primal, basis: nil, timeLimit: remaining(deadline), poll: poll)
-      if s.poisoned { return stopped(statistics, timedOut: poll.timedOut) }
+      if s.poisoned { return stopped(statistics, timedOut: timedOut()) }
       var solution = lpOutcome(p, ret: ret, isMIP: false)
       solution.statistics.interiorSeconds = interiorSeconds
       return solution
@@ -54,14 +67,14 @@ extension GLPKSolver {
     var parm = glp_smcp()
     glp_init_smcp(&parm)
     parm.msg_lev = options.logLevel.glpk
-    stoppable(&parm)
+    if poll != nil { stoppable(&parm) }
     parm.meth = GLP_PRIMAL
     parm.presolve = GLP_OFF
     if let t = remaining(deadline) { parm.tm_lim = milliseconds(t) }
     if let n = options.iterationLimit { parm.it_lim = Int32(clamping: n) }
     glp_adv_basis(p, 0)
     if try s.stoppable("crossover", poll: poll, { cg_simplex(p, &parm, &ret) }) {
-      return stopped(statistics, timedOut: poll.timedOut)
+      return stopped(statistics, timedOut: timedOut())
     }
     // The held columns' values were within the tolerance of their bounds, so the reduced LP is
     // feasible in all but pathological cases; if not, the release below starts from a basis the
@@ -71,7 +84,7 @@ extension GLPKSolver {
     if !reducedOptimal { glp_adv_basis(p, 0) }
     if let t = remaining(deadline) { parm.tm_lim = milliseconds(t) }
     if try s.stoppable("crossover", poll: poll, { cg_simplex(p, &parm, &ret) }) {
-      return stopped(statistics, timedOut: poll.timedOut)
+      return stopped(statistics, timedOut: timedOut())
     }
     var solution = lpOutcome(p, ret: ret, isMIP: false)
     if options.ranging, solution.termination == .optimal { solution.ranging = try ranging(p, session: &s) }

@@ -7,6 +7,11 @@ import Logging
 final class GLPKOutput {
   var text = ""
   var pending = ""
+  /// The last lines, whatever was kept: a fatal error's message is taken from here.
+  var recent = ""
+  /// Set while GLPK prints only so that a stop poll is asked (a level above the one asked for):
+  /// that output is neither logged nor kept in the captured log.
+  var pollOnly = false
   let capture: Bool
   let logger: Logger?
 
@@ -16,7 +21,9 @@ final class GLPKOutput {
   }
 
   func append(_ s: String) {
-    // Always keep the tail so a fatal error's message can be reported.
+    recent += s
+    if recent.utf8.count > 8 * 1024 { recent = String(recent.suffix(2 * 1024)) }
+    if pollOnly { return }
     if capture || text.utf8.count < 64 * 1024 { text += s } else { text = String(text.suffix(16 * 1024)) + s }
     guard let logger else { return }
     pending += s
@@ -36,7 +43,7 @@ final class GLPKOutput {
 
   /// The last few non-empty lines, for an error message.
   var tail: String {
-    text.split(separator: "\n").suffix(4).joined(separator: " / ")
+    recent.split(separator: "\n").suffix(4).joined(separator: " / ")
   }
 }
 
@@ -47,6 +54,8 @@ final class GLPKOutput {
 /// freed, so idle threads hold no GLPK memory.
 struct GLPKSession: ~Copyable {
   let output: GLPKOutput
+  /// GLPK's message level for what the caller asked.
+  let messageLevel: Int32
   /// Set after a guarded call reported a fatal error: GLPK's state on this
   /// thread is then undefined, and only `glp_free_env` may follow.
   private(set) var poisoned = false
@@ -55,6 +64,7 @@ struct GLPKSession: ~Copyable {
 
   init(captureLog: Bool, logLevel: SolverLogLevel) {
     output = GLPKOutput(capture: captureLog, logger: logLevel == .off ? nil : Self.logger)
+    messageLevel = logLevel.glpk
   }
 
   /// Runs a guarded GLPK call; on GLPK's fatal error throws with its message.
@@ -74,6 +84,9 @@ struct GLPKSession: ~Copyable {
       try guarded(what, call)
       return false
     }
+    // The poll forces GLPK_MSG_ON (see GLPKSolver.stoppable): below that level, what it prints
+    // only drives the poll.
+    output.pollOnly = messageLevel < GLP_MSG_ON
     let box = Unmanaged.passRetained(poll)
     cg_set_poll(
       { info in
@@ -83,6 +96,7 @@ struct GLPKSession: ~Copyable {
     defer {
       cg_set_poll(nil, nil)
       box.release()
+      output.pollOnly = false
     }
     switch call() {
     case Int32(CG_OK): return false

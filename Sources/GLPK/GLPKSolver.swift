@@ -71,7 +71,10 @@ public struct GLPKSolver: LPSolver {
 
   // MARK: the core, shared with MathProg
 
-  static func solveLoaded(_ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions)
+  /// `racing`: this solve is one of a race's two (see `race`).
+  static func solveLoaded(
+    _ p: OpaquePointer, session s: inout GLPKSession, options: SolveOptions, racing: Bool = false
+  )
     throws(LPError)
     -> Solution
   {
@@ -89,12 +92,12 @@ public struct GLPKSolver: LPSolver {
     if statistics.integerColumns > 0 {
       solution = try solveMIP(p, session: &s, options: options, clock: clock, start: start)
     } else if options.method == .race && options.warmStartBasis == nil && nonEmpty {
-      solution = try race(GLPKProblem.extract(p), options: options)
+      solution = try race(p, session: &s, options: options, statistics: statistics, deadline: deadline)
     } else if options.method == .interiorPoint && nonEmpty {
       solution = try solveInterior(p, session: &s, options: options, statistics: statistics)
     } else if options.method == .interiorCrossover && options.warmStartBasis == nil && nonEmpty {
       solution = try interiorCrossover(
-        p, session: &s, options: options, statistics: statistics, deadline: deadline)
+        p, session: &s, options: options, statistics: statistics, deadline: deadline, racing: racing)
     } else {
       let poll = options.shouldStop.map { StopPoll(stop: $0, deadline: nil) }
       let ret = try runSimplex(p, session: &s, options: options, basis: options.warmStartBasis, poll: poll)

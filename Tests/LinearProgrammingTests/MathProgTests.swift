@@ -43,6 +43,30 @@ import Testing
     #expect(table == "item,share\n\"a\",1\n\"b\",0.75\n\"c\",0\n", "\(table)")
   }
 
+  /// `--method race` solves the problem MathProg post-solves: its printf and display statements
+  /// after `solve` see the same values and duals as with the primal simplex.
+  @Test(arguments: [LPMethod.race, .interiorCrossover])
+  func aRaceOrCrossoverPrintsWhatThePrimalSimplexPrints(_ method: LPMethod) throws {
+    let csv = Fixtures.temporaryPath("out.csv")
+    let modPath = Fixtures.temporaryPath("knap.mod")
+    let datPath = Fixtures.temporaryPath("knap.dat")
+    let withDisplay = model.replacingOccurrences(of: "%OUT%", with: csv)
+      .replacingOccurrences(of: "end;", with: "display x, capacity.dual, capacity;\nend;")
+    try withDisplay.write(toFile: modPath, atomically: true, encoding: .utf8)
+    try data.write(toFile: datPath, atomically: true, encoding: .utf8)
+    defer { for p in [csv, modPath, datPath] { try? FileManager.default.removeItem(atPath: p) } }
+    var o = SolveOptions()
+    o.method = .primalSimplex
+    let primal = try MathProg.run(modelPath: modPath, dataPath: datPath, options: o)
+    o.method = method
+    let other = try MathProg.run(modelPath: modPath, dataPath: datPath, options: o)
+    #expect(primal.output.hasPrefix("value = 14.50\ntake a\ntake b\n"), "\(primal.output)")
+    #expect(primal.output.contains("capacity.dual = 1.5"), "\(primal.output)")
+    #expect(other.output == primal.output, "\(method): \(other.output)")
+    #expect(other.solution.objectiveValue == 14.5)
+    #expect(other.solution.duals == primal.solution.duals)
+  }
+
   @Test func syntaxErrorIsATypedErrorWithTheLine() throws {
     let path = Fixtures.temporaryPath("bad.mod")
     try "var x >= 0;\nmaximize z: x\ns.t. c: x <= 1;\nend;\n".write(

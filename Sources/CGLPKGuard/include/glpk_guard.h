@@ -27,6 +27,8 @@ int cg_simplex(glp_prob *P, const glp_smcp *parm, int *ret);
 int cg_interior(glp_prob *P, const glp_iptcp *parm, int *ret);
 int cg_intopt(glp_prob *P, const glp_iocp *parm, int *ret);
 int cg_factorize(glp_prob *P, int *ret);
+/* Computes the basic solution of the current basis, without an iteration. */
+int cg_warm_up(glp_prob *P, int *ret);
 int cg_analyze_bound(glp_prob *P, int k, double *value1, int *var1, double *value2, int *var2);
 int cg_analyze_coef(glp_prob *P, int k, double *coef1, int *var1, double *value1,
                     double *coef2, int *var2, double *value2);

@@ -52,7 +52,7 @@ struct MIPSolve {
         elapsedSeconds: deadline.elapsed)
       if progress?(report) == false { userStopped.set() }
     }
-    let side = SideThread { [heuristic] () throws(LPError) -> RoundingHeuristic.Outcome in
+    let side = SideThread("the heuristic") { [heuristic] () throws(LPError) -> RoundingHeuristic.Outcome in
       let outcome = try heuristic.run(warmBasis: nil)
       if outcome.relaxation.termination == .optimal, let bound = outcome.relaxation.objectiveValue {
         found.withLock { $0.relaxationBound = bound }
@@ -219,29 +219,5 @@ struct MIPSolve {
 
   static func gap(_ objective: Double, _ bound: Double) -> Double {
     abs(bound - objective) / (abs(objective) + Double.ulpOfOne)
-  }
-}
-
-/// Work on a thread of its own, whose result the caller waits for: GLPK runs one solve per
-/// thread, each in its own environment, so the heuristic's LPs and branch-and-cut run side by side.
-final class SideThread<T: Sendable>: Sendable {
-  private let result = Mutex<Result<T, LPError>?>(nil)
-  private let done = DispatchSemaphore(value: 0)
-
-  init(_ body: @escaping @Sendable () throws(LPError) -> T) {
-    let thread = Thread { [self] in
-      let r: Result<T, LPError>
-      do throws(LPError) { r = .success(try body()) } catch { r = .failure(error) }
-      result.withLock { $0 = r }
-      done.signal()
-    }
-    // The main thread's stack size: GLPK runs here with the stack it is tested with there.
-    thread.stackSize = 8 << 20
-    thread.start()
-  }
-
-  func wait() -> Result<T, LPError> {
-    done.wait()
-    return result.withLock { $0 } ?? .failure(.solverFailure("the heuristic's thread ended without a result"))
   }
 }

@@ -337,13 +337,6 @@ enum Rounding: String {
   }
 }
 
-/// A flag one thread sets and another reads.
-final class StopFlag: Sendable {
-  private let flag = Atomic<Bool>(false)
-  var isSet: Bool { flag.load(ordering: .acquiring) }
-  func set() { flag.store(true, ordering: .releasing) }
-}
-
 /// The wall-clock deadline of one solve, shared by its phases.
 struct SolveDeadline: Sendable {
   let clock = ContinuousClock()
