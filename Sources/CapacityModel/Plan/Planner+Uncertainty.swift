@@ -10,7 +10,7 @@ enum StochasticPlanner {
     // as such, with the MIP's rounding start and the previous plan's moves, it is the same plan.
     let single = cases.ids.count == 1
     let sf = StochasticFormulation(
-      single ? cases.expectedOnly : cases, previous: options.previous, previousByCase: options.previousByCase,
+      cases, previous: options.previous, previousByCase: options.previousByCase,
       objective: options.settings.objective)
     let solution =
       single
@@ -112,12 +112,13 @@ enum StochasticPlanner {
       let totals = casePlans.indices.compactMap { k in casePlans[k].totals.map { (k, $0) } }
       plan.totals = .weightedMean(of: totals.map(\.1), weights: totals.map { p[$0.0] })
     }
-    plan.cashFlows = Plan.CashFlows(plan: plan, scenario: scenario)
+    // Cleared before the cash flows are built, which read the lab side for its payout.
     let linear = !cases.changesPrices && scenario.offerings.allSatisfy { $0.tiers == nil }
     if !linear {
       plan.economics = nil
       plan.lab = []
     }
+    plan.cashFlows = Plan.CashFlows(plan: plan, scenario: scenario)
   }
 
   static func report(_ casePlans: [Plan], cases: DemandCases) -> Plan.Uncertainty {
@@ -139,6 +140,16 @@ enum StochasticPlanner {
     to report: inout Plan.Uncertainty?, scenario: ValidScenario, cases: DemandCases, options: PlanOptions
   ) {
     guard var r = report else { return }
+    if cases.ids.count == 1 {
+      // One case is the deterministic plan: solving it alone or for its (own) expected demand
+      // gives the same plan, so EVPI = VSS = 0 without the three extra solves.
+      r.cases[0].aloneEbit = r.cases[0].ebit
+      r.cases[0].expectedDemandPlanEbit = r.cases[0].ebit
+      (r.waitAndSeeEbit, r.expectedDemandPlanEbit) = (r.expectedEbit, r.expectedEbit)
+      (r.evpi, r.vss) = (0, 0)
+      report = r
+      return
+    }
     var alone = options
     alone.valueOfInformation = false
     alone.priceOfStability = false
@@ -193,11 +204,7 @@ enum StochasticPlanner {
     guard Planner.status(solution).hasSolution else {
       return .failure(PlanningError(message: "the expected-demand plan has no solution"))
     }
-    var fixed: [VariableKey: Double] = [:]
-    for (j, key) in f.variableKeys.enumerated() where StochasticFormulation.isFirstStage(key) {
-      let x = solution.values[j]
-      fixed[key] = f.model.variableKinds[j] == .continuous ? x : x.rounded()
-    }
+    let fixed = StochasticFormulation.firstStage(of: f) { solution.values[$0] }
     let sf = StochasticFormulation(
       cases.expectedOnly, previous: options.previous, previousByCase: options.previousByCase,
       objective: options.settings.objective, fixed: fixed)
