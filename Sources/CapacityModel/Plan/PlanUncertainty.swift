@@ -101,7 +101,8 @@ extension PreviousAllocations {
   init(_ allocations: [Plan.Allocation], periods: [String]) {
     var mw: [Entry: Double] = [:]
     for a in allocations {
-      mw[Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] += a.mw
+      mw[Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] +=
+        a.mw
     }
     self.init(periods: periods, mw: mw)
   }

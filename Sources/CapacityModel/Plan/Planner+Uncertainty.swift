@@ -74,26 +74,44 @@ enum StochasticPlanner {
   }
 
   /// A plan without a solution. An infeasible joint model has an infeasible case (the cases share
-  /// only installs and expansions, which no case's limits force down): its plan names the limits.
+  /// only installs and expansions, which no case's limits force down): the plan names that case
+  /// and its limits, found on the case formulations already built. It stays a plan over the cases,
+  /// without allocations: with `--elastic` too, as relaxing one case gives no plan for the others
+  /// (the case's shortfalls are reported, as for any infeasible plan).
   static func unsolved(
     _ sf: StochasticFormulation, solution: Solution, status: PlanStatus, options: PlanOptions
   ) throws(PlanningError) -> Plan {
-    if status == .infeasible {
-      var alone = options
-      alone.valueOfInformation = false
-      for (k, scenario) in sf.cases.scenarios.enumerated() {
-        var plan = try Planner.plan(scenario, options: alone)
-        guard plan.status == .infeasible || plan.status == .infeasibleRelaxed else { continue }
-        plan.message = "demand case \(sf.cases.ids[k]) is infeasible: \(plan.message ?? "")"
-        return plan
-      }
-    }
     var empty = solution
     empty.values = []
     empty.rowActivities = []
     var plan = PlanExplanation(f: sf.formulations[0], solution: empty).explain(
       status: status, method: options.settings.method)
     plan.message = solution.message ?? (status == .infeasible ? "infeasible across the demand cases" : nil)
+    guard status == .infeasible else { return plan }
+    var alone = options
+    alone.warmStart = nil
+    alone.progress = nil
+    for (k, f) in sf.formulations.enumerated() {
+      // One case's joint model is its own: it is the infeasible one without another solve.
+      if sf.formulations.count > 1 {
+        guard Planner.status(try Planner.solveRecording(f, options: alone).0) == .infeasible else { continue }
+      }
+      let id = sf.cases.ids[k]
+      var infeasibility = Planner.diagnose(f, solver: options.solver)
+      let why = infeasibility.summary
+      if let relaxed = Planner.relaxedPlan(f, options: alone) {
+        infeasibility.shortfalls = relaxed.infeasibility?.shortfalls
+        infeasibility.relaxedEbit = relaxed.infeasibility?.relaxedEbit
+      }
+      infeasibility.summary = "demand case \(id): \(why)"
+      plan.infeasibility = infeasibility
+      plan.message =
+        "demand case \(id) is infeasible: \(why)"
+        + (options.elastic
+          ? " (no elastic plan over demand cases: relaxing one case's limits plans nothing for the others; "
+            + "the shortfalls are case \(id)'s)" : "")
+      return plan
+    }
     return plan
   }
 

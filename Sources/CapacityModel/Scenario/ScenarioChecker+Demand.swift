@@ -52,7 +52,8 @@ extension ScenarioChecker {
       } else {
         let fits = pricings.map(\.rawValue).joined(separator: " or ")
         let of = offering.map { " of offering '\($0)'" } ?? ""
-        report("\(path).\(field)", "'\(field)' does not fit \(pricing.rawValue) pricing\(of) (it is for \(fits))")
+        report(
+          "\(path).\(field)", "'\(field)' does not fit \(pricing.rawValue) pricing\(of) (it is for \(fits))")
       }
     }
     return fitting
