@@ -9,34 +9,12 @@ import Testing
 @Suite struct DemandCaseCommandTests {
   /// The hand-worked example of CapacityModelTests' DemandUncertaintyTests: installs 15 MW,
   /// expected EBIT 45 (low 30, high 60), EVPI 35, VSS 5; with risk weight 0.5, installs 10
-  /// (EBIT 40 in both cases).
-  static let yaml = """
-    scenario: two-case
-    periods:
-      - {id: Y1, years: 1}
-    hardware:
-      - {id: gpu, opex_per_mw_year: 0, capex_per_mw: 30, life_years: 5, supply_mw: 100}
-    sites:
-      - {id: s1, power_mw: 100}
-    offerings:
-      - id: api
-        use: iaas
-        pricing: rental
-        price_per_mw_year: {gpu: 10}
-        demand_mw: 20
-      - id: batch
-        use: internal
-        pricing: internal
-        value_per_mw_year: {gpu: 4}
-        demand_mw: 5
-    stability: {move_cost: 1}
-    uncertainty:
-      cases:
-        - {id: low, probability: 0.5, demand_scale: {api: 0.5}}
-        - {id: high, probability: 0.5, offerings: [{id: api, demand_mw: 30}]}
-      risk: {cvar_alpha: 0.5, weight: 0}
-
-    """
+  /// (EBIT 40 in both cases). Read from Tests/Fixtures/two-demand-cases.yaml, which
+  /// CapacityModelTests solves too.
+  static let yaml: String = {
+    let path = CLI.packageRoot.appendingPathComponent("Tests/Fixtures/two-demand-cases.yaml").path
+    return (try? String(contentsOfFile: path, encoding: .utf8)) ?? "missing test fixture: \(path)"
+  }()
 
   static func write(_ text: String = yaml, in dir: URL, name: String = "two.yaml") throws -> String {
     let path = dir.appendingPathComponent(name).path
@@ -147,5 +125,49 @@ import Testing
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("0,45,30,5"), "\(r.stdout)")
     #expect(r.stdout.contains("0.5,40,40,0"), "\(r.stdout)")
+  }
+
+  @Test func alternativesRefusesTheUncertaintySection() throws {
+    let r = try CLI.run([
+      "alternatives", CLI.packageRoot.appendingPathComponent("Models/aws-2026-uncertain.yaml").path,
+      "--count", "1",
+    ])
+    #expect(r.status != 0)
+    #expect(r.stderr.contains("the scenario's uncertainty section has 3 demand cases"), "\(r.stderr)")
+    #expect(r.stdout.isEmpty, "\(r.stdout)")
+  }
+
+  /// A case that cannot meet a required MW: the plan over the cases is infeasible and says which
+  /// case; `--elastic` does not pass that case's relaxed plan off as the plan over the cases.
+  @Test func anInfeasibleCaseIsNamedWithAndWithoutElastic() throws {
+    let dir = try CLI.temporaryDirectory()
+    let yaml = Self.yaml.replacingOccurrences(
+      of: "    demand_mw: 5\n", with: "    demand_mw: 5\n    required_mw: 5\n"
+    ).replacingOccurrences(of: "demand_scale: {api: 0.5}", with: "demand_scale: {api: 0.5, batch: 0.5}")
+    let file = try Self.write(yaml, in: dir, name: "short.yaml")
+    for elastic in [false, true] {
+      let r = try CLI.run(["solve", file, "--format", "json"] + (elastic ? ["--elastic"] : []))
+      #expect(r.status != 0, "elastic \(elastic)")
+      let json = try CLI.json(r.stdout)
+      #expect(json["status"] as? String == "infeasible", "elastic \(elastic)")
+      let message = json["message"] as? String ?? ""
+      #expect(message.hasPrefix("demand case low is infeasible: "), "\(message)")
+      #expect((json["allocations"] as? [Any])?.isEmpty ?? true, "elastic \(elastic)")
+    }
+  }
+
+  /// One case with a risk weight is solved as the deterministic model; `--write` writes that model.
+  @Test func theWrittenModelOfOneCaseIsTheSolvedOne() throws {
+    let dir = try CLI.temporaryDirectory()
+    let one =
+      Self.yaml.components(separatedBy: "uncertainty:")[0]
+      + "uncertainty:\n  cases: [{id: only, probability: 1}]\n  risk: {cvar_alpha: 0.5, weight: 0.3}\n"
+    let file = try Self.write(one, in: dir, name: "one.yaml")
+    let lp = dir.appendingPathComponent("one.lp").path
+    let r = try CLI.run(["solve", file, "--write", lp, "--no-solve"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let text = try String(contentsOfFile: lp, encoding: .utf8)
+    #expect(!text.contains("cvar"), "\(text)")
+    #expect(text.contains("x(api,gpu,s1,Y1)") && !text.contains("@1"), "\(text)")
   }
 }

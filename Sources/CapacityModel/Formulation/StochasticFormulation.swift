@@ -22,6 +22,10 @@ public struct DemandCases: Sendable {
       ids: ids, probabilities: probabilities, scenarios: scenarios, cvarAlpha: cvarAlpha, riskWeight: 0,
       changesPrices: changesPrices)
   }
+
+  /// The cases as the model has them. One case of probability 1 has CVaR = EBIT, so its risk
+  /// term changes nothing but adds columns: it is modelled as the deterministic model.
+  var modelled: DemandCases { ids.count == 1 ? expectedOnly : self }
 }
 
 extension ValidScenario {
@@ -78,13 +82,7 @@ public struct StochasticFormulation: Sendable {
   public let columnMap: [[Int]]
   /// `rowMap[k][i]`: the model row of case k's row i.
   public let rowMap: [[Int]]
-  /// Whether model row r is shared by every case (rows over first-stage columns only).
-  public let sharedRow: [Bool]
-  public let sharedColumn: [Bool]
   public private(set) var model = Model(name: "capplan")
-  /// CVaR's eta and u_k columns, when the risk weight is above 0.
-  public private(set) var eta: Variable?
-  public private(set) var shortfall: [Variable] = []
 
   /// First-stage columns: one decision, whatever the demand.
   static func isFirstStage(_ key: VariableKey) -> Bool {
@@ -110,6 +108,9 @@ public struct StochasticFormulation: Sendable {
     previousByCase: [String: PreviousAllocations]? = nil, objective: SolveObjective = .ebit,
     fixed: [VariableKey: Double]? = nil
   ) {
+    // Normalised here, where every model over cases is built (the solve, `solve --write`, VSS),
+    // so a written model is always the solved one.
+    let cases = cases.modelled
     self.cases = cases
     let formulations = cases.scenarios.indices.map { k in
       Formulation(
@@ -117,17 +118,22 @@ public struct StochasticFormulation: Sendable {
     }
     self.formulations = formulations
     let base = formulations[0]
+    let single = cases.ids.count == 1
+    let w = cases.riskWeight
+    if single, w == 0, fixed == nil {
+      // One case without a risk term or fixed columns is its deterministic model, names and all.
+      model = base.model
+      columnMap = [Array(0..<base.model.variableCount)]
+      rowMap = [Array(0..<base.model.constraintCount)]
+      return
+    }
     model.name = base.model.name
     model.objectiveName = base.model.objectiveName
     model.sense = .maximize
-    let single = cases.ids.count == 1
-    let w = cases.riskWeight
     var shared: [VariableKey: Int] = [:]
     var sharedRows: [ConstraintKey: Int] = [:]
     var columnMap: [[Int]] = []
     var rowMap: [[Int]] = []
-    var sharedColumn: [Bool] = []
-    var sharedRow: [Bool] = []
     var objective = [Double]()
     for (k, f) in formulations.enumerated() {
       let p = cases.probabilities[k]
@@ -155,7 +161,6 @@ public struct StochasticFormulation: Sendable {
         let v = model.addVariable(name, kind: kind, lower: lower, upper: upper)
         map.append(v.index)
         objective.append((1 - w) * p * f.model.objectiveCoefficients[j])
-        sharedColumn.append(first)
         if first { shared[key] = v.index }
       }
       var rows: [Int] = []
@@ -173,7 +178,6 @@ public struct StochasticFormulation: Sendable {
         let c = model.addConstraint(
           e, lower: f.model.constraintLower[i], upper: f.model.constraintUpper[i], name: name)
         rows.append(c.index)
-        sharedRow.append(isShared)
         if isShared { sharedRows[key] = c.index }
       }
       columnMap.append(map)
@@ -186,11 +190,9 @@ public struct StochasticFormulation: Sendable {
     if w > 0 {
       // EBIT_k - eta + u_k >= 0: u_k is how far case k falls below eta.
       let eta = model.addVariable("cvar_eta", kind: .continuous, lower: -.infinity, upper: .infinity)
-      sharedColumn.append(true)
       model.setObjectiveCoefficient(eta, w)
       for (k, f) in formulations.enumerated() {
         let u = model.addVariable("cvar_shortfall@\(k + 1)", kind: .continuous, lower: 0, upper: .infinity)
-        sharedColumn.append(false)
         model.setObjectiveCoefficient(u, -w * cases.probabilities[k] / (1 - cases.cvarAlpha))
         var e = LinearExpression()
         for (j, c) in f.model.objectiveCoefficients.enumerated() where c != 0 {
@@ -199,15 +201,10 @@ public struct StochasticFormulation: Sendable {
         e.add(-1, eta)
         e.add(1, u)
         model.addConstraint(e, lower: -f.model.objectiveConstant, upper: .infinity, name: "cvar[\(k + 1)]")
-        sharedRow.append(false)
-        shortfall.append(u)
       }
-      self.eta = eta
     }
     self.columnMap = columnMap
     self.rowMap = rowMap
-    self.sharedColumn = sharedColumn
-    self.sharedRow = sharedRow
   }
 
   /// `name` with the case suffix, or "" (GLPK's unnamed) when that passes GLPK's 255 bytes, as the
@@ -239,10 +236,14 @@ public struct StochasticFormulation: Sendable {
   public func expectedSolution(of solution: Solution) -> Solution {
     var s = caseSolution(0, of: solution)
     let f = formulations[0]
+    // Every case has the same columns in the same order (cases change demand caps and prices,
+    // which are rows and coefficients), so case k's column j is case 0's column j; the lookup by
+    // key is only a fallback should a case ever differ.
+    let sameColumns = formulations.allSatisfy { $0.variableKeys == f.variableKeys }
     for (j, key) in f.variableKeys.enumerated() where !Self.isFirstStage(key) {
       s.values[j] = 0
       for k in formulations.indices {
-        let kj = formulations[k].variables[key].map(\.index)
+        let kj = sameColumns ? j : formulations[k].variables[key]?.index
         if let kj { s.values[j] += cases.probabilities[k] * solution.values[columnMap[k][kj]] }
       }
     }
@@ -269,11 +270,17 @@ public struct StochasticFormulation: Sendable {
 
   /// First-stage values by key, for fixing them in another solve.
   public func firstStage(of solution: Solution) -> [VariableKey: Double] {
+    Self.firstStage(of: formulations[0]) { solution.values[columnMap[0][$0]] }
+  }
+
+  /// The first-stage values of `f`, column j's value being `value(j)`, for fixing them in
+  /// another solve.
+  static func firstStage(of f: Formulation, value: (Int) -> Double) -> [VariableKey: Double] {
     var out: [VariableKey: Double] = [:]
-    for (j, key) in formulations[0].variableKeys.enumerated() where Self.isFirstStage(key) {
-      var x = solution.values[columnMap[0][j]]
+    for (j, key) in f.variableKeys.enumerated() where isFirstStage(key) {
+      var x = value(j)
       // Whole blocks and builds stay whole when fixed, whatever the solver's float noise.
-      if formulations[0].model.variableKinds[j] != .continuous { x = x.rounded() }
+      if f.model.variableKinds[j] != .continuous { x = x.rounded() }
       out[key] = x
     }
     return out

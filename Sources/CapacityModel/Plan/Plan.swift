@@ -397,17 +397,11 @@ extension Plan {
 
   /// The allocations as the stability move cost sees them.
   public var previousAllocations: PreviousAllocations {
-    var mw: [PreviousAllocations.Entry: Double] = [:]
-    for a in allocations {
-      mw[
-        PreviousAllocations.Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period),
-        default: 0] += a.mw
-    }
     var covered = periods.map(\.id)
     if covered.isEmpty {
       for a in allocations where !covered.contains(a.period) { covered.append(a.period) }
     }
-    return PreviousAllocations(periods: covered, mw: mw)
+    return PreviousAllocations(allocations, periods: covered)
   }
 }
 

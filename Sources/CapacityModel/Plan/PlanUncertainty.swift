@@ -90,14 +90,20 @@ extension Plan {
     guard let u = uncertainty else { return nil }
     let covered = previousAllocations.periods
     var out: [String: PreviousAllocations] = [:]
-    for c in u.cases {
-      var mw: [PreviousAllocations.Entry: Double] = [:]
-      for a in c.allocations {
-        mw[.init(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] +=
-          a.mw
-      }
-      out[c.id] = PreviousAllocations(periods: covered, mw: mw)
-    }
+    for c in u.cases { out[c.id] = PreviousAllocations(c.allocations, periods: covered) }
     return out
+  }
+}
+
+extension PreviousAllocations {
+  /// `allocations` summed by offering, hardware, site and period, as the move cost compares them;
+  /// moves are charged in `periods` only.
+  init(_ allocations: [Plan.Allocation], periods: [String]) {
+    var mw: [Entry: Double] = [:]
+    for a in allocations {
+      mw[Entry(offering: a.offering, hardware: a.hardware, site: a.site, period: a.period), default: 0] +=
+        a.mw
+    }
+    self.init(periods: periods, mw: mw)
   }
 }

@@ -10,7 +10,7 @@ enum StochasticPlanner {
     // as such, with the MIP's rounding start and the previous plan's moves, it is the same plan.
     let single = cases.ids.count == 1
     let sf = StochasticFormulation(
-      single ? cases.expectedOnly : cases, previous: options.previous, previousByCase: options.previousByCase,
+      cases, previous: options.previous, previousByCase: options.previousByCase,
       objective: options.settings.objective)
     let solution =
       single
@@ -74,26 +74,44 @@ enum StochasticPlanner {
   }
 
   /// A plan without a solution. An infeasible joint model has an infeasible case (the cases share
-  /// only installs and expansions, which no case's limits force down): its plan names the limits.
+  /// only installs and expansions, which no case's limits force down): the plan names that case
+  /// and its limits, found on the case formulations already built. It stays a plan over the cases,
+  /// without allocations: with `--elastic` too, as relaxing one case gives no plan for the others
+  /// (the case's shortfalls are reported, as for any infeasible plan).
   static func unsolved(
     _ sf: StochasticFormulation, solution: Solution, status: PlanStatus, options: PlanOptions
   ) throws(PlanningError) -> Plan {
-    if status == .infeasible {
-      var alone = options
-      alone.valueOfInformation = false
-      for (k, scenario) in sf.cases.scenarios.enumerated() {
-        var plan = try Planner.plan(scenario, options: alone)
-        guard plan.status == .infeasible || plan.status == .infeasibleRelaxed else { continue }
-        plan.message = "demand case \(sf.cases.ids[k]) is infeasible: \(plan.message ?? "")"
-        return plan
-      }
-    }
     var empty = solution
     empty.values = []
     empty.rowActivities = []
     var plan = PlanExplanation(f: sf.formulations[0], solution: empty).explain(
       status: status, method: options.settings.method)
     plan.message = solution.message ?? (status == .infeasible ? "infeasible across the demand cases" : nil)
+    guard status == .infeasible else { return plan }
+    var alone = options
+    alone.warmStart = nil
+    alone.progress = nil
+    for (k, f) in sf.formulations.enumerated() {
+      // One case's joint model is its own: it is the infeasible one without another solve.
+      if sf.formulations.count > 1 {
+        guard Planner.status(try Planner.solveRecording(f, options: alone).0) == .infeasible else { continue }
+      }
+      let id = sf.cases.ids[k]
+      var infeasibility = Planner.diagnose(f, solver: options.solver)
+      let why = infeasibility.summary
+      if let relaxed = Planner.relaxedPlan(f, options: alone) {
+        infeasibility.shortfalls = relaxed.infeasibility?.shortfalls
+        infeasibility.relaxedEbit = relaxed.infeasibility?.relaxedEbit
+      }
+      infeasibility.summary = "demand case \(id): \(why)"
+      plan.infeasibility = infeasibility
+      plan.message =
+        "demand case \(id) is infeasible: \(why)"
+        + (options.elastic
+          ? " (no elastic plan over demand cases: relaxing one case's limits plans nothing for the others; "
+            + "the shortfalls are case \(id)'s)" : "")
+      return plan
+    }
     return plan
   }
 
@@ -112,12 +130,13 @@ enum StochasticPlanner {
       let totals = casePlans.indices.compactMap { k in casePlans[k].totals.map { (k, $0) } }
       plan.totals = .weightedMean(of: totals.map(\.1), weights: totals.map { p[$0.0] })
     }
-    plan.cashFlows = Plan.CashFlows(plan: plan, scenario: scenario)
+    // Cleared before the cash flows are built, which read the lab side for its payout.
     let linear = !cases.changesPrices && scenario.offerings.allSatisfy { $0.tiers == nil }
     if !linear {
       plan.economics = nil
       plan.lab = []
     }
+    plan.cashFlows = Plan.CashFlows(plan: plan, scenario: scenario)
   }
 
   static func report(_ casePlans: [Plan], cases: DemandCases) -> Plan.Uncertainty {
@@ -139,6 +158,16 @@ enum StochasticPlanner {
     to report: inout Plan.Uncertainty?, scenario: ValidScenario, cases: DemandCases, options: PlanOptions
   ) {
     guard var r = report else { return }
+    if cases.ids.count == 1 {
+      // One case is the deterministic plan: solving it alone or for its (own) expected demand
+      // gives the same plan, so EVPI = VSS = 0 without the three extra solves.
+      r.cases[0].aloneEbit = r.cases[0].ebit
+      r.cases[0].expectedDemandPlanEbit = r.cases[0].ebit
+      (r.waitAndSeeEbit, r.expectedDemandPlanEbit) = (r.expectedEbit, r.expectedEbit)
+      (r.evpi, r.vss) = (0, 0)
+      report = r
+      return
+    }
     var alone = options
     alone.valueOfInformation = false
     alone.priceOfStability = false
@@ -193,11 +222,7 @@ enum StochasticPlanner {
     guard Planner.status(solution).hasSolution else {
       return .failure(PlanningError(message: "the expected-demand plan has no solution"))
     }
-    var fixed: [VariableKey: Double] = [:]
-    for (j, key) in f.variableKeys.enumerated() where StochasticFormulation.isFirstStage(key) {
-      let x = solution.values[j]
-      fixed[key] = f.model.variableKinds[j] == .continuous ? x : x.rounded()
-    }
+    let fixed = StochasticFormulation.firstStage(of: f) { solution.values[$0] }
     let sf = StochasticFormulation(
       cases.expectedOnly, previous: options.previous, previousByCase: options.previousByCase,
       objective: options.settings.objective, fixed: fixed)

@@ -23,18 +23,7 @@ extension ScenarioChecker {
 
   private func checkOffering(_ offering: Scenario.Offering, at path: String) {
     if offering.use.isEmpty { report("\(path).use", "'use' cannot be empty") }
-    let present = presentFields(offering)
-    var fitting: Set<String> = []
-    for (field, pricings) in Self.fieldPricings where present.contains(field) {
-      if pricings.contains(offering.pricing) {
-        fitting.insert(field)
-      } else {
-        let fits = pricings.map(\.rawValue).joined(separator: " or ")
-        report(
-          "\(path).\(field)",
-          "'\(field)' does not fit \(offering.pricing.rawValue) pricing (it is for \(fits))")
-      }
-    }
+    let fitting = fittingFields(presentFields(offering), pricing: offering.pricing, at: path)
     checkHardwareMap(offering, at: path)
     if offering.pricing == .revenueShare { checkShareTerms(offering, at: path) }
     if fitting.contains("iaas_fee_per_mw_year"), let fee = offering.iaasFeePerMWYear {
@@ -46,11 +35,35 @@ extension ScenarioChecker {
       ("committed_mw", offering.committedMW, .mw),
       ("required_mw", offering.requiredMW, .mw),
     ]
-    for case let (field, series?, rule) in seriesFields where fitting.contains(field) {
-      checkSeries(series, at: "\(path).\(field)", rule)
-    }
+    checkSeriesFields(seriesFields, fitting: fitting, at: path)
     checkAvailableFrom(offering, at: path)
     checkSites(of: offering, at: path)
+  }
+
+  /// The fields of `present` that fit `pricing`; each one that does not is reported at
+  /// `path.field` (`offering`, when given, names the offering the fields change).
+  func fittingFields(
+    _ present: Set<String>, pricing: Pricing, at path: String, offering: String? = nil
+  ) -> Set<String> {
+    var fitting: Set<String> = []
+    for (field, pricings) in Self.fieldPricings where present.contains(field) {
+      if pricings.contains(pricing) {
+        fitting.insert(field)
+      } else {
+        let fits = pricings.map(\.rawValue).joined(separator: " or ")
+        let of = offering.map { " of offering '\($0)'" } ?? ""
+        report(
+          "\(path).\(field)", "'\(field)' does not fit \(pricing.rawValue) pricing\(of) (it is for \(fits))")
+      }
+    }
+    return fitting
+  }
+
+  /// Each series of `fields` present and fitting its offering's pricing, checked by its rule.
+  func checkSeriesFields(_ fields: [(String, Series?, NumberRule)], fitting: Set<String>, at path: String) {
+    for case let (field, series?, rule) in fields where fitting.contains(field) {
+      checkSeries(series, at: "\(path).\(field)", rule)
+    }
   }
 
   private func presentFields(_ offering: Scenario.Offering) -> Set<String> {

@@ -48,7 +48,14 @@ extension ScenarioChecker {
     for entry in scale?.entries ?? [] {
       let entryPath = "\(path).\(entry.key)"
       guard checkReference(entry.key, at: entryPath, kind: "offering", known: offeringIDs) else { continue }
-      checkNumber(entry.value, at: entryPath, .mw)
+      // A factor of the demand, not MW: checkNumber's units would say the wrong thing.
+      let factor = entry.value
+      if !factor.isFinite || factor < 0 {
+        report(
+          entryPath,
+          "a demand scale is a factor of the offering's demand (0.8: 80%) and cannot be negative, found "
+            + ScenarioText.number(factor))
+      }
       if let offering = scenario.offerings.first(where: { $0.id == entry.key }),
         offering.demandMW == nil, offering.demandGrossRevenuePerYear == nil
       {
@@ -76,21 +83,9 @@ extension ScenarioChecker {
         ("price_per_mw_year", change.pricePerMWYear, offering.pricePerMWYear),
         ("value_per_mw_year", change.valuePerMWYear, offering.valuePerMWYear),
       ]
-      var present = series.filter { $0.1 != nil }.map(\.0)
-      present += maps.filter { $0.1 != nil }.map(\.0)
-      var fitting: Set<String> = []
-      for (field, pricings) in Self.fieldPricings where present.contains(field) {
-        if pricings.contains(offering.pricing) {
-          fitting.insert(field)
-        } else {
-          report(
-            "\(changePath).\(field)",
-            "'\(field)' does not fit \(offering.pricing.rawValue) pricing of offering '\(offering.id)'")
-        }
-      }
-      for case let (field, value?, rule) in series where fitting.contains(field) {
-        checkSeries(value, at: "\(changePath).\(field)", rule)
-      }
+      let present = Set(series.filter { $0.1 != nil }.map(\.0) + maps.filter { $0.1 != nil }.map(\.0))
+      let fitting = fittingFields(present, pricing: offering.pricing, at: changePath, offering: offering.id)
+      checkSeriesFields(series, fitting: fitting, at: changePath)
       for case let (field, value?, base) in maps where fitting.contains(field) {
         let known = base?.keys ?? []
         for entry in value.entries {

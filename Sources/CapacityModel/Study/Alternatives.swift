@@ -31,6 +31,14 @@ public enum Alternatives {
     guard slack.isFinite, slack >= 0, slack <= 1 else {
       throw PlanningError(message: "--slack must be between 0 and 1 (0.02 is 2%), found \(slack)")
     }
+    // The search varies one demand's installs; over demand cases it would silently plan for the
+    // base demand alone, which is not the scenario's plan.
+    if let cases = scenario.demandCases {
+      throw PlanningError(
+        message: "alternatives searches plans for one demand, but the scenario's uncertainty section has "
+          + "\(cases.ids.count) demand case\(cases.ids.count == 1 ? "" : "s") (\(cases.ids.joined(separator: ", "))); "
+          + "remove the uncertainty section, or solve it with `capplan solve` for the plan across the cases")
+    }
     let base = Formulation(scenario, previous: options.previous)
     let (best, _) = try Planner.solveRecording(base, options: options)
     var optimum = Planner.explain(base, solution: best, options: options)
