@@ -70,12 +70,7 @@ public enum APITokenSecret {
 
   /// 32 random bytes from the system's secure generator, base64url without padding.
   public static func generate() -> String {
-    var generator = SystemRandomNumberGenerator()
-    let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-    let text = Data(bytes).base64EncodedString()
-      .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-      .replacingOccurrences(of: "=", with: "")
-    return prefix + text
+    prefix + Base64URL.encode(SecureRandom.bytes(32))
   }
 
   /// The lowercase hex SHA-256 of the secret's UTF-8 bytes: what the store keeps and looks up.

@@ -54,7 +54,7 @@ import Testing
     #expect(try q.until(180) { try succeeded() == ids.count }, "\(workers.map { $0.output.suffix(400) })")
     for w in workers {
       w.signal(SIGTERM)
-      #expect(w.wait(seconds: 20) == 0, "\(w.output.suffix(600))")
+      #expect(w.wait(seconds: 20) == 0, "\(w.output.suffix(4000))")
     }
     let jobs = try q.store.jobs(JobFilter(limit: 1000))
     #expect(jobs.count == ids.count)

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JobQueue
 import Synchronization
 
 /// A console session as its cookie carries it. The cookie holds this, signed, and nothing
@@ -25,13 +26,8 @@ struct ConsoleSession: Codable, Sendable, Equatable {
   static func new(tokenID: String?, now: Date) -> ConsoleSession {
     let lifetime = tokenID == nil ? signInPageSeconds : signedInSeconds
     return ConsoleSession(
-      id: randomHex(bytes: 16), tokenID: tokenID, expiresAt: Int64(now.timeIntervalSince1970) + lifetime)
-  }
-
-  static func randomHex(bytes: Int) -> String {
-    var generator = SystemRandomNumberGenerator()
-    return (0..<bytes).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }
-      .joined()
+      id: SecureRandom.hex(bytes: 16), tokenID: tokenID,
+      expiresAt: Int64(now.timeIntervalSince1970) + lifetime)
   }
 }
 
@@ -160,9 +156,7 @@ enum ConsoleSecret {
       }
       return (Data(value.utf8), valueVariable)
     }
-    var generator = SystemRandomNumberGenerator()
-    let bytes = (0..<minimumBytes).map { _ in UInt8.random(in: 0...255, using: &generator) }
-    return (Data(bytes), "random for this process (sessions end when it stops)")
+    return (SecureRandom.bytes(minimumBytes), "random for this process (sessions end when it stops)")
   }
 }
 
@@ -190,24 +184,5 @@ enum ConsoleCookie {
       if trimmed[..<eq] == name { return String(trimmed[trimmed.index(after: eq)...]) }
     }
     return nil
-  }
-}
-
-/// base64url without padding (RFC 4648 section 5): safe in a cookie and a form field.
-enum Base64URL {
-  static func encode(_ data: Data) -> String {
-    data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(
-      of: "/", with: "_"
-    )
-    .replacingOccurrences(of: "=", with: "")
-  }
-
-  static func decode(_ text: Substring) -> Data? {
-    guard text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
-      return nil
-    }
-    var s = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-    while s.count % 4 != 0 { s += "=" }
-    return Data(base64Encoded: s)
   }
 }

@@ -156,50 +156,6 @@ struct APIPayload: Sendable {
   }
 }
 
-/// `--http HOST:PORT`, parsed, and the loopback rule.
-struct HTTPAddress: Sendable, Equatable {
-  var host: String
-  var port: Int
-
-  /// "127.0.0.1:8080", "localhost:0", "[::1]:8080", "0.0.0.0:80".
-  init(parsing text: String) throws(CommandFailure) {
-    func bad(_ why: String) -> CommandFailure {
-      CommandFailure(
-        message: "--http '\(text)': \(why); write HOST:PORT, e.g. 127.0.0.1:8080", outcome: .invalidInput)
-    }
-    let host: Substring
-    let portText: Substring
-    if text.hasPrefix("[") {
-      guard let close = text.firstIndex(of: "]"), text[close...].hasPrefix("]:") else {
-        throw bad("an IPv6 address needs [ADDRESS]:PORT")
-      }
-      host = text[text.index(after: text.startIndex)..<close]
-      portText = text[text.index(close, offsetBy: 2)...]
-    } else {
-      guard let colon = text.lastIndex(of: ":") else { throw bad("no port") }
-      host = text[..<colon]
-      portText = text[text.index(after: colon)...]
-    }
-    guard !host.isEmpty else { throw bad("no host") }
-    guard let port = Int(portText), (0...65535).contains(port) else {
-      throw bad("the port must be 0 to 65535")
-    }
-    self.host = String(host)
-    self.port = port
-  }
-
-  /// Only this machine can connect: 127.0.0.0/8, ::1 or localhost.
-  var isLoopback: Bool {
-    host == "localhost" || host == "::1" || host.hasPrefix("127.")
-  }
-
-  static func url(of address: SocketAddress) -> String {
-    let ip = address.ipAddress ?? "?"
-    let host = ip.contains(":") ? "[\(ip)]" : ip
-    return "http://\(host):\(address.port ?? 0)"
-  }
-}
-
 /// Answers 405 with an Allow header where the router found no route but the
 /// path is one it serves with other methods (Hummingbird's router says 404).
 struct MethodNotAllowedMiddleware: RouterMiddleware {

@@ -138,22 +138,23 @@ enum PlanRoutes: RouteGroupProvider {
   /// csv: a zip of plan.json and the CSV files; json: one object with a key per table (and
   /// `plan`); markdown: every table in one document; xlsx: the workbook.
   static func exportPayload(_ stored: StoredPlan, id: Int64, format: PlanExport.Format) throws -> APIPayload {
-    let files = try PlanExport(stored).files(format)
+    let export = PlanExport(stored)
     switch format {
     case .csv:
       return APIPayload(
-        data: try ZipArchive.data(files.map { ($0.name, $0.data) }), contentType: "application/zip",
-        filename: "plan-\(id)-csv.zip")
+        data: try ZipArchive.data(try export.files(.csv).map { ($0.name, $0.data) }),
+        contentType: "application/zip", filename: "plan-\(id)-csv.zip")
     case .xlsx:
-      let workbook = files.first { $0.name.hasSuffix(".xlsx") }?.data ?? Data()
       return APIPayload(
-        data: workbook, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        data: try export.workbook(),
+        contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         filename: "plan-\(id).xlsx")
     case .markdown:
-      let text = files.filter { $0.name.hasSuffix(".md") }.map { String(decoding: $0.data, as: UTF8.self) }
+      let text = try export.sheetFiles(.markdown).map { String(decoding: $0.data, as: UTF8.self) }
         .joined(separator: "\n")
       return APIPayload(text, contentType: "text/markdown; charset=utf-8")
     case .json:
+      let files = try export.files(.json)
       // The files are JSON texts already; they are put together as they are, not re-encoded.
       var parts: [String] = []
       for file in files {

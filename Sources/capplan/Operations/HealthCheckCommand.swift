@@ -62,17 +62,9 @@ enum HTTPProbe {
       let rest = text.dropFirst("http://".count)
       let authority = rest.prefix { $0 != "/" }
       path = rest.count > authority.count ? String(rest.dropFirst(authority.count)) : "/"
-      if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") {
-        host = String(authority[authority.index(after: authority.startIndex)..<close])
-        let after = authority[authority.index(after: close)...]
-        port = after.hasPrefix(":") ? String(after.dropFirst()) : "80"
-      } else if let colon = authority.lastIndex(of: ":") {
-        host = String(authority[..<colon])
-        port = String(authority[authority.index(after: colon)...])
-      } else {
-        host = String(authority)
-        port = "80"
-      }
+      let split = HTTPAddress.split(authority)
+      host = String(split?.host ?? "")
+      port = String(split?.port ?? "80")
       guard !host.isEmpty, let number = Int(port), (1...65535).contains(number) else {
         throw ValidationError("'\(text)': write http://HOST:PORT/PATH")
       }

@@ -296,20 +296,28 @@ struct PlanExport {
   /// The export's files, in memory: plan.json, then one file per sheet (xlsx: one workbook).
   /// `write(to:)` puts them in a folder; the HTTP API sends them (zipped, or as one document).
   func files(_ format: Format) throws(CommandFailure) -> [(name: String, data: Data)] {
-    var files: [(name: String, data: Data)] = []
+    let planJSON: Data
     do {
-      files.append(("plan.json", try plan.jsonData()))
+      planJSON = try plan.jsonData()
     } catch {
       throw CommandFailure(message: "cannot encode the plan: \(error)", outcome: .error)
     }
-    if format == .xlsx {
-      do {
-        files.append(("plan.xlsx", try PlanWorkbook.data(sheets)))
-      } catch {
-        throw CommandFailure(message: "\(error)", outcome: .error)
-      }
-      return files
+    return [("plan.json", planJSON)] + (try sheetFiles(format))
+  }
+
+  /// The workbook: every sheet in one .xlsx.
+  func workbook() throws(CommandFailure) -> Data {
+    do {
+      return try PlanWorkbook.data(sheets)
+    } catch {
+      throw CommandFailure(message: "\(error)", outcome: .error)
     }
+  }
+
+  /// One file per sheet in `format` (xlsx: the workbook), without plan.json.
+  func sheetFiles(_ format: Format) throws(CommandFailure) -> [(name: String, data: Data)] {
+    if format == .xlsx { return [("plan.xlsx", try workbook())] }
+    var files: [(name: String, data: Data)] = []
     for sheet in sheets {
       let text: String
       switch format {

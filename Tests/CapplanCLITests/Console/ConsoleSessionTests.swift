@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import JobQueue
 import Testing
 
 @testable import capplan
