@@ -28,6 +28,8 @@ public struct PlanFilter: Sendable {
 public protocol JobStore: Sendable {
   /// Where the store lives, for messages: a path, or a URL without its password.
   var location: String { get }
+  /// "sqlite" or "postgres": the `backend` label of the store's metrics.
+  var backendName: String { get }
   /// Signalled when work may have arrived (see `WorkSignal`).
   var workSignal: WorkSignal { get }
   /// Seconds an idle worker waits between looks when nothing signals it:

@@ -59,7 +59,7 @@ extension PostgresStore {
       }
       return (try Self.job(from: existing), false)
     }
-    metrics.submitted(backend: "postgres", created: result.created)
+    metrics.submitted(backend: backendName, created: result.created)
     return result
   }
 

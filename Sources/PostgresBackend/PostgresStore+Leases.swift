@@ -66,8 +66,8 @@ extension PostgresStore {
         scenarioText: try row.get("scenario_text"), options: options, previousPlanJSON: previous)
       return (lease, rescued)
     }
-    metrics.leasesExpired(backend: "postgres", count: rescued)
-    if lease != nil { metrics.claimed(backend: "postgres") }
+    metrics.leasesExpired(backend: backendName, count: rescued)
+    if lease != nil { metrics.claimed(backend: backendName) }
     return lease
   }
 

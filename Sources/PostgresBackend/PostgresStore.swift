@@ -13,6 +13,7 @@ import PostgresNIO
 /// A server restart is ridden out: transactions are retried on a new
 /// connection for up to `retryWindow` seconds.
 public final class PostgresStore: PlanDatabase {
+  public var backendName: String { "postgres" }
   public let url: PostgresURL
   let connections: PostgresConnections
   let notifier: PostgresNotifier

@@ -45,7 +45,7 @@ extension SQLiteStore {
     }
     // A worker in this process (capplan serve) starts it without waiting for a poll.
     if result.created { workSignal.signal() }
-    metrics.submitted(backend: "sqlite", created: result.created)
+    metrics.submitted(backend: backendName, created: result.created)
     return result
   }
 

@@ -11,8 +11,8 @@ extension SQLiteStore {
       let rescued = try Self.rescueExpiredLeases(db, now: now)
       return (try Self.claimNext(db, owner: owner, leaseSeconds: leaseSeconds, now: now), rescued)
     }
-    metrics.leasesExpired(backend: "sqlite", count: rescued)
-    if lease != nil { metrics.claimed(backend: "sqlite") }
+    metrics.leasesExpired(backend: backendName, count: rescued)
+    if lease != nil { metrics.claimed(backend: backendName) }
     return lease
   }
 

@@ -10,6 +10,7 @@ import JobQueue
 /// `synchronous=FULL`: an acknowledged submit survives a crash of the process
 /// and of the machine.
 public final class SQLiteStore: PlanDatabase {
+  public var backendName: String { "sqlite" }
   public let path: String
   let pool: DatabasePool
   public let workSignal = WorkSignal()

@@ -1,7 +1,6 @@
 import CoreMetrics
 import Foundation
 import JobQueue
-import PostgresBackend
 import Prometheus
 import Synchronization
 
@@ -77,14 +76,9 @@ enum MetricsExposition {
     return text
   }
 
-  /// The label value the store's counters carry.
-  static func backendName(of store: any JobStore) -> String {
-    store is PostgresStore ? "postgres" : "sqlite"
-  }
-
   /// Bootstraps metrics and shows the store's series at zero from the start.
   static func start(for store: any JobStore) {
     MetricsBootstrap.once()
-    QueueMetrics.global.registerKnownSeries(backend: backendName(of: store))
+    QueueMetrics.global.registerKnownSeries(backend: store.backendName)
   }
 }
