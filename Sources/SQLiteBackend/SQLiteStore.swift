@@ -81,6 +81,13 @@ public final class SQLiteStore: PlanDatabase {
     } else if errno != EEXIST {
       throw StoreError(.database, "cannot create \(path): \(String(cString: strerror(errno)))")
     }
+    // SQLite would open a device or FIFO and leave its journal beside it (/dev/null-journal).
+    var info = stat()
+    if stat(path, &info) == 0, (info.st_mode & S_IFMT) != S_IFREG {
+      let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a folder" : "not a regular file"
+      throw StoreError(
+        .invalid, "\(path) is \(kind); give the path of a database file (it is made if missing)")
+    }
   }
 
   /// Runs `body` in an IMMEDIATE transaction.
