@@ -133,8 +133,12 @@ import Testing
         uri: "/v1/jobs?rounding=false&feasibility_pump=true&proximity_search=7.5&method=dual&max_attempts=5",
         method: .post, headers: api.headers(.submit), body: ByteBuffer(string: HTTPAPITests.seedText))
       #expect(r.status == .created, "\(String(buffer: r.body))")
-      let id = try #require(
-        (try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])?["id"] as? Int)
+      let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+      let id = try #require(answer["id"] as? Int)
+      // The answer shows them as docs/http-api.md says.
+      let glpk = (answer["options"] as? [String: Any])?["glpk"] as? [String: Any]
+      #expect(glpk?["rounding_heuristic"] as? Bool == false && glpk?["feasibility_pump"] as? Bool == true)
+      #expect(glpk?["proximity_search_seconds"] as? Double == 7.5)
       // Read back from the store, not from the answer.
       let job = try api.store.job(Int64(id))
       #expect(job.options.settings.glpk.roundingHeuristic == false)
