@@ -8,6 +8,9 @@ enum SubmissionField: CaseIterable, Sendable {
   case priority, maxAttempts, idempotencyKey, previousPlan, caseName
   case timeLimit, gap, method, rounding, feasibilityPump, proximitySearch, objective
 
+  /// The field as a query parameter and as the console form's input name.
+  var parameterName: String { SubmissionSpelling.words(self).joined(separator: "_") }
+
   init(_ setting: SolveSettings.Setting) {
     switch setting {
     case .timeLimit: self = .timeLimit
@@ -27,9 +30,15 @@ enum SubmissionSpelling: Sendable {
   func name(_ field: SubmissionField) -> String {
     switch self {
     case .commandLine: "--" + Self.words(field).joined(separator: "-")
-    case .api: field == .idempotencyKey ? "Idempotency-Key" : Self.words(field).joined(separator: "_")
+    case .api: field == .idempotencyKey ? "Idempotency-Key" : field.parameterName
     case .console: Self.words(field).joined(separator: " ")
     }
+  }
+
+  /// How the console's form labels a field: its name in the console's messages, capitalized.
+  static func label(_ field: SubmissionField) -> String {
+    let name = SubmissionSpelling.console.name(field)
+    return name.prefix(1).uppercased() + name.dropFirst()
   }
 
   func name(_ setting: SolveSettings.Setting) -> String { name(SubmissionField(setting)) }
@@ -85,7 +94,7 @@ struct SubmissionRequest: Equatable, Sendable {
       problems.append(error.message)
     }
     if let previousPlan, previousPlan < 1 {
-      problems.append(Self.notAnID(spelling.name(.previousPlan), "\(previousPlan)"))
+      problems.append(FieldText.notAnID(spelling.name(.previousPlan), "\(previousPlan)"))
     }
     do {
       try settings.check(naming: spelling.name)
@@ -118,56 +127,36 @@ struct SubmissionRequest: Equatable, Sendable {
   /// get the same answer. Every problem is added to `problems`; a field that could not be read
   /// keeps its default, so the caller can still look up, say, the previous plan.
   init(reading raw: [SubmissionField: String], _ spelling: SubmissionSpelling, problems: inout [String]) {
-    func text(_ field: SubmissionField) -> (name: String, text: String)? {
-      raw[field].map { (spelling.name(field), $0) }
-    }
-    func integer(_ field: SubmissionField) -> Int? {
-      guard let (name, t) = text(field) else { return nil }
-      guard let value = Int(t) else {
-        problems.append("\(name) '\(t)' is not a whole number")
+    /// The field's text read by `read`, or nil (absent, or refused into `problems`).
+    func value<T>(_ field: SubmissionField, _ read: (String, String) throws(FieldText.Refusal) -> T) -> T? {
+      guard let text = raw[field] else { return nil }
+      do {
+        return try read(spelling.name(field), text)
+      } catch {
+        problems.append(error.message)
         return nil
       }
-      return value
     }
+    // Numbers are range-checked below, which refuses nan and inf with the range.
     func number(_ field: SubmissionField) -> Double? {
-      guard let (name, t) = text(field) else { return nil }
-      guard let value = Double(t) else {
-        problems.append("\(name) '\(t)' is not a number")
-        return nil
-      }
-      return value
+      value(field) { (n, t) throws(FieldText.Refusal) in try FieldText.number(n, t, finite: false) }
     }
-    func flag(_ field: SubmissionField) -> Bool? {
-      guard let (name, t) = text(field) else { return nil }
-      switch t.lowercased() {
-      case "true", "1", "yes", "on": return true
-      case "false", "0", "no", "off": return false
-      default:
-        problems.append("\(name) '\(t)' is not true or false")
-        return nil
-      }
-    }
-    func choice<T: RawRepresentable & CaseIterable>(_ field: SubmissionField, _: T.Type) -> T?
-    where T.RawValue == String {
-      guard let (name, t) = text(field) else { return nil }
-      guard let value = T(rawValue: t) else {
-        problems.append("\(name) '\(t)' is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))")
-        return nil
-      }
-      return value
-    }
+    func flag(_ field: SubmissionField) -> Bool? { value(field, FieldText.bool) }
 
-    if let p = integer(.priority) { priority = p }
-    if let m = integer(.maxAttempts) { maxAttempts = m }
+    if let p = value(.priority, FieldText.integer) { priority = p }
+    if let m = value(.maxAttempts, FieldText.integer) { maxAttempts = m }
     idempotencyKey = raw[.idempotencyKey]
-    if let (name, t) = text(.previousPlan) {
-      if let id = Int64(t), id > 0 { previousPlan = id } else { problems.append(Self.notAnID(name, t)) }
-    }
+    previousPlan = value(.previousPlan, FieldText.id)
     caseName = raw[.caseName]
     settings = SolveSettings.with(
-      timeLimit: number(.timeLimit), gap: number(.gap), method: choice(.method, LPMethod.self),
+      timeLimit: number(.timeLimit), gap: number(.gap),
+      method: value(.method) { (n, t) throws(FieldText.Refusal) in try FieldText.choice(n, t, LPMethod.self)
+      },
       rounding: flag(.rounding), feasibilityPump: flag(.feasibilityPump),
-      proximitySearch: number(.proximitySearch), objective: choice(.objective, SolveObjective.self))
+      proximitySearch: number(.proximitySearch),
+      objective: value(.objective) { (n, t) throws(FieldText.Refusal) in
+        try FieldText.choice(n, t, SolveObjective.self)
+      })
     // A field that could not be read keeps its default, so the range checks below speak only
     // of the fields that were read.
     problems += self.problems(spelling)
@@ -183,10 +172,6 @@ struct SubmissionRequest: Equatable, Sendable {
     self.previousPlan = previousPlan
     self.caseName = caseName
     self.settings = settings
-  }
-
-  static func notAnID(_ name: String, _ text: String) -> String {
-    "\(name) '\(text)' is not an id (a whole number from 1)"
   }
 
   /// The job the store is handed, for `scenario` as the front end read it (with ``caseName``

@@ -133,7 +133,8 @@ import Testing
         uri: "/v1/jobs?rounding=false&feasibility_pump=true&proximity_search=7.5&method=dual&max_attempts=5",
         method: .post, headers: api.headers(.submit), body: ByteBuffer(string: HTTPAPITests.seedText))
       #expect(r.status == .created, "\(String(buffer: r.body))")
-      let answer = try #require(try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
+      let answer = try #require(
+        try JSONSerialization.jsonObject(with: Data(buffer: r.body)) as? [String: Any])
       let id = try #require(answer["id"] as? Int)
       // The answer shows them as docs/http-api.md says.
       let glpk = (answer["options"] as? [String: Any])?["glpk"] as? [String: Any]

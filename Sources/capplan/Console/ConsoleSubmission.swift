@@ -30,18 +30,19 @@ struct ConsoleSubmitForm: Equatable {
   /// The fields of a submitted form; checkboxes are sent only when ticked.
   init(_ form: ConsoleForm) {
     fileName = form.files["scenario"]?.fileName ?? ""
-    caseName = form["case"] ?? ""
-    priority = form["priority"] ?? priority
-    maxAttempts = form["max_attempts"] ?? maxAttempts
-    idempotencyKey = form["idempotency_key"] ?? ""
-    previousPlan = form["previous_plan"] ?? ""
-    timeLimit = form["time_limit"] ?? ""
-    gap = form["gap"] ?? gap
-    method = form["method"] ?? method
-    rounding = form["rounding"] != nil
-    feasibilityPump = form["feasibility_pump"] != nil
-    proximitySearch = form["proximity_search"] ?? ""
-    objective = form["objective"] ?? objective
+    func text(_ f: SubmissionField) -> String? { form[f.parameterName] }
+    caseName = text(.caseName) ?? ""
+    priority = text(.priority) ?? priority
+    maxAttempts = text(.maxAttempts) ?? maxAttempts
+    idempotencyKey = text(.idempotencyKey) ?? ""
+    previousPlan = text(.previousPlan) ?? ""
+    timeLimit = text(.timeLimit) ?? ""
+    gap = text(.gap) ?? gap
+    method = text(.method) ?? method
+    rounding = text(.rounding) != nil
+    feasibilityPump = text(.feasibilityPump) != nil
+    proximitySearch = text(.proximitySearch) ?? ""
+    objective = text(.objective) ?? objective
   }
 
   /// What is wrong with a submission: the form's fields, or the scenario's issues (each with its
