@@ -48,8 +48,7 @@ extension GLPKSolver {
       if racing {
         var solution = stopped(statistics, timedOut: false)
         solution.termination = .numericalError
-        solution.message =
-          "the interior point reached no optimum (GLPK code \(ret)); the primal simplex settles the LP"
+        solution.message = "the interior point reached no optimum (GLPK code \(ret)); the primal simplex settles the LP"
         solution.statistics.interiorSeconds = interiorSeconds
         return solution
       }
