@@ -100,6 +100,7 @@ public struct JobSubmission: Sendable {
   public func validatedOptionsText() throws(StoreError) -> String {
     try Limits.maxAttempts.check(maxAttempts)
     try Limits.priority.check(priority)
+    try Limits.checkIdempotencyKey(idempotencyKey)
     try options.checkRanges()
     return try options.storedText()
   }

@@ -24,6 +24,20 @@ public enum Limits {
   public static let maxAttempts = Limit("max attempts", 1...1000, unit: "tries")
   public static let priority = Limit("priority", -1_000_000...1_000_000, unit: "(higher runs first)")
   public static let relativeGap = SolveSettings.relativeGapRange
+  public static let proximitySearch = SolveSettings.proximitySearchRange
+  /// An idempotency key's length, in characters: long enough for a UUID or a content hash with a
+  /// prefix, short enough that an index on it stays small.
+  public static let idempotencyKeyCharacters = 200
+
+  /// Refuses an idempotency key longer than ``idempotencyKeyCharacters``; `label` is how the
+  /// caller's user writes the field (`--idempotency-key`, `Idempotency-Key`).
+  public static func checkIdempotencyKey(_ key: String?, label: String = "idempotency key")
+    throws(StoreError)
+  {
+    guard let key, key.count > idempotencyKeyCharacters else { return }
+    throw StoreError(
+      .invalid, "\(label) has \(key.count) characters: give at most \(idempotencyKeyCharacters)")
+  }
   /// `capplan generate`: far past the benchmarks' 200 sites, short of exhausting memory.
   public static let generatedSites = Limit("sites", 1...10_000, unit: "sites")
   public static let generatedPeriods = Limit("periods", 1...400, unit: "quarters")

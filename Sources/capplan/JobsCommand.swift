@@ -101,41 +101,9 @@ enum JobTables {
 
   static func detail(_ j: Job, now: Date = Date()) -> Table {
     var t = Table("Job \(j.id)", columns: ["field", "value"], firstNumeric: 2)
-    t.add([
-      "state", j.state.rawValue + (j.cancelRequested && j.state == .running ? " (cancel requested)" : ""),
-    ])
-    t.add(["scenario", "\(j.scenarioID) from \(j.source)"])
-    t.add(["scenario sha256", j.scenarioSHA256])
-    t.add(["priority", "\(j.priority)"])
-    t.add(["attempt / failures / max", "\(j.attempt) / \(j.failures) / \(j.maxAttempts)"])
-    t.add(["time limit", j.options.settings.timeLimitSeconds.map { "\($0) s" } ?? "worker default"])
-    t.add(["solve settings", j.options.settings.differencesFromDefaults])
-    if let key = j.idempotencyKey { t.add(["idempotency key", key]) }
-    if let p = j.options.previousPlanID { t.add(["previous plan", "\(p)"]) }
-    t.add(["created", isoDate(j.createdAt)])
-    t.add(["started", isoDate(j.startedAt)])
-    t.add(["finished", isoDate(j.finishedAt)])
-    if let owner = j.leaseOwner { t.add(["lease", "\(owner) until \(isoDate(j.leaseExpiresAt))"]) }
-    if j.state == .queued, j.runAfter > Date() { t.add(["runs after", isoDate(j.runAfter)]) }
-    t.add(["plan", j.planID.map { "\($0)" } ?? "-"])
-    if let e = j.lastError { t.add(["last error", e]) }
-    if let p = j.progress { progressRows(p, running: j.state == .running, now: now, into: &t) }
+    var rows = JobDetailRow.rows(j, now: now)
+    if let p = j.progress { rows += JobDetailRow.progressRows(p, running: j.state == .running, now: now) }
+    for row in rows { t.add([row.label, row.value]) }
     return t
-  }
-
-  /// The solve's latest progress, as far as it is known; for a finished job, its last report.
-  static func progressRows(_ p: JobProgress, running: Bool, now: Date, into t: inout Table) {
-    let age = max(0, now.timeIntervalSince(p.reportedAt))
-    t.add([
-      running ? "progress reported" : "last progress",
-      String(format: "%.0f s ago", age) + " (\(isoDate(p.reportedAt)))",
-    ])
-    t.add(["solve time", String(format: "%.1f s", p.elapsedSeconds)])
-    if let m = p.method { t.add(["LP method", "\(m) (no plan until the LP ends)"]) }
-    let name = p.objective == "npv" ? "NPV" : "EBIT"
-    t.add(["best plan \(name)", p.bestPlan.map { "$\(money($0, 2))M" } ?? "no plan yet"])
-    if let b = p.bound { t.add(["bound", "$\(money(b, 2))M"]) }
-    if let g = p.gap { t.add(["gap", String(format: "%.3f%%", 100 * g)]) }
-    if let n = p.nodes { t.add(["nodes", "\(n)"]) }
   }
 }

@@ -15,10 +15,7 @@ struct SolveSettingsOptions: ParsableArguments {
   @Option(help: "Relative MIP gap at which to stop.")
   var gap: Double = SolveSettings().relativeGap
 
-  @Option(
-    help:
-      "LP method: primal (default: fastest on capacity LPs), dual, dualp (dual, then primal) or interior (no basis: no warm start, no time limit)."
-  )
+  @Option(help: ArgumentHelp("LP method: \(LPMethod.helpList)."))
   var method: LPMethod = SolveSettings().method
 
   @Flag(
@@ -41,12 +38,9 @@ struct SolveSettingsOptions: ParsableArguments {
   var objective: SolveObjective = SolveSettings().objective
 
   var settings: SolveSettings {
-    var glpk = GLPKSettings()
-    glpk.roundingHeuristic = rounding
-    glpk.feasibilityPump = feasibilityPump
-    glpk.proximitySearchSeconds = proximitySearch
-    return SolveSettings(
-      timeLimitSeconds: timeLimit, relativeGap: gap, method: method, glpk: glpk, objective: objective)
+    SolveSettings.with(
+      timeLimit: timeLimit, gap: gap, method: method, rounding: rounding, feasibilityPump: feasibilityPump,
+      proximitySearch: proximitySearch, objective: objective)
   }
 
   /// Refuses settings `scenario` cannot be solved with (`--objective npv` without a discount
@@ -69,13 +63,7 @@ struct SolveSettingsOptions: ParsableArguments {
 
   /// How a setting is written on the command line.
   static func flag(_ setting: SolveSettings.Setting) -> String {
-    switch setting {
-    case .timeLimit: "--time-limit"
-    case .relativeGap: "--gap"
-    case .method: "--method"
-    case .proximitySearch: "--proximity-search"
-    case .objective: "--objective"
-    }
+    SubmissionSpelling.commandLine.name(setting)
   }
 }
 

@@ -43,9 +43,20 @@ struct SubmitCommand: AsyncParsableCommand {
   @OptionGroup var store: StoreOptions
   @OptionGroup var global: GlobalOptions
 
+  /// The flags as every front end's submission is checked (``SubmissionRequest``).
+  var request: SubmissionRequest {
+    SubmissionRequest(
+      priority: priority, maxAttempts: maxAttempts, idempotencyKey: idempotencyKey,
+      previousPlan: previousPlan,
+      caseName: source.caseName, settings: settings.settings)
+  }
+
   func validate() throws {
-    try checkRange(maxAttempts, Limits.maxAttempts, "--max-attempts")
-    try checkRange(priority, Limits.priority, "--priority")
+    do {
+      _ = try request.checked(.commandLine)
+    } catch {
+      throw ValidationError(error.description)
+    }
   }
 
   func run() async throws {
@@ -57,11 +68,7 @@ struct SubmitCommand: AsyncParsableCommand {
       try settings.check(for: loaded.scenario, file: loaded.source)
       let db = try store.open()
       if let previousPlan { _ = try db.planSummary(previousPlan) }
-      let submission = JobSubmission(
-        scenarioID: loaded.document.scenario.id, source: loaded.source, scenarioText: loaded.text,
-        options: JobOptions(settings: settings.settings, previousPlanID: previousPlan),
-        priority: priority, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts)
-      let (job, created) = try db.submit(submission, now: Date())
+      let (job, created) = try db.submit(request.submission(loaded.composed), now: Date())
       guard wait else {
         if format == .json {
           try JSONOutput.print(job)

@@ -72,7 +72,16 @@ import Yams
     expectRange(try submit("gap"), Limits.relativeGap, "gap")
     expectChoices(try submit("method"), LPMethod.self, "method")
     expectChoices(try submit("objective"), SolveObjective.self, "objective")
+    expectRange(try submit("proximity_search"), Limits.proximitySearch, "proximity_search")
+    #expect(try submit("rounding")["type"] as? String == "boolean")
+    #expect(try submit("feasibility_pump")["type"] as? String == "boolean")
     #expect(Self.number(try submit("case")["minLength"]) == 1)
+    #expect(
+      Self.number(try submit("Idempotency-Key")["maxLength"]) == Double(Limits.idempotencyKeyCharacters))
+    // Every field a submission takes is a parameter (or the Idempotency-Key header).
+    for field in SubmissionField.allCases {
+      _ = try submit(SubmissionSpelling.api.name(field))
+    }
   }
 
   @Test func scheduleSettingsAreTheCLIRanges() throws {
@@ -81,6 +90,10 @@ import Yams
     expectRange(try #require(properties["gap"]), Limits.relativeGap, "schedule gap")
     expectChoices(try #require(properties["method"]), LPMethod.self, "schedule method")
     expectChoices(try #require(properties["objective"]), SolveObjective.self, "schedule objective")
+    expectRange(
+      try #require(properties["proximity_search"]), Limits.proximitySearch, "schedule proximity_search")
+    #expect(properties["rounding"]?["type"] as? String == "boolean")
+    #expect(properties["feasibility_pump"]?["type"] as? String == "boolean")
   }
 
   @Test func listAndReviewParametersAreTheServersChoices() throws {

@@ -38,24 +38,26 @@ enum ConsoleFormPages {
     body += ConsoleLayout.csrfField(viewer.csrfToken)
     body += "<label for=\"scenario\">Scenario file <span class=\"hint\">(YAML or JSON)</span></label>"
     body += "<input type=\"file\" id=\"scenario\" name=\"scenario\" accept=\".yaml,.yml,.json\" required>"
-    body += field("case", form.caseName, "Case", hint: "a case of the file's cases: section (optional)")
-    body += field("priority", form.priority, "Priority", hint: "higher runs first", type: "number")
-    body += field(
-      "max_attempts", form.maxAttempts, "Max attempts", hint: "tries before the job fails", type: "number")
-    body += field(
-      "idempotency_key", form.idempotencyKey, "Idempotency key", hint: "the same key returns the first job")
-    body += field(
-      "previous_plan", form.previousPlan, "Previous plan", hint: "a plan id to stay close to", type: "number")
-    body += field("time_limit", form.timeLimit, "Time limit", hint: "seconds; empty: the worker's")
-    body += field("gap", form.gap, "Gap", hint: "relative MIP gap at which to stop")
+    body += field(.caseName, form.caseName, hint: "a case of the file's cases: section (optional)")
+    body += field(.priority, form.priority, hint: "higher runs first", type: "number")
+    body += field(.maxAttempts, form.maxAttempts, hint: "tries before the job fails", type: "number")
+    body += field(.idempotencyKey, form.idempotencyKey, hint: "the same key returns the first job")
+    body += field(.previousPlan, form.previousPlan, hint: "a plan id to stay close to", type: "number")
+    body += field(.timeLimit, form.timeLimit, hint: "seconds; empty: the worker's")
+    body += field(.gap, form.gap, hint: "relative MIP gap at which to stop")
     body += select("method", form.method, "Method", LPMethod.allCases.map(\.rawValue))
     body += select("objective", form.objective, "Objective", SolveObjective.allCases.map(\.rawValue))
     body += checkbox("rounding", form.rounding, "Round the LP relaxation for a first plan (MIPs)")
     body += checkbox("feasibility_pump", form.feasibilityPump, "GLPK's feasibility pump (MIPs)")
-    body += field(
-      "proximity_search", form.proximitySearch, "Proximity search", hint: "seconds (MIPs, optional)")
+    body += field(.proximitySearch, form.proximitySearch, hint: "seconds (MIPs, optional)")
     body += "<p><button type=\"submit\">Submit</button></p></form>"
     return ConsoleLayout.page(title: "Submit", section: .submit, viewer: viewer, body: body)
+  }
+
+  /// A submission field, named as the API's parameter and labelled as the console's messages
+  /// name it.
+  static func field(_ f: SubmissionField, _ value: String, hint: String, type: String = "text") -> String {
+    field(f.parameterName, value, SubmissionSpelling.label(f), hint: hint, type: type)
   }
 
   static func field(_ name: String, _ value: String, _ label: String, hint: String, type: String = "text")

@@ -107,40 +107,17 @@ enum ConsoleQueuePages {
       body += "<section id=\"failure\"><h2>\(j.state == .failed ? "Why it failed" : "Last error")</h2>"
       body += "<p class=\"failure\">\(html(error))</p></section>"
     }
-    if j.state == .running || j.progress != nil {
+    if let progress = j.progress {
       body += "<section id=\"progress\"><h2>Progress</h2>"
       if j.state == .running { body += "<p>Running for \(startedAgo(j, now: now)).</p>" }
-      body += progressTable(j.progress, now: now) + "</section>"
-    }
-    var rows: [[String]] = [
-      ["source", html(j.source)],
-      ["scenario SHA-256", "<code>\(html(j.scenarioSHA256))</code>"],
-      ["priority", "\(j.priority)"],
-      ["attempt", "\(j.attempt)"],
-      ["failed tries / most", "\(j.failures) / \(j.maxAttempts)"],
-      [
-        "time limit",
-        html(j.options.settings.timeLimitSeconds.map { "\(Limit.number($0)) s" } ?? "the worker's default"),
-      ],
-      ["gap", html(Limit.number(j.options.settings.relativeGap))],
-      ["solve settings", html(j.options.settings.differencesFromDefaults)],
-      ["memory limit", j.options.memoryLimitMB.map { "\($0) MB" } ?? "the worker's default"],
-      [
-        "previous plan",
-        j.options.previousPlanID.map { ConsoleLayout.link(ConsolePaths.plan($0), "plan \($0)") } ?? "-",
-      ],
-      ["idempotency key", html(j.idempotencyKey ?? "-")],
-      ["schedule", j.scheduleID.map { "\($0)" } ?? "-"],
-      ["created", html(isoDate(j.createdAt))],
-      ["started", html(isoDate(j.startedAt))],
-      ["finished", html(isoDate(j.finishedAt))],
-    ]
-    if j.state == .queued, j.runAfter > now { rows.append(["runs after", html(isoDate(j.runAfter))]) }
-    if let owner = j.leaseOwner {
-      rows.append(["lease", "\(html(owner)) until \(html(isoDate(j.leaseExpiresAt)))"])
+      let rows = JobDetailRow.progressRows(progress, running: j.state == .running, now: now)
+      body += detailTable(rows) + "</section>"
+    } else if j.state == .running {
+      body += "<section id=\"progress\"><h2>Progress</h2>"
+      body += "<p>Running for \(startedAgo(j, now: now)).</p><p>No progress reported yet.</p></section>"
     }
     body += "<section id=\"options\"><h2>Options and attempts</h2>"
-    body += ConsoleLayout.table(header: ["field", "value"], rows: rows) + "</section>"
+    body += detailTable(JobDetailRow.rows(j, now: now)) + "</section>"
     return ConsoleLayout.page(
       title: "Job \(j.id)", section: .jobs, viewer: viewer, notice: notice, body: body)
   }
@@ -187,20 +164,14 @@ enum ConsoleQueuePages {
     return html(parts.joined(separator: ", "))
   }
 
-  static func progressTable(_ p: JobProgress?, now: Date) -> String {
-    guard let p else { return "<p>No progress reported yet.</p>" }
-    var rows: [[String]] = [
+  /// The rows `capplan jobs show` prints, as HTML: a plan a row names is linked.
+  static func detailTable(_ rows: [JobDetailRow]) -> String {
+    let cells = rows.map { row -> [String] in
       [
-        "reported",
-        html("\(isoDate(p.reportedAt)) (\(ConsoleLayout.duration(now.timeIntervalSince(p.reportedAt))) ago)"),
-      ],
-      ["time in the solve", html(ConsoleLayout.duration(p.elapsedSeconds))],
-    ]
-    if let o = p.objective { rows.append(["maximizing", html(o)]) }
-    if let b = p.bestPlan { rows.append(["best plan so far ($M)", html(money(b))]) }
-    if let b = p.bound { rows.append(["bound ($M)", html(money(b))]) }
-    if let g = p.gap { rows.append(["gap", html(String(format: "%.3f%%", 100 * g))]) }
-    if let n = p.nodes { rows.append(["branch-and-cut nodes", "\(n)"]) }
-    return ConsoleLayout.table(header: ["", "latest report"], rows: rows)
+        html(row.label),
+        row.plan.map { ConsoleLayout.link(ConsolePaths.plan($0), row.value) } ?? html(row.value),
+      ]
+    }
+    return ConsoleLayout.table(header: ["field", "value"], rows: cells)
   }
 }

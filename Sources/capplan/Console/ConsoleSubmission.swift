@@ -3,10 +3,10 @@ import Foundation
 import JobQueue
 import LinearProgramming
 
-/// The upload form's fields as typed, and their checking: the same checks, in the same order and
-/// with the same messages, as `capplan submit` (the scenario composed with its case and
-/// validated, the solve settings checked alone and then against the scenario, the previous plan
-/// looked up). Field names in messages are the form's labels.
+/// The upload form's fields as typed, and their checking: ``SubmissionRequest``'s, as `capplan
+/// submit` and `POST /v1/jobs` check them (the fields and solve settings alone, the previous
+/// plan looked up, the scenario composed with its case and validated, then the settings against
+/// it). Field names in messages are the form's labels.
 struct ConsoleSubmitForm: Equatable {
   var fileName = ""
   var caseName = ""
@@ -30,18 +30,19 @@ struct ConsoleSubmitForm: Equatable {
   /// The fields of a submitted form; checkboxes are sent only when ticked.
   init(_ form: ConsoleForm) {
     fileName = form.files["scenario"]?.fileName ?? ""
-    caseName = form["case"] ?? ""
-    priority = form["priority"] ?? priority
-    maxAttempts = form["max_attempts"] ?? maxAttempts
-    idempotencyKey = form["idempotency_key"] ?? ""
-    previousPlan = form["previous_plan"] ?? ""
-    timeLimit = form["time_limit"] ?? ""
-    gap = form["gap"] ?? gap
-    method = form["method"] ?? method
-    rounding = form["rounding"] != nil
-    feasibilityPump = form["feasibility_pump"] != nil
-    proximitySearch = form["proximity_search"] ?? ""
-    objective = form["objective"] ?? objective
+    func text(_ f: SubmissionField) -> String? { form[f.parameterName] }
+    caseName = text(.caseName) ?? ""
+    priority = text(.priority) ?? priority
+    maxAttempts = text(.maxAttempts) ?? maxAttempts
+    idempotencyKey = text(.idempotencyKey) ?? ""
+    previousPlan = text(.previousPlan) ?? ""
+    timeLimit = text(.timeLimit) ?? ""
+    gap = text(.gap) ?? gap
+    method = text(.method) ?? method
+    rounding = text(.rounding) != nil
+    feasibilityPump = text(.feasibilityPump) != nil
+    proximitySearch = text(.proximitySearch) ?? ""
+    objective = text(.objective) ?? objective
   }
 
   /// What is wrong with a submission: the form's fields, or the scenario's issues (each with its
@@ -55,68 +56,15 @@ struct ConsoleSubmitForm: Equatable {
   func submission(scenario file: ConsoleForm.File?, planExists: (Int64) -> Bool) -> Result<
     JobSubmission, Problem
   > {
-    var problems: [String] = []
     guard let file, !file.data.isEmpty else { return .failure(.fields(["choose a scenario file to upload"])) }
     guard file.data.count <= Self.maxScenarioBytes else {
       return .failure(
         .fields(["the scenario file has \(file.data.count) bytes; the most is \(Self.maxScenarioBytes)"]))
     }
-    func integer(_ text: String, _ label: String) -> Int? {
-      let t = text.trimmingCharacters(in: .whitespaces)
-      guard let v = Int(t) else {
-        problems.append("\(label): '\(t)' is not a whole number")
-        return nil
-      }
-      return v
-    }
-    func number(_ text: String, _ label: String) -> Double? {
-      let t = text.trimmingCharacters(in: .whitespaces)
-      if t.isEmpty { return nil }
-      guard let v = Double(t), v.isFinite else {
-        problems.append("\(label): '\(t)' is not a number")
-        return nil
-      }
-      return v
-    }
-    let priority = integer(priority, "priority") ?? 0
-    if !Limits.priority.contains(Double(priority)) {
-      problems.append(Limits.priority.refusal(Double(priority), label: "priority"))
-    }
-    let maxAttempts = integer(maxAttempts, "max attempts") ?? 3
-    if !Limits.maxAttempts.contains(Double(maxAttempts)) {
-      problems.append(Limits.maxAttempts.refusal(Double(maxAttempts), label: "max attempts"))
-    }
-    var previous: Int64?
-    let previousText = previousPlan.trimmingCharacters(in: .whitespaces)
-    if !previousText.isEmpty {
-      if let id = Int64(previousText), id > 0 {
-        previous = id
-        if !planExists(id) { problems.append("previous plan: no plan \(id)") }
-      } else {
-        problems.append("previous plan: '\(previousText)' is not a plan id")
-      }
-    }
-    var settings = SolveSettings()
-    settings.timeLimitSeconds = number(timeLimit, "time limit")
-    settings.relativeGap = number(gap, "gap") ?? settings.relativeGap
-    if let m = LPMethod(rawValue: method) {
-      settings.method = m
-    } else {
-      problems.append(
-        "method: '\(method)' is not one of \(LPMethod.allCases.map(\.rawValue).joined(separator: ", "))")
-    }
-    if let o = SolveObjective(rawValue: objective) {
-      settings.objective = o
-    } else {
-      problems.append("objective: '\(objective)' is not one of ebit, npv")
-    }
-    settings.glpk.roundingHeuristic = rounding
-    settings.glpk.feasibilityPump = feasibilityPump
-    settings.glpk.proximitySearchSeconds = number(proximitySearch, "proximity search")
-    do {
-      try settings.check(naming: Self.label)
-    } catch {
-      problems.append(error.message)
+    var problems: [String] = []
+    let fields = SubmissionRequest(reading: raw, .console, problems: &problems)
+    if let id = fields.previousPlan, !planExists(id) {
+      problems.append("\(SubmissionSpelling.console.name(.previousPlan)): no plan \(id)")
     }
 
     // The scenario, composed with its case as `capplan submit --case` does.
@@ -125,40 +73,40 @@ struct ConsoleSubmitForm: Equatable {
       return .failure(
         .scenario([ScenarioIssue(file: label, path: "", line: nil, message: "the file is not UTF-8 text")]))
     }
-    let trimmedCase = caseName.trimmingCharacters(in: .whitespaces)
     let composed: ComposedScenario
     let valid: ValidScenario
     do {
-      composed = try ScenarioComposer.compose(
-        baseText: text, file: label, caseName: trimmedCase.isEmpty ? nil : trimmedCase)
+      composed = try ScenarioComposer.compose(baseText: text, file: label, caseName: raw[.caseName])
       valid = try ScenarioValidator.validate(composed.document)
     } catch {
       return .failure(.scenario(error.issues))
     }
     if problems.isEmpty {
       do {
-        try settings.check(for: valid, naming: Self.label)
+        try fields.settings.check(for: valid, naming: SubmissionSpelling.console.name)
       } catch {
         problems.append("\(label): \(error.message)")
       }
     }
     guard problems.isEmpty else { return .failure(.fields(problems)) }
-    let key = idempotencyKey.trimmingCharacters(in: .whitespaces)
-    return .success(
-      JobSubmission(
-        scenarioID: composed.document.scenario.id, source: composed.source, scenarioText: composed.text,
-        options: JobOptions(settings: settings, previousPlanID: previous), priority: priority,
-        idempotencyKey: key.isEmpty ? nil : key, maxAttempts: maxAttempts))
+    return .success(fields.submission(composed))
   }
 
-  /// How the form labels a setting in a message.
-  static func label(_ setting: SolveSettings.Setting) -> String {
-    switch setting {
-    case .timeLimit: "time limit"
-    case .relativeGap: "gap"
-    case .method: "method"
-    case .proximitySearch: "proximity search"
-    case .objective: "objective"
+  /// The fields as typed, trimmed; a blank one is left out (it keeps its default), and the
+  /// checkboxes say true or false.
+  var raw: [SubmissionField: String] {
+    var raw: [SubmissionField: String] = [:]
+    let texts: [(SubmissionField, String)] = [
+      (.caseName, caseName), (.priority, priority), (.maxAttempts, maxAttempts),
+      (.idempotencyKey, idempotencyKey), (.previousPlan, previousPlan), (.timeLimit, timeLimit), (.gap, gap),
+      (.method, method), (.proximitySearch, proximitySearch), (.objective, objective),
+    ]
+    for (field, text) in texts {
+      let trimmed = text.trimmingCharacters(in: .whitespaces)
+      if !trimmed.isEmpty { raw[field] = trimmed }
     }
+    raw[.rounding] = "\(rounding)"
+    raw[.feasibilityPump] = "\(feasibilityPump)"
+    return raw
   }
 }

@@ -55,51 +55,37 @@ enum JobRoutes: RouteGroupProvider {
   }
 }
 
-/// `POST /v1/jobs`: the scenario (YAML or JSON) in the body, the rest as in
-/// `capplan submit`: query parameters priority, max_attempts, time_limit, gap,
-/// method, objective, previous_plan and case, and the Idempotency-Key header.
-/// Checked as the CLI checks them, with the CLI's messages.
+/// `POST /v1/jobs`: the scenario (YAML or JSON) in the body, the rest as in `capplan submit`:
+/// query parameters priority, max_attempts, previous_plan, case, time_limit, gap, method,
+/// rounding, feasibility_pump, proximity_search and objective, and the Idempotency-Key header.
+/// Checked by ``SubmissionRequest``, as the CLI and the console check them, with the same
+/// messages naming the parameters.
 struct SubmitRequest: Sendable {
   let loaded: LoadedScenario
-  let settings: SolveSettings
-  let priority: Int
-  let maxAttempts: Int
-  let previousPlan: Int64?
-  let idempotencyKey: String?
+  let fields: SubmissionRequest
 
   /// What issues name as the file.
   static let label = "request body"
 
+  /// Each field's query parameter (the idempotency key comes as a header).
+  static let queryFields: [SubmissionField] = SubmissionField.allCases.filter { $0 != .idempotencyKey }
+
   init(_ request: Request, body: String) throws(APIProblem) {
     let query = QueryParameters(request)
-    priority = try query.int("priority") ?? 0
-    guard Limits.priority.contains(Double(priority)) else {
-      throw APIProblem.badRequest(Limits.priority.refusal(Double(priority), label: "priority"))
+    var raw: [SubmissionField: String] = [:]
+    for field in Self.queryFields {
+      raw[field] = try query.string(SubmissionSpelling.api.name(field))
     }
-    maxAttempts = try query.int("max_attempts") ?? 3
-    guard Limits.maxAttempts.contains(Double(maxAttempts)) else {
-      throw APIProblem.badRequest(Limits.maxAttempts.refusal(Double(maxAttempts), label: "max_attempts"))
-    }
-    previousPlan = try query.id("previous_plan")
-    idempotencyKey = request.headers.first { $0.name.canonicalName == "idempotency-key" }.map(\.value).flatMap
-    { $0.isEmpty ? nil : $0 }
-    if let key = idempotencyKey, key.count > 200 {
-      throw APIProblem.badRequest("the Idempotency-Key is at most 200 characters (this one has \(key.count))")
-    }
-    var settings = SolveSettings()
-    settings.timeLimitSeconds = try query.double("time_limit")
-    if let gap = try query.double("gap") { settings.relativeGap = gap }
-    if let method = try query.choice("method", LPMethod.self) { settings.method = method }
-    if let objective = try query.choice("objective", SolveObjective.self) { settings.objective = objective }
+    raw[.idempotencyKey] = request.headers.first { $0.name.canonicalName == "idempotency-key" }.map(\.value)
+      .flatMap { $0.isEmpty ? nil : $0 }
     do {
-      try settings.check(naming: Self.parameter)
+      fields = try SubmissionRequest.checked(reading: raw, .api)
     } catch {
-      throw APIProblem.badRequest(error.message)
+      throw APIProblem.badRequest(error.description)
     }
-    self.settings = settings
-    loaded = try Self.scenario(body, caseName: query.string("case"))
+    loaded = try Self.scenario(body, caseName: fields.caseName)
     do {
-      try settings.check(for: loaded.scenario, naming: Self.parameter)
+      try fields.settings.check(for: loaded.scenario, naming: SubmissionSpelling.api.name)
     } catch {
       throw APIProblem.badRequest("\(loaded.source): \(error.message)")
     }
@@ -124,22 +110,8 @@ struct SubmitRequest: Sendable {
     }
   }
 
-  static func parameter(_ setting: SolveSettings.Setting) -> String {
-    switch setting {
-    case .timeLimit: "time_limit"
-    case .relativeGap: "gap"
-    case .method: "method"
-    case .proximitySearch: "proximity_search"
-    case .objective: "objective"
-    }
-  }
-
   func submit(to db: any PlanDatabase) throws(StoreError) -> (job: Job, created: Bool) {
-    if let previousPlan { _ = try db.planSummary(previousPlan) }
-    let submission = JobSubmission(
-      scenarioID: loaded.document.scenario.id, source: loaded.source, scenarioText: loaded.text,
-      options: JobOptions(settings: settings, previousPlanID: previousPlan),
-      priority: priority, idempotencyKey: idempotencyKey, maxAttempts: maxAttempts)
-    return try db.submit(submission, now: Date())
+    if let previousPlan = fields.previousPlan { _ = try db.planSummary(previousPlan) }
+    return try db.submit(fields.submission(loaded.composed), now: Date())
   }
 }

@@ -79,6 +79,9 @@ paths:
         - {name: gap, in: query, description: Relative MIP gap at which to stop (0.01 is 1%)., schema: {type: number, minimum: 0, maximum: 1000000}}
         - {name: method, in: query, schema: {type: string, enum: [primal, dual, dualp, interior, interior-crossover, race]}}
         - {name: objective, in: query, schema: {type: string, enum: [ebit, npv]}}
+        - {name: rounding, in: query, description: 'MIPs: find a first plan by rounding the LP relaxation beside branch-and-cut (default true).', schema: {type: boolean}}
+        - {name: feasibility_pump, in: query, description: 'MIPs: also run GLPK''s feasibility pump (default false).', schema: {type: boolean}}
+        - {name: proximity_search, in: query, description: 'MIPs: run GLPK''s proximity search for up to this many seconds once a plan exists.', schema: {type: number, minimum: 0.001, maximum: 31536000}}
         - {name: previous_plan, in: query, description: A stored plan to stay close to., schema: {type: integer, minimum: 1}}
         - {name: case, in: query, description: A case from the scenario's cases section., schema: {type: string, minLength: 1}}
         - {name: Idempotency-Key, in: header, description: The same key returns the first job., schema: {type: string, maxLength: 200}}
@@ -531,6 +534,9 @@ components:
         time_limit: {type: number, minimum: 0.001, maximum: 31536000}
         gap: {type: number, minimum: 0, maximum: 1000000}
         method: {type: string, enum: [primal, dual, dualp, interior, interior-crossover, race]}
+        rounding: {type: boolean, description: 'MIPs: round the LP relaxation for a first plan (default true).'}
+        feasibility_pump: {type: boolean, description: 'MIPs: also run GLPK''s feasibility pump (default false).'}
+        proximity_search: {type: number, minimum: 0.001, maximum: 31536000, description: 'MIPs: seconds of GLPK''s proximity search.'}
         objective: {type: string, enum: [ebit, npv]}
 
 """#

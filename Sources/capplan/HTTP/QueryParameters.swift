@@ -24,47 +24,37 @@ struct QueryParameters {
     }
   }
 
-  func int(_ name: String) throws(APIProblem) -> Int? {
+  /// `text` read by `read`, a refusal as a 400.
+  private func read<T>(_ name: String, _ read: (String) throws(FieldText.Refusal) -> T) throws(APIProblem)
+    -> T?
+  {
     guard let text = try string(name) else { return nil }
-    guard let value = Int(text) else {
-      throw APIProblem.badRequest("\(name) '\(text)' is not a whole number")
+    do {
+      return try read(text)
+    } catch {
+      throw APIProblem.badRequest(error.message)
     }
-    return value
+  }
+
+  func int(_ name: String) throws(APIProblem) -> Int? {
+    try read(name) { (t) throws(FieldText.Refusal) in try FieldText.integer(name, t) }
   }
 
   func id(_ name: String) throws(APIProblem) -> Int64? {
-    guard let text = try string(name) else { return nil }
-    guard let value = Int64(text), value > 0 else {
-      throw APIProblem.badRequest("\(name) '\(text)' is not an id (a whole number from 1)")
-    }
-    return value
+    try read(name) { (t) throws(FieldText.Refusal) in try FieldText.id(name, t) }
   }
 
   func double(_ name: String) throws(APIProblem) -> Double? {
-    guard let text = try string(name) else { return nil }
-    guard let value = Double(text), value.isFinite else {
-      throw APIProblem.badRequest("\(name) '\(text)' is not a number")
-    }
-    return value
+    try read(name) { (t) throws(FieldText.Refusal) in try FieldText.number(name, t, finite: true) }
   }
 
   func bool(_ name: String) throws(APIProblem) -> Bool? {
-    guard let text = try string(name) else { return nil }
-    switch text.lowercased() {
-    case "true", "1", "yes": return true
-    case "false", "0", "no": return false
-    default: throw APIProblem.badRequest("\(name) '\(text)' is not true or false")
-    }
+    try read(name) { (t) throws(FieldText.Refusal) in try FieldText.bool(name, t) }
   }
 
   func choice<T: RawRepresentable>(_ name: String, _ type: T.Type) throws(APIProblem) -> T?
   where T.RawValue == String, T: CaseIterable {
-    guard let text = try string(name) else { return nil }
-    guard let value = T(rawValue: text) else {
-      let names = T.allCases.map(\.rawValue).joined(separator: ", ")
-      throw APIProblem.badRequest("\(name) '\(text)' is not one of: \(names)")
-    }
-    return value
+    try read(name) { (t) throws(FieldText.Refusal) in try FieldText.choice(name, t, type) }
   }
 
   /// `limit`, checked like the CLI's --limit.

@@ -20,22 +20,29 @@ enum ScheduleRoutes: RouteGroupProvider {
     var timeLimit: Double?
     var gap: Double?
     var method: LPMethod?
+    var rounding: Bool?
+    var feasibilityPump: Bool?
+    var proximitySearch: Double?
     var objective: SolveObjective?
 
     enum CodingKeys: String, CodingKey {
-      case name, cron, every, overrides, gap, method, objective
+      case name, cron, every, overrides, gap, method, objective, rounding
       case scenarioPath = "scenario_path", timeZone = "time_zone", skipUnchanged = "skip_unchanged"
-      case caseName = "case", timeLimit = "time_limit"
+      case caseName = "case", timeLimit = "time_limit", feasibilityPump = "feasibility_pump"
+      case proximitySearch = "proximity_search"
+    }
+
+    /// The solve settings, as `POST /v1/jobs` and `capplan schedule add` read them.
+    var settings: SolveSettings {
+      SolveSettings.with(
+        timeLimit: timeLimit, gap: gap, method: method, rounding: rounding, feasibilityPump: feasibilityPump,
+        proximitySearch: proximitySearch, objective: objective)
     }
 
     func definition() throws(CommandFailure) -> ScheduleDefinition {
-      var settings = SolveSettings()
-      settings.timeLimitSeconds = timeLimit
-      if let gap { settings.relativeGap = gap }
-      if let method { settings.method = method }
-      if let objective { settings.objective = objective }
+      let settings = settings
       do {
-        try settings.check(naming: SubmitRequest.parameter)
+        try settings.check(naming: SubmissionSpelling.api.name)
       } catch {
         throw CommandFailure(message: error.message, outcome: .invalidInput)
       }
@@ -54,7 +61,7 @@ enum ScheduleRoutes: RouteGroupProvider {
       throws(CommandFailure)
     {
       do {
-        try settings.check(for: scenario, naming: SubmitRequest.parameter)
+        try settings.check(for: scenario, naming: SubmissionSpelling.api.name)
       } catch {
         throw CommandFailure(message: "\(file): \(error.message)", outcome: .invalidInput)
       }

@@ -135,10 +135,10 @@ import Testing
       return
     }
     let text = messages.joined(separator: "\n")
-    #expect(text.contains("priority: 'high' is not a whole number"), "\(text)")
+    #expect(text.contains("priority 'high' is not a whole number"), "\(text)")
     #expect(text.contains("max attempts 0 is out of range"), "\(text)")
     #expect(text.contains("previous plan: no plan 99"), "\(text)")
-    #expect(text.contains("method: 'simplex' is not one of primal"), "\(text)")
+    #expect(text.contains("method 'simplex' is not one of: primal"), "\(text)")
     #expect(text.contains("gap -1 is out of range"), "\(text)")
     guard case .failure(let none) = ConsoleSubmitForm().submission(scenario: nil, planExists: { _ in true })
     else {
