@@ -24,8 +24,10 @@ public struct FirstPlan: Codable, Sendable, Equatable {
 /// heuristic, whose plan is reported as soon as it exists. GLPK 5.0 takes a starting plan only
 /// with its presolver off, so the heuristic's plan is not handed over: the answer is the better
 /// of the two plans, with the tighter of the two bounds.
+///
+/// The MIP is a ``RoundingTarget``: one case's model, or the joint model over demand cases.
 struct MIPSolve {
-  let formulation: Formulation
+  let target: RoundingTarget
   let options: PlanOptions
   let solve: SolveOptions
 
@@ -43,7 +45,7 @@ struct MIPSolve {
     let stop = StopFlag()
     let userStopped = StopFlag()
     var heuristic = RoundingHeuristic(
-      formulation: formulation, method: Self.heuristicMethod(options, model: formulation.model),
+      target: target, method: Self.heuristicMethod(options, model: target.model),
       deadline: deadline, stop: stop, cancel: userStopped, solver: options.solver, report: { log?($0) })
     heuristic.onPlan = { z, bound in
       found.withLock { $0 = Found(relaxationBound: bound, objective: z) }
@@ -80,7 +82,7 @@ struct MIPSolve {
     }
     let glpk: Result<Solution, LPError>
     do {
-      glpk = .success(try options.solver.solve(formulation.model, options: search))
+      glpk = .success(try options.solver.solve(target.model, options: search))
     } catch {
       glpk = .failure(error)
     }
@@ -186,7 +188,7 @@ struct MIPSolve {
     _ start: [Double], outcome: RoundingHeuristic.Outcome, bound: Double, deadline: SolveDeadline,
     why: TerminationReason
   ) -> Solution {
-    let model = formulation.model
+    let model = target.model
     let z = model.objectiveValue(at: start)
     var s = Solution(
       termination: why, hasFeasibleSolution: true, isMIP: true, objectiveValue: z, bestBound: bound,
@@ -212,7 +214,7 @@ struct MIPSolve {
     if relaxation.termination == .optimal { s.termination = .timeLimit }
     s.bestBound = relaxation.termination == .optimal ? relaxation.objectiveValue : nil
     s.objectiveValue = nil
-    s.statistics.integerColumns = formulation.model.integerCount
+    s.statistics.integerColumns = target.model.integerCount
     s.statistics.seconds = deadline.elapsed
     return s
   }
