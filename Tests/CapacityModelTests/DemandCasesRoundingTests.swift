@@ -51,6 +51,7 @@ struct DemandCasesRoundingTests {
     // Installs and expansions are shared: the joint model has one case's integers, not three.
     #expect(sf.model.integerCount == sf.formulations[0].model.integerCount)
     #expect(target.decisions.count == single.decisions.count)
+    #expect(target.caseCount == 3 && single.caseCount == 1)
     // Every integer column of the joint model is rounded, so the fixed LPs are LPs.
     let integers = Set(sf.model.variableKinds.indices.filter { sf.model.variableKinds[$0] != .continuous })
     #expect(Set(target.decisions.map(\.column)) == integers)

@@ -119,6 +119,8 @@ struct RoundingHeuristicTests {
     var options = PlanOptions()
     #expect(MIPSolve.heuristicMethod(options, model: model) == .interiorPoint)
     #expect(MIPSolve.heuristicMethod(options, model: Model()) == .primalSimplex)
+    // A joint model over demand cases stays with the plan's simplex, however large.
+    #expect(MIPSolve.heuristicMethod(options, model: model, acrossCases: true) == .primalSimplex)
     options.settings.glpk.heuristicMethod = .dualSimplex
     #expect(MIPSolve.heuristicMethod(options, model: model) == .dualSimplex)
   }

@@ -20,6 +20,8 @@ struct RoundingTarget: Sendable {
   let powerRows: [[Int?]]
   /// `builtColumns[e][t]`: the model column of expansion e built by quarter t, if it can be.
   let builtColumns: [[Int?]]
+  /// How many demand cases the model holds (1: a deterministic model).
+  var caseCount = 1
 
   /// `f`'s columns and rows as they sit in `model`: its column j is `column(j)`, its row i `row(i)`.
   init(_ f: Formulation, model: Model, column: (Int) -> Int, row: (Int) -> Int) {
@@ -56,6 +58,9 @@ extension StochasticFormulation {
   /// The joint model, its first stage and power rows found through case 0's formulation (shared
   /// columns and rows map to the same model column or row from every case).
   var roundingTarget: RoundingTarget {
-    RoundingTarget(formulations[0], model: model, column: { columnMap[0][$0] }, row: { rowMap[0][$0] })
+    var target = RoundingTarget(
+      formulations[0], model: model, column: { columnMap[0][$0] }, row: { rowMap[0][$0] })
+    target.caseCount = formulations.count
+    return target
   }
 }
