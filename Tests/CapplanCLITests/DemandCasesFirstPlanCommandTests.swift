@@ -49,12 +49,15 @@ struct DemandCasesFirstPlanCommandTests {
   /// less time than GLPK's branch-and-cut needs for its first plan of the joint model: with the
   /// rounding the solve returns a plan with a finite gap; with `--no-rounding` none. Minutes of
   /// solving: `make long-check` (CAPPLAN_LONG=1), with CAPPLAN_LONG_LIMIT to change the limit.
+  /// The window between the two first plans depends on the machine and its load (BENCHMARKS.md,
+  /// "The rounding start on MIPs over demand cases"): 45 s fits an idle 2-core machine, where the
+  /// heuristic's relaxation takes about 20 s and GLPK's first plan of this model comes after 50 s.
   @Test(
     .enabled(
       if: ProcessInfo.processInfo.environment["CAPPLAN_LONG"] == "1", "set CAPPLAN_LONG=1 (make long-check)"))
   func aTimeLimitedPortfolioOverCasesStillGetsAPlan() throws {
     let env = ProcessInfo.processInfo.environment
-    let limit = env["CAPPLAN_LONG_LIMIT"] ?? "60"
+    let limit = env["CAPPLAN_LONG_LIMIT"] ?? "45"
     let dir = try CLI.temporaryDirectory()
     let scenario = try Self.generated(in: dir, sites: 50, periods: 12, cases: 3)
     let common = ["solve", scenario, "--skip-evpi-vss", "--time-limit", limit, "--format", "json"]
