@@ -47,17 +47,20 @@ struct DemandCasesFirstPlanCommandTests {
 
   /// A 50-site portfolio (12 quarters, install blocks, expansions) with three demand cases, given
   /// less time than GLPK's branch-and-cut needs for its first plan of the joint model: with the
-  /// rounding the solve returns a plan with a finite gap; with `--no-rounding` none. Minutes of
-  /// solving: `make long-check` (CAPPLAN_LONG=1), with CAPPLAN_LONG_LIMIT to change the limit.
-  /// The window between the two first plans depends on the machine and its load (BENCHMARKS.md,
-  /// "The rounding start on MIPs over demand cases"): 45 s fits an idle 2-core machine, where the
-  /// heuristic's relaxation takes about 20 s and GLPK's first plan of this model comes after 50 s.
+  /// rounding the solve has a plan, found within the limit, with a finite gap. GLPK alone has none
+  /// within the limit: measured here, its root cut rounds do not look at the clock, so it either
+  /// ends without a plan or finds one only after running past the limit (30 s limit: its solve
+  /// ended at 43 s with a plan). Minutes of solving: `make long-check` (CAPPLAN_LONG=1), CAPPLAN_LONG_LIMIT to
+  /// change the limit; the window depends on the machine's load (BENCHMARKS.md, "The rounding
+  /// start on MIPs over demand cases"): 30 s fits the 2-core machine, where the heuristic's
+  /// relaxation takes about 20 s idle.
   @Test(
     .enabled(
       if: ProcessInfo.processInfo.environment["CAPPLAN_LONG"] == "1", "set CAPPLAN_LONG=1 (make long-check)"))
   func aTimeLimitedPortfolioOverCasesStillGetsAPlan() throws {
     let env = ProcessInfo.processInfo.environment
-    let limit = env["CAPPLAN_LONG_LIMIT"] ?? "45"
+    let limit = env["CAPPLAN_LONG_LIMIT"] ?? "30"
+    let seconds = try #require(Double(limit), "CAPPLAN_LONG_LIMIT is a number of seconds")
     let dir = try CLI.temporaryDirectory()
     let scenario = try Self.generated(in: dir, sites: 50, periods: 12, cases: 3)
     let common = ["solve", scenario, "--skip-evpi-vss", "--time-limit", limit, "--format", "json"]
@@ -68,11 +71,18 @@ struct DemandCasesFirstPlanCommandTests {
     let solver = try Self.solver(r)
     let gap = try #require(solver["gap"] as? Double)
     #expect(gap.isFinite && gap < 0.05, "gap \(gap)")
-    #expect(solver["first_plan"] is [String: Any])
+    let first = try #require(solver["first_plan"] as? [String: Any])
+    #expect(try #require(first["seconds"] as? Double) <= seconds, "the rounding's plan within the limit")
 
     let alone = try CLI.run(common + ["--no-rounding"])
-    let aloneStatus = try CLI.json(alone.stdout)["status"] as? String
-    #expect(aloneStatus == "time_limit_without_solution", "GLPK alone in \(limit) s: \(alone.stderr)")
-    #expect(alone.status == 5)
+    let aloneStatus = try #require(try CLI.json(alone.stdout)["status"] as? String)
+    if aloneStatus == "time_limit_without_solution" {
+      #expect(alone.status == 5)
+    } else {
+      // A plan only from running past the limit.
+      #expect(aloneStatus == "time_limit_with_solution", "GLPK alone in \(limit) s: \(alone.stderr)")
+      let aloneSeconds = try #require(try Self.solver(alone)["seconds"] as? Double)
+      #expect(aloneSeconds > seconds, "GLPK alone's solve took \(aloneSeconds) s")
+    }
   }
 }
