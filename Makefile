@@ -23,7 +23,7 @@ soak:             ## 8 worker processes, 2,000 jobs on PostgreSQL: each succeeds
 	$(SWIFT) build --build-tests
 	scripts/with-postgres env CAPPLAN_SOAK=1 $(SWIFT) test --skip-build --filter eightWorkersTwoThousandJobs
 
-long-check:       ## minutes of solving: a 50-site MIP over 3 demand cases, time-limited, gets a plan only with the rounding (CAPPLAN_LONG_LIMIT=s)
+long-check:       ## minutes of solving: a 50-site MIP over 3 demand cases, time-limited, has a plan within the limit only with the rounding (CAPPLAN_LONG_LIMIT=s)
 	$(SWIFT) build --build-tests
 	CAPPLAN_LONG=1 $(SWIFT) test --skip-build --filter aTimeLimitedPortfolioOverCasesStillGetsAPlan
 
