@@ -2,7 +2,7 @@
 SWIFT ?= swift
 EXAMPLE ?= Models/aws-2026.yaml
 
-.PHONY: setup build release run test soak bench fmt lint clean attack
+.PHONY: setup build release run test soak long-check bench fmt lint clean attack
 
 setup:            ## install the system packages the build needs (Debian, as root)
 	scripts/install-deps
@@ -22,6 +22,10 @@ test:             ## the whole test suite, beside a throwaway PostgreSQL server 
 soak:             ## 8 worker processes, 2,000 jobs on PostgreSQL: each succeeds exactly once
 	$(SWIFT) build --build-tests
 	scripts/with-postgres env CAPPLAN_SOAK=1 $(SWIFT) test --skip-build --filter eightWorkersTwoThousandJobs
+
+long-check:       ## minutes of solving: a 50-site MIP over 3 demand cases, time-limited, has a plan within the limit only with the rounding (CAPPLAN_LONG_LIMIT=s)
+	$(SWIFT) build --build-tests
+	CAPPLAN_LONG=1 $(SWIFT) test --skip-build --filter aTimeLimitedPortfolioOverCasesStillGetsAPlan
 
 attack: release   ## rerun issue #17's attacks on the release binary, hostile inputs generated afresh (ATTACK_SEED=n repeats one)
 	scripts/attack

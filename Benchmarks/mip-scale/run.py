@@ -300,6 +300,24 @@ def main():
         print(f"| {r['shape']} | {r['sites']} | {r['cases'] or '-'} | {model} | {r['solver']} | {fmt(r.get('first_seconds'), '{:.1f}')} | "
               f"{fmt(first_gap, '{:.3%}')} | {fmt(r.get('to_gap_seconds'), '{:.1f}')} | "
               f"{fmt(r.get('gap'), '{:.2e}')} | {fmt(r.get('objective'), '{:,.2f}')} | {r.get('status')} |")
+    # The rounding against GLPK alone (`--solvers capplan,capplan-alone`), same instance, same run.
+    for key in best:
+        with_rounding = [r for r in rows if (r["shape"], r["sites"], r["cases"]) == key
+                         and r["solver"].startswith("capplan") and "--no-rounding" not in r["solver"]
+                         and "--method" not in r["solver"]]
+        alone = [r for r in rows if (r["shape"], r["sites"], r["cases"]) == key
+                 and r["solver"].startswith("capplan --no-rounding")]
+        if not with_rounding or not alone:
+            continue
+        a, b = with_rounding[0], alone[0]
+        fmt = lambda x, f: "none" if x is None else f.format(x)
+        ratio = (f"{a['first_seconds'] / b['first_seconds']:.2f}x GLPK alone's time"
+                 if a.get("first_seconds") and b.get("first_seconds") else "GLPK alone had none")
+        print(f"\n{key[0]} {key[1]} sites, {key[2] or 1} case(s), limit {a['limit']:.0f} s: first plan "
+              f"{fmt(a.get('first_seconds'), '{:.1f} s')} with the rounding, "
+              f"{fmt(b.get('first_seconds'), '{:.1f} s')} GLPK alone ({ratio}); gap at the end "
+              f"{fmt(a.get('gap'), '{:.2e}')} ({a.get('status')}) against {fmt(b.get('gap'), '{:.2e}')} "
+              f"({b.get('status')})")
 
 
 if __name__ == "__main__":

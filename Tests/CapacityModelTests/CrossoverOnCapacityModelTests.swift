@@ -40,7 +40,8 @@ struct CrossoverOnCapacityModelTests {
         ScenarioGenerator(sites: 6, periods: 6, hardware: 5, offerings: 8, seed: 2, integers: true).generate()
       ))
     let heuristic = RoundingHeuristic(
-      formulation: f, method: .interiorCrossover, deadline: SolveDeadline(limitSeconds: nil), report: { _ in }
+      target: f.roundingTarget, method: .interiorCrossover, deadline: SolveDeadline(limitSeconds: nil),
+      report: { _ in }
     )
     let outcome = try heuristic.run(warmBasis: nil)
     // The relaxation has a basis now, which the roundings' fixed LPs start from.

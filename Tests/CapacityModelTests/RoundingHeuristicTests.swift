@@ -39,7 +39,8 @@ struct RoundingHeuristicTests {
     let f = Formulation(try Self.generatedMIP())
     #expect(f.model.isMIP)
     let heuristic = RoundingHeuristic(
-      formulation: f, method: .primalSimplex, deadline: SolveDeadline(limitSeconds: nil), report: { _ in })
+      target: f.roundingTarget, method: .primalSimplex, deadline: SolveDeadline(limitSeconds: nil),
+      report: { _ in })
     let outcome = try heuristic.run(warmBasis: nil)
     let start = try #require(outcome.start)
     let bound = try #require(outcome.relaxation.objectiveValue)
@@ -56,7 +57,8 @@ struct RoundingHeuristicTests {
   @Test func relaxAndFixFindsAPlanQuarterByQuarter() throws {
     let f = Formulation(try Self.generatedMIP(sites: 4, periods: 4))
     let heuristic = RoundingHeuristic(
-      formulation: f, method: .primalSimplex, deadline: SolveDeadline(limitSeconds: nil), report: { _ in })
+      target: f.roundingTarget, method: .primalSimplex, deadline: SolveDeadline(limitSeconds: nil),
+      report: { _ in })
     let outcome = try heuristic.run(warmBasis: nil)
     var options = heuristic.lpOptions(method: .dualSimplex, basis: outcome.relaxation.basis)
     options.timeLimitSeconds = nil
@@ -94,11 +96,11 @@ struct RoundingHeuristicTests {
     let f = Formulation(valid)
     let deadline = SolveDeadline(limitSeconds: nil)
     let heuristic = RoundingHeuristic(
-      formulation: f, method: .primalSimplex, deadline: deadline, report: { _ in })
+      target: f.roundingTarget, method: .primalSimplex, deadline: deadline, report: { _ in })
     let outcome = try heuristic.run(warmBasis: nil)
     let start = try #require(outcome.start)
     let bound = try #require(outcome.relaxation.objectiveValue)
-    let solve = MIPSolve(formulation: f, options: PlanOptions(), solve: SolveOptions())
+    let solve = MIPSolve(target: f.roundingTarget, options: PlanOptions(), solve: SolveOptions())
     let solution = solve.startOnly(start, outcome: outcome, bound: bound, deadline: deadline, why: .timeLimit)
     let plan = Planner.explain(f, solution: solution)
     #expect(plan.status == .timeLimitWithSolution)
@@ -117,6 +119,8 @@ struct RoundingHeuristicTests {
     var options = PlanOptions()
     #expect(MIPSolve.heuristicMethod(options, model: model) == .interiorPoint)
     #expect(MIPSolve.heuristicMethod(options, model: Model()) == .primalSimplex)
+    // A joint model over demand cases stays with the plan's simplex, however large.
+    #expect(MIPSolve.heuristicMethod(options, model: model, acrossCases: true) == .primalSimplex)
     options.settings.glpk.heuristicMethod = .dualSimplex
     #expect(MIPSolve.heuristicMethod(options, model: model) == .dualSimplex)
   }

@@ -12,10 +12,12 @@ enum StochasticPlanner {
     let sf = StochasticFormulation(
       cases, previous: options.previous, previousByCase: options.previousByCase,
       objective: options.settings.objective)
-    let solution =
+    // Several cases are one joint MIP when they have install blocks or expansions: it gets the same
+    // rounding start, on the first stage the cases share.
+    let (solution, first) =
       single
-      ? try Planner.solveRecording(sf.formulations[0], options: options).0
-      : try solve(sf.model, options: options)
+      ? try Planner.solveRecording(sf.formulations[0], options: options)
+      : try solve(sf, options: options)
     let status = Planner.status(solution)
     guard status.hasSolution else {
       return try unsolved(sf, solution: solution, status: status, options: options)
@@ -30,7 +32,8 @@ enum StochasticPlanner {
         objective: options.settings.objective, fixed: sf.firstStage(of: solution))
       var polishOptions = options
       polishOptions.warmStart = nil
-      if let s = try? solve(polish.model, options: polishOptions), Planner.status(s).hasSolution {
+      // Its first stage is fixed: an LP, unless tier indicators make it a (small) MIP.
+      if let s = try? solve(polish, options: polishOptions).0, Planner.status(s).hasSolution {
         (explained, explainedSolution) = (polish, s)
       }
     }
@@ -50,6 +53,11 @@ enum StochasticPlanner {
     plan.message = solution.message
     plan.warmStart = WarmStartMapping.record(solution, model: sf.model)
     plan.solver.start = WarmStartMapping.label(options.warmStart, model: sf.model, solution: solution)
+    if let first {
+      plan.solver.firstPlan = first
+      plan.solver.start =
+        options.warmStart == nil ? "rounding" : "rounding (previous solution no longer feasible)"
+    }
     if let previous = options.previous, let cost = scenario.moveCost, cost > 0 {
       plan.stability = expected.stabilityReport(previous: previous, moveCost: cost)
     }
@@ -62,15 +70,15 @@ enum StochasticPlanner {
     return plan
   }
 
-  static func solve(_ model: Model, options: PlanOptions) throws(PlanningError) -> Solution {
+  /// The joint model solved as ``Planner/solveRecording(_:options:)`` solves one case's: a MIP
+  /// with the rounding heuristic beside branch-and-cut, with how its first plan was found.
+  static func solve(_ sf: StochasticFormulation, options: PlanOptions) throws(PlanningError) -> (
+    Solution, FirstPlan?
+  ) {
     var solve = options.settings.solveOptions
     solve.progress = options.progress
-    if let warm = options.warmStart { _ = WarmStartMapping.apply(warm, to: model, options: &solve) }
-    do {
-      return try options.solver.solve(model, options: solve)
-    } catch {
-      throw PlanningError(message: "the solver refused the model: \(error)")
-    }
+    if let warm = options.warmStart { _ = WarmStartMapping.apply(warm, to: sf.model, options: &solve) }
+    return try Planner.solveRecording(sf.roundingTarget, solve: solve, options: options)
   }
 
   /// A plan without a solution. An infeasible joint model has an infeasible case (the cases share
@@ -228,7 +236,7 @@ enum StochasticPlanner {
       objective: options.settings.objective, fixed: fixed)
     let evaluated: Solution
     do {
-      evaluated = try solve(sf.model, options: options)
+      evaluated = try solve(sf, options: options).0
     } catch {
       return .failure(error)
     }

@@ -113,13 +113,23 @@ public enum Planner {
         solve.initialSolution = WarmStartMapping.recomputingMoves(x, in: formulation)
       }
     }
+    return try solveRecording(formulation.roundingTarget, solve: solve, options: options)
+  }
+
+  /// The solve of a capacity model (one case's, or the joint model over demand cases) with its
+  /// solve options set, a previous plan's start included: a MIP goes to ``MIPSolve``, branch-and-cut
+  /// with the rounding heuristic beside it, unless that is turned off or the start still holds.
+  static func solveRecording(
+    _ target: RoundingTarget, solve: SolveOptions, options: PlanOptions
+  ) throws(PlanningError) -> (Solution, FirstPlan?) {
+    var solve = solve
     do {
       // A previous plan's solution that still holds is a better start than any rounding.
-      let model = formulation.model
+      let model = target.model
       let startHolds = solve.initialSolution.map { model.isFeasible($0) } ?? false
       if model.isMIP, options.settings.glpk.roundingHeuristic, !startHolds {
         solve.initialSolution = nil
-        return try MIPSolve(formulation: formulation, options: options, solve: solve).run()
+        return try MIPSolve(target: target, options: options, solve: solve).run()
       }
       if !model.isMIP, let progress = options.progress {
         // An LP has no plan until it ends; it reports that it runs, and with which method, from

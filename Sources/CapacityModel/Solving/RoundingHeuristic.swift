@@ -21,8 +21,11 @@ import Synchronization
 /// - `relax-and-fix`: quarter by quarter, the LP with earlier quarters fixed decides the
 ///   next quarter's rounding, up when nearest leaves the rest infeasible.
 /// The best feasible rounding wins. Tier indicators are left to a small MIP of their own.
+///
+/// It works on a ``RoundingTarget``: one case's model, or the joint model over demand cases, whose
+/// rounded columns (the installs and expansions) are shared by the cases.
 struct RoundingHeuristic: Sendable {
-  let formulation: Formulation
+  let target: RoundingTarget
   let method: LPMethod
   let deadline: SolveDeadline
   /// Set when branch-and-cut beside it has finished: once it has a plan, no further LP solves.
@@ -58,27 +61,21 @@ struct RoundingHeuristic: Sendable {
 
   /// The integer columns the rounding decides, with their quarter; expansions keep their
   /// order so that rounding them can keep "once built, stays built".
-  struct Decision {
+  struct Decision: Sendable {
     var column: Int
     var period: Int
     var isExpansion: Bool
     var expansion: Int
+    /// An install block's site and hardware (-1 for an expansion).
+    var site = -1
+    var hardware = -1
   }
 
-  var decisions: [Decision] {
-    formulation.variableKeys.enumerated().compactMap { j, key in
-      switch key {
-      case .installBlocks(_, _, let t):
-        return Decision(column: j, period: t, isExpansion: false, expansion: -1)
-      case .built(let e, let t): return Decision(column: j, period: t, isExpansion: true, expansion: e)
-      default: return nil
-      }
-    }
-  }
+  var decisions: [Decision] { target.decisions }
 
   /// The model with its integer columns made continuous: the LP relaxation.
   var relaxedModel: Model {
-    var model = formulation.model
+    var model = target.model
     for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
       model.setKind(Variable(index: j), .continuous)
     }
@@ -111,7 +108,7 @@ struct RoundingHeuristic: Sendable {
     // rounding the crossover's vertex gave a first plan 1% below the bound, the interior point's
     // spread values one within 0.01% (BENCHMARKS.md). The vertex's basis still warm-starts.
     let lp = relaxation.interiorValues ?? relaxation.values
-    let upper = formulation.model.variableUpper
+    let upper = target.model.variableUpper
     var tried: [String] = []
     for rule in [Rounding.fitted, .nearest, .down, .up] where !halted(havePlan: outcome.start != nil) {
       let fixed = rule == .fitted ? fitted(decisions, lp: lp) : rule.round(decisions, lp: lp, upper: upper)
@@ -152,7 +149,7 @@ struct RoundingHeuristic: Sendable {
 
   /// The `fitted` rounding: down, then up where supply and power leave room for whole blocks.
   func fitted(_ decisions: [Decision], lp: [Double]) -> [Int: Double] {
-    let f = formulation
+    let f = target
     let sc = f.scenario
     let model = f.model
     var fixed = Rounding.down.round(decisions, lp: lp, upper: model.variableUpper)
@@ -161,18 +158,18 @@ struct RoundingHeuristic: Sendable {
       repeating: Array(repeating: Double.infinity, count: f.periodCount), count: sc.sites.count)
     for (s, site) in sc.sites.enumerated() {
       for t in 0..<f.periodCount {
-        guard let row = f.constraints[.power(site: s, period: t)] else { continue }
-        powerLeft[s][t] = model.constraintUpper[row.index]
+        guard let row = f.powerRows[s][t] else { continue }
+        powerLeft[s][t] = model.constraintUpper[row]
         for e in site.expansions {
-          if let built = f.variables[.built(expansion: e, period: t)] {
-            powerLeft[s][t] += sc.expansions[e].powerMW * (fixed[built.index] ?? 0)
+          if let built = f.builtColumns[e][t] {
+            powerLeft[s][t] += sc.expansions[e].powerMW * (fixed[built] ?? 0)
           }
         }
       }
     }
     var blocks: [(column: Int, s: Int, h: Int, t: Int, mw: Double)] = []
     for d in decisions where !d.isExpansion {
-      guard case .installBlocks(let s, let h, let t) = f.variableKeys[d.column] else { continue }
+      let (s, h, t) = (d.site, d.hardware, d.period)
       let mw = sc.hardware[h].installBlockMW
       let whole = (fixed[d.column] ?? 0) * mw
       supplyLeft[h * f.periodCount + t, default: sc.hardware[h].supplyMW[t]] -= whole
@@ -218,7 +215,7 @@ struct RoundingHeuristic: Sendable {
   func solveFixed(_ fixed: [Int: Double], options: SolveOptions) throws(LPError) -> (
     [Double], Double, Solution
   )? {
-    let model = Self.holding(fixed, in: formulation.model)
+    let model = Self.holding(fixed, in: target.model)
     var options = options
     options.timeLimitSeconds = options.method.stopsAtTimeLimit ? deadline.remaining : nil
     if halted() { return nil }
@@ -228,14 +225,14 @@ struct RoundingHeuristic: Sendable {
     guard s.hasFeasibleSolution else { return nil }
     var x = s.values
     for (j, value) in fixed { x[j] = value }
-    guard formulation.model.isFeasible(x) else { return nil }
-    return (x, formulation.model.objectiveValue(at: x), s)
+    guard target.model.isFeasible(x) else { return nil }
+    return (x, target.model.objectiveValue(at: x), s)
   }
 
   /// The LP with every integer column fixed at its value in `values` (a MIP plan), solved with
   /// the dual simplex from `basis`: the plan's duals and reduced costs.
   func fixedLP(at values: [Double], basis: Basis?) throws(LPError) -> Solution? {
-    let model = formulation.model
+    let model = target.model
     var integers: [Int: Double] = [:]
     for j in 0..<model.variableCount where model.variableKinds[j] != .continuous {
       integers[j] = values[j].rounded()
@@ -252,8 +249,8 @@ struct RoundingHeuristic: Sendable {
   func relaxAndFix(_ decisions: [Decision], relaxation: Solution, options: SolveOptions)
     throws(LPError) -> ([Double], Double, Solution, Int)?
   {
-    let periods = formulation.periodCount
-    let upper = formulation.model.variableUpper
+    let periods = target.periodCount
+    let upper = target.model.variableUpper
     var fixed: [Int: Double] = [:]
     var lp = relaxation.interiorValues ?? relaxation.values
     var solves = 0
