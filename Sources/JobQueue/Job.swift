@@ -17,6 +17,10 @@ public struct JobOptions: Codable, Sendable, Equatable {
   public var memoryLimitMB: Int?
   /// A stored plan whose allocations the stability move cost compares against.
   public var previousPlanID: Int64?
+  /// Why a stored row's options could not be read (a hand edit, a newer version), or nil. Such a
+  /// job is listed with default options and fails as invalid options when claimed, rather than
+  /// stopping every claim and every listing. Never stored.
+  public var unreadable: String?
 
   public init(
     settings: SolveSettings = SolveSettings(), memoryLimitMB: Int? = nil, previousPlanID: Int64? = nil
@@ -55,12 +59,24 @@ extension JobOptions {
     }
   }
 
-  /// Options read back from a stored job or schedule row.
-  public init(storedText text: String) throws(StoreError) {
+  /// Options read back from a stored job or schedule row; unreadable ones are defaults marked
+  /// ``unreadable``, which ``checkRanges()`` refuses.
+  public init(storedText text: String) {
     do {
       self = try JSONDecoder().decode(JobOptions.self, from: Data(text.utf8))
     } catch {
-      throw StoreError(.database, "stored job options are not readable: \(error)")
+      self.init()
+      unreadable = "not readable (\(Self.describe(error))): \(text.prefix(200))"
+    }
+  }
+
+  static func describe(_ error: any Error) -> String {
+    guard let error = error as? DecodingError else { return "\(error)" }
+    switch error {
+    case .dataCorrupted(let c), .keyNotFound(_, let c), .typeMismatch(_, let c), .valueNotFound(_, let c):
+      let path = c.codingPath.map(\.stringValue).joined(separator: ".")
+      return (path.isEmpty ? "" : "\(path): ") + c.debugDescription
+    @unknown default: return "\(error)"
     }
   }
 }

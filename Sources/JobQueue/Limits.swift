@@ -49,6 +49,7 @@ extension JobOptions {
   /// Refuses options no worker can honour; run by both stores on every submit
   /// and schedule, and by the worker on every row it claims.
   public func checkRanges() throws(StoreError) {
+    if let unreadable { throw StoreError(.invalid, unreadable) }
     do {
       try settings.check()
     } catch {

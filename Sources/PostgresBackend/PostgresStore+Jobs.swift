@@ -6,7 +6,7 @@ extension PostgresStore {
 
   static func job(from r: Row) throws -> Job {
     let id = try r.get("id", as: Int64.self)
-    let options = try JobOptions(storedText: try r.get("options", as: String.self))
+    let options = JobOptions(storedText: try r.get("options", as: String.self))
     guard let state = JobState(rawValue: try r.get("state")) else {
       throw StoreError(.database, "job \(id) has an unknown state")
     }

@@ -42,9 +42,10 @@ extension PostgresStore {
       }
       guard let row = claimed else { return (nil, rescued) }
       let id = try row.get("id", as: Int64.self)
-      var options = try JobOptions(storedText: try row.get("options", as: String.self))
+      var options = JobOptions(storedText: try row.get("options", as: String.self))
       // As in SQLite: a scheduled job starts from its schedule's newest plan as of now.
       if let schedule = try row.get("schedule_id", as: Int64?.self), options.previousPlanID == nil,
+        options.unreadable == nil,
         let latest = try tx.one(
           """
           SELECT id FROM plans WHERE schedule_id = $1 AND status IN (\(PlanStatus.withSolutionSQLList))

@@ -3,7 +3,7 @@ import JobQueue
 
 extension PostgresStore {
   static func schedule(from r: Row) throws -> Schedule {
-    let options = try JobOptions(storedText: try r.get("options", as: String.self))
+    let options = JobOptions(storedText: try r.get("options", as: String.self))
     return Schedule(
       id: try r.get("id"), name: try r.get("name"), scenarioPath: try r.get("scenario_path"),
       cron: try r.get("cron"), intervalSeconds: try r.get("interval_seconds"),

@@ -6,7 +6,7 @@ extension SQLiteStore {
   static let jobColumns = StoreColumns.job
 
   static func job(from row: Row) throws -> Job {
-    let options = try JobOptions(storedText: row["options"])
+    let options = JobOptions(storedText: row["options"])
     guard let state = JobState(rawValue: row["state"]) else {
       throw StoreError(.database, "job \(row["id"] as Int64) has an unknown state")
     }

@@ -33,7 +33,7 @@ extension SQLiteStore {
     var options = job.options
     // A scheduled job stays close to its schedule's newest plan, looked up now
     // rather than when it fired, so a backlog still starts from the freshest.
-    if let schedule = job.scheduleID, options.previousPlanID == nil,
+    if let schedule = job.scheduleID, options.previousPlanID == nil, options.unreadable == nil,
       let latest = try Int64.fetchOne(
         db,
         sql: """

@@ -40,7 +40,7 @@ extension SQLiteStore {
   }
 
   static func schedule(from row: Row) throws -> Schedule {
-    let options = try JobOptions(storedText: row["options"])
+    let options = JobOptions(storedText: row["options"])
     return Schedule(
       id: row["id"], name: row["name"], scenarioPath: row["scenario_path"], cron: row["cron"],
       intervalSeconds: row["interval_seconds"], timeZone: row["time_zone"], options: options,

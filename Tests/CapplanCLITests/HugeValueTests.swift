@@ -109,6 +109,53 @@ func rawSQL(_ q: QueueFixture, _ sql: String) throws {
     #expect(!w.output.contains("Overflow"))
   }
 
+  /// `schedule add` (CLI and API) refuses a pipe or folder as the scenario, without opening it.
+  @Test func scheduleAddRefusesAPipeAsItsScenario() throws {
+    let q = try QueueFixture(.sqlite)
+    let fifo = q.dir.appendingPathComponent("pipe.yaml").path
+    #expect(mkfifo(fifo, 0o600) == 0)
+    for path in [fifo, q.dir.path] {
+      let r = try CLI.run(["schedule", "add", "p", path, "--every", "1h", "--db", q.db])
+      #expect(r.status == 2, "\(path): \(r.stderr)")
+      #expect(r.stderr.contains("a schedule reads a plain scenario file at each fire"), "\(r.stderr)")
+    }
+    #expect(try q.store.schedules().isEmpty)
+  }
+
+  /// Job rows whose options cannot be read at all (not JSON, an unknown method, a gap that is
+  /// text) fail on their own as invalid options; listings still work and the worker solves the
+  /// next job (before, every claim and `jobs list` failed on the first such row).
+  @Test(arguments: Backend.available) func unreadableStoredOptionsFailTheirJobNotTheQueue(_ backend: Backend)
+    throws
+  {
+    let q = try QueueFixture(backend)
+    let rows = [
+      ("not json", "The given data was not valid JSON"),
+      (#"{"method":"bogus"}"#, "method: Cannot initialize"),
+      (#"{"relative_gap":"x"}"#, "relative_gap: Expected to decode Double"),
+    ]
+    var bad: [Int64] = []
+    for (options, _) in rows {
+      let id = try q.submit()
+      try rawSQL(q, "UPDATE jobs SET options = '\(options)' WHERE id = \(id)")
+      bad.append(id)
+    }
+    let fine = try q.submit()
+    let listed = try CLI.run(["jobs", "list", "--db", q.db])
+    #expect(listed.status == 0, "\(listed.stderr)")
+    #expect(try CLI.run(["jobs", "show", "\(bad[1])", "--db", q.db]).status == 0)
+    let w = try q.worker(["--once"])
+    #expect(w.wait(seconds: 60) == 0, "\(w.output)")
+    for (id, (options, why)) in zip(bad, rows) {
+      let failed = try q.store.job(id)
+      #expect(failed.state == .failed && failed.attempt == 1, "\(options)")
+      let error = failed.lastError ?? ""
+      #expect(error.hasPrefix("attempt 1: stored job options: not readable ("), "\(error)")
+      #expect(error.contains(why) && error.contains(options), "\(error)")
+    }
+    #expect(try q.store.job(fine).state == .succeeded)
+  }
+
   /// A schedule row with an interval of 1e21 s and a next fire time in year
   /// 10^22: listed and shown with what is wrong; `serve` pauses it.
   @Test(arguments: Backend.available) func storedHugeScheduleIsListedShownAndPaused(_ backend: Backend) throws
