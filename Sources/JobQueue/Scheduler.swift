@@ -118,6 +118,7 @@ public final class Scheduler: Service, Sendable {
     // The scenario file, then its override files: all re-read at each fire.
     for path in [schedule.scenarioPath] + schedule.overridePaths {
       do {
+        try ScenarioFile.requireRegular(path)
         texts.append((try ScenarioFile.read(path), path))
       } catch {
         fire.note = "cannot read \(path): \(error.issues.first?.message ?? "unreadable"); no job"

@@ -210,6 +210,13 @@ enum ScheduleAddition {
     if TimeZone(identifier: timeZone) == nil {
       throw invalid("\(option("tz")) '\(timeZone)' is not a known time zone")
     }
+    for path in [file] + source.overrides {
+      do {
+        try ScenarioFile.requireRegular(path)
+      } catch {
+        throw invalid(error.description)
+      }
+    }
     let loaded = try source.load(file)
     try check(loaded.scenario, loaded.source)
     func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }

@@ -114,6 +114,23 @@ struct ScheduleFixture {
     #expect(try f.jobs().isEmpty)
   }
 
+  /// A scenario path that became a FIFO (or a device) is refused without opening it: opening a
+  /// FIFO with no writer blocked the scheduler, and its server's shutdown, for good.
+  @Test(arguments: Backend.available) func aFIFOInPlaceOfTheFileMakesNoJobAndDoesNotBlock(_ backend: Backend)
+    throws
+  {
+    let f = try ScheduleFixture(backend)
+    let clock = TestClock(t0)
+    _ = try f.add("s", every: 60, now: t0)
+    try FileManager.default.removeItem(at: f.scenario)
+    #expect(mkfifo(f.scenario.path, 0o600) == 0)
+    let s = Scheduler(store: f.store, clock: clock.read)
+    clock.advance(60)
+    let note = s.tick().first?.note ?? ""
+    #expect(note.hasPrefix("cannot read \(f.scenario.path): this is not a regular file"), "\(note)")
+    #expect(try f.jobs().isEmpty)
+  }
+
   /// The schedule's file swapped for a symlink to a secrets file: the stored
   /// note describes it and quotes none of it (before, the note held the file).
   @Test(arguments: Backend.available) func aSwappedInSecretsFileIsNotQuotedInTheNote(_ backend: Backend)

@@ -54,6 +54,28 @@ public enum ScenarioFile {
     return text
   }
 
+  /// Refuses anything but a regular file (or a symlink to one), without opening it: a schedule
+  /// re-reads its files unattended, and opening a FIFO with no writer, say, would block the
+  /// scheduler and its server's shutdown for good.
+  public static func requireRegular(_ path: String) throws(ScenarioError) {
+    var info = stat()
+    guard stat(path, &info) == 0 else {
+      throw ScenarioError(issues: [
+        ScenarioIssue(
+          file: path, path: "", line: nil,
+          message: "cannot read the file: \(String(cString: strerror(errno)))")
+      ])
+    }
+    guard (info.st_mode & S_IFMT) == S_IFREG else {
+      let kind = (info.st_mode & S_IFMT) == S_IFDIR ? "a folder" : "not a regular file (a pipe or a device)"
+      throw ScenarioError(issues: [
+        ScenarioIssue(
+          file: path, path: "", line: nil,
+          message: "this is \(kind); a schedule reads a plain scenario file at each fire")
+      ])
+    }
+  }
+
   /// Refuses text (a stored job's) above the limit, as `read` refuses a file.
   public static func check(_ text: String, label: String, maxBytes: Int = maxBytes) throws(ScenarioError) {
     guard text.utf8.count <= maxBytes else {
