@@ -128,6 +128,27 @@ struct ValidationSupplyTests {
       message: "unknown period '2028Q1' (periods: 2026Q3, 2026Q4, 2027Q1)")
   }
 
+  /// Magnitudes no plan has: a block of 1e-300 MW (GLPK's scaling refused the model) and
+  /// prices of 1e308 (their products overflowed to infinity) are refused where they are written.
+  @Test func numbersMustBeOfAPlannableSize() {
+    let yaml = scenarioYAML(
+      hardware: "hardware:\n  - {id: trainium2, capex_per_mw: 1e308, install_block_mw: 1e-300}\n",
+      sites: "sites:\n  - id: indiana\n    power_mw: {2026Q3: 2e9, 2026Q4: 0}\n")
+    let found = issues(yaml)
+    #expect(
+      found.map(\.path) == [
+        "hardware[0].capex_per_mw", "hardware[0].install_block_mw", "sites[0].power_mw.2026Q3",
+      ])
+    #expect(
+      found.map(\.message) == [
+        "1e+308 is too large to plan with (at most 1e9: is the unit right?)",
+        "1e-300 is too small to plan with (write 0, or at least 1e-9)",
+        "2000000000 is too large to plan with (at most 1e9: is the unit right?)",
+      ])
+    let hardwareLine = line(of: "1e308", in: yaml)
+    #expect(found.map(\.line) == [hardwareLine, hardwareLine, line(of: "2e9", in: yaml)])
+  }
+
   @Test func numbersMustBeFinite() {
     let yaml = scenarioYAML(
       hardware: "hardware:\n  - {id: trainium2, capex_per_mw: .inf}\n",

@@ -85,9 +85,24 @@ final class ScenarioChecker {
     case share
   }
 
+  /// No MW, $M or year count in a capacity plan is beyond these; values outside them are slips
+  /// (a unit off by millions) whose products overflow, or whose tiny coefficients the solver's
+  /// scaling cannot take (an install block of 1e-300 MW made GLPK refuse the model).
+  static let largest = 1e9
+  static let smallest = 1e-9
+
   func checkNumber(_ value: Double, at path: String, _ rule: NumberRule) {
     guard value.isFinite else {
       report(path, "must be a finite number, found \(ScenarioText.number(value))")
+      return
+    }
+    if abs(value) > Self.largest {
+      report(
+        path, "\(ScenarioText.number(value)) is too large to plan with (at most 1e9: is the unit right?)")
+      return
+    }
+    if value != 0, abs(value) < Self.smallest {
+      report(path, "\(ScenarioText.number(value)) is too small to plan with (write 0, or at least 1e-9)")
       return
     }
     switch rule {
