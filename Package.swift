@@ -97,7 +97,11 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
         // serve --http: the JSON API (Sources/capplan/HTTP).
         .product(name: "Hummingbird", package: "hummingbird"),
+        // serve --idle-timeout: HTTP1Channel's configuration.
+        .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"),
+        // A client's malformed chunked body is a 400, told apart by NIO's parser error.
+        .product(name: "NIOHTTP1", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         // Token hashes; the web console's signed session cookies and CSRF tokens (HMAC-SHA256).
         .product(name: "Crypto", package: "swift-crypto"),

@@ -33,6 +33,11 @@ struct ServeCommand: AsyncParsableCommand {
     name: .customLong("token-cache"),
     help: "Seconds an accepted API token is trusted before the store is asked again (0: every request).")
   var tokenCacheSeconds: Double = 2
+  @Option(
+    name: .customLong("idle-timeout"),
+    help:
+      "Seconds a connection may send nothing (between requests, or stalled inside one) before it is closed.")
+  var idleTimeoutSeconds: Double = 30
   @Flag(name: .customLong("no-worker"), help: "Run no worker: solve nothing in this process.")
   var noWorker = false
   @Flag(name: .customLong("no-scheduler"), help: "Run no scheduler: fire no schedules in this process.")
@@ -46,6 +51,7 @@ struct ServeCommand: AsyncParsableCommand {
     try checkRange(tick, Limits.tick, "--tick")
     try checkRange(maxBodyMB, Limit("body limit", 1...4096, unit: "MB"), "--max-body-mb")
     try checkRange(tokenCacheSeconds, Limit("token cache", 0...60, unit: "s"), "--token-cache")
+    try checkRange(idleTimeoutSeconds, Limit("idle timeout", 0.1...3600, unit: "seconds"), "--idle-timeout")
     if noWorker && noScheduler && http == nil {
       throw ValidationError("--no-worker and --no-scheduler without --http leave nothing to run")
     }
@@ -72,7 +78,8 @@ struct ServeCommand: AsyncParsableCommand {
         threads = storeThreads
         var server = APIServer(
           store: db, threads: storeThreads, maxBodyBytes: maxBodyMB * 1024 * 1024,
-          tokenCacheLifetime: .milliseconds(Int64((tokenCacheSeconds * 1000).rounded())))
+          tokenCacheLifetime: .milliseconds(Int64((tokenCacheSeconds * 1000).rounded())),
+          idleTimeout: .milliseconds(Int64((idleTimeoutSeconds * 1000).rounded())))
         server.metricsWithoutToken = address.isLoopback
         // Last in the list, so first to stop: no new submissions while the worker drains.
         services.append(

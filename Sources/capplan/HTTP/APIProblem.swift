@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import JobQueue
 import NIOCore
+import NIOHTTP1
 
 /// An error as `application/problem+json` (RFC 9457): `type`, `title`,
 /// `status`, `detail`, and for an invalid scenario an `errors` array with each
@@ -106,6 +107,10 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
       throw APIProblem(
         status: .contentTooLarge, title: "Content Too Large",
         detail: "the request body is larger than this server accepts (\(context.maxUploadSize) bytes)")
+    } catch let error as HTTPParserError {
+      // A body the client framed wrongly (a bad chunk size, an unknown transfer coding) is its
+      // mistake, found only as the route reads the body.
+      throw APIProblem.badRequest("the request is malformed: \(error)")
     } catch let error as HTTPError {
       throw APIProblem(
         status: error.status, title: error.status.reasonPhrase,

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import JobQueue
 import Logging
 import NIOCore
@@ -50,14 +51,22 @@ struct APIServer: Sendable {
   let tokenCache: TokenIdentityCache
   var authenticator: APIAuthenticator { APIAuthenticator(store: store, threads: threads, cache: tokenCache) }
 
+  /// A connection that sends nothing for this long (idle between requests, or stalled inside
+  /// one: half a header, a body short of its length) is closed, so slow clients cannot hold
+  /// every socket the server has.
+  static let defaultIdleTimeout = TimeAmount.seconds(30)
+  let idleTimeout: TimeAmount
+
   init(
     store: any PlanDatabase, threads: StoreThreads, maxBodyBytes: Int = APIServer.defaultMaxBodyBytes,
-    tokenCacheLifetime: Duration = APIServer.defaultTokenCacheLifetime
+    tokenCacheLifetime: Duration = APIServer.defaultTokenCacheLifetime,
+    idleTimeout: TimeAmount = APIServer.defaultIdleTimeout
   ) {
     self.store = store
     self.threads = threads
     self.maxBodyBytes = maxBodyBytes
     self.tokenCache = TokenIdentityCache(lifetime: tokenCacheLifetime)
+    self.idleTimeout = idleTimeout
   }
 
   /// The router with every route group mounted, and the middleware every request passes:
@@ -97,6 +106,7 @@ struct APIServer: Sendable {
   ) -> some ApplicationProtocol {
     Application(
       router: makeRouter(),
+      server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),
       configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "capplan"),
       onServerRunning: { channel in
         if let address = channel.localAddress { onListening(HTTPAddress.url(of: address)) }
