@@ -17,7 +17,7 @@ struct JobsCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let jobs = try store.open().jobs(JobFilter(states: state.isEmpty ? nil : state, limit: limit))
+        let jobs = try store.openExisting().jobs(JobFilter(states: state.isEmpty ? nil : state, limit: limit))
         if format == .json {
           try JSONOutput.print(jobs)
         } else {
@@ -34,7 +34,7 @@ struct JobsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let job = try store.open().job(id)
+        let job = try store.openExisting().job(id)
         if format == .json {
           try JSONOutput.print(job)
         } else {
@@ -52,7 +52,7 @@ struct JobsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let job = try store.open().cancel(id, now: Date())
+        let job = try store.openExisting().cancel(id, now: Date())
         if format == .json {
           try JSONOutput.print(job)
         } else {
@@ -70,7 +70,7 @@ struct JobsCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let job = try store.open().retry(id, now: Date())
+        let job = try store.openExisting().retry(id, now: Date())
         if format == .json { try JSONOutput.print(job) } else { print("job \(id) queued again") }
       }
     }

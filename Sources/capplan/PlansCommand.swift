@@ -37,7 +37,7 @@ struct PlansCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let db = try store.open()
+        let db = try store.openExisting()
         var filter = PlanFilter()
         filter.scenarioID = scenario
         filter.status = status
@@ -71,7 +71,7 @@ struct PlansCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let db = try store.open()
+        let db = try store.openExisting()
         if format == .json {
           try PlanOutput.print(try db.plan(id), format: .json)
           return
@@ -185,7 +185,7 @@ struct PlansCommand: ParsableCommand {
           try file.map { (f: String) throws(CommandFailure) in
             try PlanInputs.loadFile(f, scenarioFile: scenarioFile)
           }
-          ?? StoredPlan.load(id ?? 0, from: try store.open(), scenarioFile: scenarioFile)
+          ?? StoredPlan.load(id ?? 0, from: try store.openExisting(), scenarioFile: scenarioFile)
         let format = PlanExport.Format(rawValue: format.rawValue) ?? .csv
         let files = try PlanExport(stored).write(to: out, format: format)
         print("\(stored.name): wrote \(files.joined(separator: ", ")) into \(out)")
@@ -234,7 +234,7 @@ struct PlansCommand: ParsableCommand {
         if let file {
           stored = try PlanInputs.loadFile(file, scenarioFile: scenarioFile)
         } else {
-          stored = try StoredPlan.load(id ?? 0, from: try store.open(), scenarioFile: scenarioFile)
+          stored = try StoredPlan.load(id ?? 0, from: try store.openExisting(), scenarioFile: scenarioFile)
         }
         let other = try PlanInputs.load(
           ids: compare.map { [$0] } ?? [], files: compareFile.map { [$0] } ?? [], store: store

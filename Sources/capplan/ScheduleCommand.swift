@@ -69,7 +69,7 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let schedules = try store.open().schedules()
+        let schedules = try store.openExisting().schedules()
         if format == .json {
           try JSONOutput.print(schedules)
           return
@@ -95,7 +95,7 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let db = try store.open()
+        let db = try store.openExisting()
         let s = try db.schedule(named: name)
         if format == .json {
           try JSONOutput.print(s)
@@ -128,7 +128,7 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        _ = try store.open().setPaused(name, true, now: Date())
+        _ = try store.openExisting().setPaused(name, true, now: Date())
         print("schedule \(name) paused")
       }
     }
@@ -141,7 +141,7 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let s = try store.open().setPaused(name, false, now: Date())
+        let s = try store.openExisting().setPaused(name, false, now: Date())
         print("schedule \(name) resumed; next fire \(isoDate(s.nextFireAt))")
       }
     }
@@ -153,7 +153,7 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        try store.open().removeSchedule(name)
+        try store.openExisting().removeSchedule(name)
         print("schedule \(name) removed")
       }
     }
@@ -167,7 +167,7 @@ struct ScheduleCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     func run() throws {
       try reportingFailures {
-        let fire = try Scheduler(store: try store.open()).fireNow(name)
+        let fire = try Scheduler(store: try store.openExisting()).fireNow(name)
         if let id = fire.jobID {
           print("schedule \(name): job \(id) queued")
         } else {

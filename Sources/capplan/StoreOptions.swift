@@ -19,6 +19,18 @@ struct StoreOptions: ParsableArguments {
   func open(migrate: Bool = true) throws(CommandFailure) -> any PlanDatabase {
     try openStore(resolvedPath, migrate: migrate)
   }
+
+  /// For commands that only look at or change what is stored: a `--db` SQLite file that does not
+  /// exist is a typo, not a new store to make (an empty list would hide the slip).
+  func openExisting() throws(CommandFailure) -> any PlanDatabase {
+    if let path, !PostgresURL.isPostgres(path), !FileManager.default.fileExists(atPath: path) {
+      throw CommandFailure(
+        message:
+          "no store at \(path): check --db (a store is made by the first submit, schedule add or tokens create)",
+        outcome: .invalidInput)
+    }
+    return try open()
+  }
 }
 
 /// A SQLite file, or PostgreSQL when `location` is a postgres:// URL.

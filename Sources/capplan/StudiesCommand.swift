@@ -22,7 +22,7 @@ struct StudiesCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let db = try store.open()
+        let db = try store.openExisting()
         let studies = try db.studies(limit: limit)
         if format == .json {
           try JSONOutput.print(studies)
@@ -65,7 +65,7 @@ struct StudiesCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let db = try store.open()
+        let db = try store.openExisting()
         let study = try db.study(id)
         var results = try StudyResults.gather(study, db)
         if let metric { results.metrics = try SweepResults.metrics(metric).get() }

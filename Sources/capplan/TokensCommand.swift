@@ -53,7 +53,7 @@ struct TokensCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let tokens = try store.open().tokens()
+        let tokens = try store.openExisting().tokens()
         if format == .json {
           try JSONOutput.print(tokens)
           return
@@ -81,7 +81,7 @@ struct TokensCommand: ParsableCommand {
 
     func run() throws {
       try reportingFailures {
-        let token = try store.open().revokeToken(id, now: Date())
+        let token = try store.openExisting().revokeToken(id, now: Date())
         if format == .json { try JSONOutput.print(token) } else { print("token \(id) revoked") }
       }
     }

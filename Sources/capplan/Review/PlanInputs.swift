@@ -13,7 +13,7 @@ enum PlanInputs {
   ) throws(CommandFailure) -> [StoredPlan] {
     var plans: [StoredPlan] = []
     if !ids.isEmpty {
-      let db = try store.open()
+      let db = try store.openExisting()
       for id in ids { plans.append(try StoredPlan.load(id, from: db, withScenario: withScenario)) }
     }
     for file in files { plans.append(try loadFile(file)) }
