@@ -192,6 +192,24 @@ import Testing
     }
   }
 
+  /// HEAD is answered wherever GET is, with the GET's status and headers and no body.
+  @Test func headIsAnsweredAsGetWithoutABody() async throws {
+    let fixture = try Fixture()
+    let app = Application(router: HeadAsGet(router: fixture.server().makeRouter()))
+    try await app.test(.router) { client in
+      for (uri, role, status) in [
+        ("/healthz", nil, HTTPResponse.Status.ok), ("/v1/jobs", .read, .ok), ("/v1/plans/1", .read, .ok),
+        ("/v1/jobs", nil, .unauthorized), ("/v1/plans/999", .read, .notFound), ("/nowhere", nil, .notFound),
+      ] as [(String, APIRole?, HTTPResponse.Status)] {
+        let r = try await client.execute(uri: uri, method: .head, headers: fixture.headers(role))
+        #expect(r.status == status, "HEAD \(uri)")
+        #expect(r.body.readableBytes == 0, "HEAD \(uri): \(String(buffer: r.body))")
+        let get = try await client.execute(uri: uri, method: .get, headers: fixture.headers(role))
+        #expect(get.status == status && r.headers[.contentType] == get.headers[.contentType], "GET \(uri)")
+      }
+    }
+  }
+
   /// User-written text (ids, names) comes back intact in JSON, never as markup.
   @Test func hostileScenarioIDsComeBackIntactAndInvalidScenariosListEveryError() async throws {
     let fixture = try Fixture()

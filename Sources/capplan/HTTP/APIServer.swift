@@ -105,7 +105,7 @@ struct APIServer: Sendable {
     host: String, port: Int, logger: Logger, onListening: @escaping @Sendable (String) -> Void
   ) -> some ApplicationProtocol {
     Application(
-      router: makeRouter(),
+      router: HeadAsGet(router: makeRouter()),
       server: .http1(configuration: HTTP1Channel.Configuration(idleTimeout: idleTimeout)),
       configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "capplan"),
       onServerRunning: { channel in
@@ -197,4 +197,33 @@ struct MethodNotAllowedMiddleware: RouterMiddleware {
         headers: [.allow: allowed.joined(separator: ", ")])
     }
   }
+}
+
+/// HEAD wherever GET is served (RFC 9110; load balancers probe /healthz with it): the request is
+/// routed as its GET and answered with its status and headers, without the body. It wraps the
+/// router, because a middleware runs after the route is chosen (by method, so HEAD found none).
+struct HeadAsGet<Builder: HTTPResponderBuilder>: HTTPResponderBuilder
+where Builder.Responder.Context: RequestContext {
+  let router: Builder
+
+  struct Responder: HTTPResponder {
+    let inner: Builder.Responder
+
+    func respond(to request: Request, context: Builder.Responder.Context) async throws -> Response {
+      guard request.method == .head else { return try await inner.respond(to: request, context: context) }
+      var head = request.head
+      head.method = .get
+      let get = Request(head: head, body: request.body)
+      var response: Response
+      do {
+        response = try await inner.respond(to: get, context: context)
+      } catch let error as any HTTPResponseError {
+        response = try error.response(from: get, context: context)
+      }
+      response.body = ResponseBody()
+      return response
+    }
+  }
+
+  func buildResponder() -> Responder { Responder(inner: router.buildResponder()) }
 }
