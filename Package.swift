@@ -97,6 +97,8 @@ let package = Package(
         .product(name: "Prometheus", package: "swift-prometheus"),
         // serve --http: the JSON API (Sources/capplan/HTTP).
         .product(name: "Hummingbird", package: "hummingbird"),
+        // The served openapi.yaml, read for the query parameters each route takes.
+        .product(name: "Yams", package: "Yams"),
         // serve --idle-timeout: HTTP1Channel's configuration.
         .product(name: "HummingbirdCore", package: "hummingbird"),
         .product(name: "NIOCore", package: "swift-nio"),

@@ -175,6 +175,16 @@ import Testing
         #expect(r.status == .badRequest, "\(uri): \(body)")
         #expect(body.contains(parameter), "\(uri): \(body)")
       }
+      // A parameter the document does not give the route is a typo, refused by name.
+      let typo = try await client.execute(
+        uri: "/v1/jobs?time_limt=600", method: .post, headers: fixture.headers(.submit),
+        body: ByteBuffer(string: Self.seedText))
+      #expect(typo.status == .badRequest)
+      #expect(String(buffer: typo.body).contains("unknown query parameter 'time_limt'; POST /v1/jobs takes:"))
+      #expect(String(buffer: typo.body).contains("time_limit"))
+      let none = try await client.execute(
+        uri: "/v1/jobs/1?x=1", method: .get, headers: fixture.headers(.read))
+      #expect(String(buffer: none.body).contains("GET /v1/jobs/{id} takes no query parameters"))
       // The document's ranges hold: schemathesis sends values just outside them.
       for (uri, parameter) in [
         ("/v1/jobs?priority=1000001", "priority"), ("/v1/jobs?max_attempts=0", "max_attempts"),

@@ -76,6 +76,7 @@ struct APIServer: Sendable {
     router.add(middleware: ProblemMiddleware<APIRequestContext>())
     router.add(middleware: MethodNotAllowedMiddleware(routes: routeTable()))
     router.add(middleware: BodyLimitMiddleware(maxBodyBytes: maxBodyBytes))
+    router.add(middleware: DocumentedQueryParametersMiddleware())
     for group in Self.routeGroups { group.addRoutes(to: router, server: self) }
     return router
   }
