@@ -114,6 +114,12 @@ public final class Scheduler: Service, Sendable {
 
   func fire(_ schedule: Schedule, due: Date, now: Date) throws(StoreError) -> Fire {
     var fire = Fire(schedule: schedule.name, due: due, jobID: nil, note: nil)
+    // Noted and passed like an unreadable file: the store would refuse the job at every tick.
+    if let unreadable = schedule.options.unreadable {
+      fire.note = "stored options \(unreadable); no job"
+      logger.warning("schedule \(schedule.name): \(fire.note ?? "")")
+      return fire
+    }
     var texts: [(text: String, file: String)] = []
     // The scenario file, then its override files: all re-read at each fire.
     for path in [schedule.scenarioPath] + schedule.overridePaths {

@@ -31,8 +31,10 @@ struct JobDetailRow: Equatable {
       JobDetailRow("method", settings.method.rawValue),
       JobDetailRow("gap", Limit.number(settings.relativeGap)),
       JobDetailRow("solve settings", settings.differencesFromDefaults),
-      JobDetailRow("memory limit", j.options.memoryLimitMB.map { "\($0) MB" } ?? "worker default"),
     ]
+    // The settings above are then defaults, not what was asked for.
+    if let unreadable = j.options.unreadable { rows.append(JobDetailRow("stored options", unreadable)) }
+    rows.append(JobDetailRow("memory limit", j.options.memoryLimitMB.map { "\($0) MB" } ?? "worker default"))
     if let key = j.idempotencyKey { rows.append(JobDetailRow("idempotency key", key)) }
     if let p = j.options.previousPlanID { rows.append(JobDetailRow("previous plan", "\(p)", plan: p)) }
     if let s = j.scheduleID { rows.append(JobDetailRow("schedule", "\(s)")) }

@@ -143,7 +143,10 @@ func rawSQL(_ q: QueueFixture, _ sql: String) throws {
     let fine = try q.submit()
     let listed = try CLI.run(["jobs", "list", "--db", q.db])
     #expect(listed.status == 0, "\(listed.stderr)")
-    #expect(try CLI.run(["jobs", "show", "\(bad[1])", "--db", q.db]).status == 0)
+    let shown = try CLI.run(["jobs", "show", "\(bad[1])", "--db", q.db])
+    #expect(shown.status == 0, "\(shown.stderr)")
+    #expect(
+      shown.stdout.contains("stored options") && shown.stdout.contains("not readable ("), "\(shown.stdout)")
     let w = try q.worker(["--once"])
     #expect(w.wait(seconds: 60) == 0, "\(w.output)")
     for (id, (options, why)) in zip(bad, rows) {
@@ -154,6 +157,25 @@ func rawSQL(_ q: QueueFixture, _ sql: String) throws {
       #expect(error.contains(why) && error.contains(options), "\(error)")
     }
     #expect(try q.store.job(fine).state == .succeeded)
+  }
+
+  /// A schedule row whose options cannot be read is listed, and fires with a note and no job,
+  /// as an unreadable file does (before, reading it failed every schedule's listing and tick).
+  @Test(arguments: Backend.available) func unreadableScheduleOptionsFireANoteNotAJob(_ backend: Backend)
+    throws
+  {
+    let q = try QueueFixture(backend)
+    let file = q.model("seed-bedrock-deal.yaml")
+    #expect(try CLI.run(["schedule", "add", "odd", file, "--every", "1h", "--db", q.db]).status == 0)
+    #expect(try CLI.run(["schedule", "add", "fine", file, "--every", "1h", "--db", q.db]).status == 0)
+    try rawSQL(q, "UPDATE schedules SET options = '{\"method\":\"bogus\"}' WHERE name = 'odd'")
+    #expect(try CLI.run(["schedule", "list", "--db", q.db]).status == 0)
+    let odd = try CLI.run(["schedule", "run-now", "odd", "--db", q.db])
+    #expect(odd.status == 0, "\(odd.stderr)")
+    #expect(
+      odd.stdout.contains("schedule odd: stored options not readable (method: Cannot initialize")
+        && odd.stdout.hasSuffix("no job\n"), "\(odd.stdout)")
+    #expect(try CLI.run(["schedule", "run-now", "fine", "--db", q.db]).stdout.contains("job 1 queued"))
   }
 
   /// A schedule row with an interval of 1e21 s and a next fire time in year

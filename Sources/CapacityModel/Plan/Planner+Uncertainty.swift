@@ -53,11 +53,7 @@ enum StochasticPlanner {
     plan.message = solution.message
     plan.warmStart = WarmStartMapping.record(solution, model: sf.model)
     plan.solver.start = WarmStartMapping.label(options.warmStart, model: sf.model, solution: solution)
-    if let first {
-      plan.solver.firstPlan = first
-      plan.solver.start =
-        options.warmStart == nil ? "rounding" : "rounding (previous solution no longer feasible)"
-    }
+    Planner.record(first, in: &plan, options: options)
     if let previous = options.previous, let cost = scenario.moveCost, cost > 0 {
       plan.stability = expected.stabilityReport(previous: previous, moveCost: cost)
     }

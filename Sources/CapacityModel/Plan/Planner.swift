@@ -66,11 +66,7 @@ public enum Planner {
       scenario, previous: options.previous, objective: options.settings.objective)
     let (solution, first) = try solveRecording(formulation, options: options)
     var plan = explain(formulation, solution: solution, options: options)
-    if let first {
-      plan.solver.firstPlan = first
-      plan.solver.start =
-        options.warmStart == nil ? "rounding" : "rounding (previous solution no longer feasible)"
-    }
+    record(first, in: &plan, options: options)
     if plan.stability != nil, options.priceOfStability {
       let price = priceOfStability(plan, scenario: scenario, options: options)
       plan.stability?.price = price
@@ -114,6 +110,15 @@ public enum Planner {
       }
     }
     return try solveRecording(formulation.roundingTarget, solve: solve, options: options)
+  }
+
+  /// Puts how a MIP's first plan was found on the plan's solver record, and says the start was
+  /// the rounding's (a previous plan's start that no longer held was dropped for it).
+  static func record(_ first: FirstPlan?, in plan: inout Plan, options: PlanOptions) {
+    guard let first else { return }
+    plan.solver.firstPlan = first
+    plan.solver.start =
+      options.warmStart == nil ? "rounding" : "rounding (previous solution no longer feasible)"
   }
 
   /// The solve of a capacity model (one case's, or the joint model over demand cases) with its

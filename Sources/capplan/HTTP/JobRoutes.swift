@@ -25,11 +25,11 @@ enum JobRoutes: RouteGroupProvider {
       let query = QueryParameters(request)
       var states: [JobState] = []
       for text in query.all("state") {
-        guard let state = JobState(rawValue: text) else {
-          throw APIProblem.badRequest(
-            "state '\(text)' is not one of: \(JobState.allCases.map(\.rawValue).joined(separator: ", "))")
+        do throws(FieldText.Refusal) {
+          states.append(try FieldText.choice("state", text, JobState.self))
+        } catch {
+          throw APIProblem.badRequest(error.message)
         }
-        states.append(state)
       }
       let filter = JobFilter(states: states.isEmpty ? nil : states, limit: try query.limit(default: 50))
       return try APIJSON.response(try await server.store { db throws in try db.jobs(filter) })
